@@ -1,0 +1,226 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { PrismaClient } from "@prisma/client";
+import { upsertUser } from "./users.ts";
+
+/**
+ * AzioneLab's demo data. Idempotent: every row has a fixed id or slug and is created
+ * only when missing, so a second run changes nothing and never overwrites admin edits.
+ */
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** An evening start (20:30 in Rome in winter) `days` from today. */
+function evening(days: number, hourUtc = 19, minute = 30): Date {
+  const d = new Date(Date.now() + days * DAY);
+  d.setUTCHours(hourUtc, minute, 0, 0);
+  return d;
+}
+
+const id = (n: number) => `00000000-0000-4000-8000-${n.toString().padStart(12, "0")}`;
+
+export const demoShows = [
+  {
+    id: id(101),
+    slug: "le-serve",
+    title: "Le serve",
+    summary: "Jean Genet's maids play mistress and servant until the game turns deadly.",
+    description:
+      "Two sisters, Claire and Solange, rehearse every night the murder of the mistress they serve. " +
+      "AzioneLab stages Genet's ritual in a bare white room, with the audience on three sides.\n\n" +
+      "Running time 85 minutes, no interval. In Italian.",
+    isPublished: true,
+  },
+  {
+    id: id(102),
+    slug: "aspettando-godot",
+    title: "Aspettando Godot",
+    summary: "Beckett's two tramps wait by a tree for someone who never comes.",
+    description:
+      "Vladimiro and Estragone wait. Pozzo and Lucky pass by. A boy brings news. " +
+      "A clown-tinged reading of Beckett's classic by AzioneLab's ensemble.\n\nRunning time 2 hours with an interval.",
+    isPublished: true,
+  },
+  {
+    id: id(103),
+    slug: "sei-personaggi",
+    title: "Sei personaggi in cerca d'autore",
+    summary: "Pirandello's six characters interrupt a rehearsal, demanding their story be staged.",
+    description:
+      "A company rehearses when six strangers arrive: characters abandoned by their author. " +
+      "Performed by AzioneLab's youth workshop.\n\nRunning time 100 minutes.",
+    isPublished: true,
+  },
+  {
+    id: id(104),
+    slug: "laboratorio-2027",
+    title: "Laboratorio 2027 (in preparazione)",
+    summary: "The next workshop production, not yet announced.",
+    description: "Work in progress.",
+    isPublished: false,
+  },
+];
+
+export const demoVenues = [
+  {
+    id: id(201),
+    slug: "teatro-dellorologio",
+    name: "Teatro dell'Orologio",
+    address: "Via dei Filippini 17/A",
+    city: "Roma",
+    notes: "Entrance from the courtyard. Step-free access to the stalls.",
+  },
+  {
+    id: id(202),
+    slug: "spazio-azionelab",
+    name: "Spazio AzioneLab",
+    address: "Via del Pigneto 42",
+    city: "Roma",
+    notes: "Studio theatre, unnumbered seating. Metro C Pigneto.",
+  },
+];
+
+const demoPerformances = [
+  { id: id(301), showId: id(101), venueId: id(201), startsAt: evening(-10), roomCapacity: 120 },
+  { id: id(302), showId: id(101), venueId: id(201), startsAt: evening(5), roomCapacity: 120, manuallyOccupiedSeats: 10 },
+  { id: id(303), showId: id(101), venueId: id(201), startsAt: evening(12), roomCapacity: 120, additionalSeats: 8 },
+  { id: id(304), showId: id(102), venueId: id(202), startsAt: evening(7), roomCapacity: 40 },
+  { id: id(305), showId: id(102), venueId: id(202), startsAt: evening(8), roomCapacity: 40, isBookingEnabled: false },
+  { id: id(306), showId: id(103), venueId: id(202), startsAt: evening(20, 16, 0), roomCapacity: 6 },
+  { id: id(307), showId: id(103), venueId: id(201), startsAt: evening(-30), roomCapacity: 80 },
+];
+
+const demoReservations = [
+  { id: id(401), performanceId: id(302), status: "confirmed", name: "Giulia Rossi", email: "giulia.rossi@example.org", partySize: 2 },
+  { id: id(402), performanceId: id(302), status: "confirmed", name: "Marco Bianchi", email: "marco.bianchi@example.org", partySize: 4 },
+  { id: id(403), performanceId: id(302), status: "pending", name: "Sara Verdi", email: "sara.verdi@example.org", partySize: 3 },
+  { id: id(404), performanceId: id(302), status: "cancelled", name: "Luca Neri", email: "luca.neri@example.org", partySize: 2 },
+  { id: id(405), performanceId: id(304), status: "expired", name: "Anna Gallo", email: "anna.gallo@example.org", partySize: 1 },
+  { id: id(406), performanceId: id(306), status: "confirmed", name: "Paolo Conti", email: "paolo.conti@example.org", partySize: 6 },
+  { id: id(407), performanceId: id(301), status: "confirmed", name: "Elena Ricci", email: "elena.ricci@example.org", partySize: 2 },
+] as const;
+
+export const demoPages = [
+  {
+    slug: "chi-siamo",
+    locale: "it",
+    title: "Chi siamo",
+    menuOrder: 1,
+    body:
+      "**AzioneLab** è una compagnia teatrale indipendente di Roma, nata nel 2009 da un laboratorio di attori.\n\n" +
+      "Lavoriamo sul repertorio del Novecento (Genet, Beckett, Pirandello) con spettacoli essenziali, " +
+      "vicini al pubblico, e con laboratori aperti a tutte le età.",
+  },
+  {
+    slug: "chi-siamo",
+    locale: "en",
+    title: "About us",
+    menuOrder: 1,
+    body:
+      "**AzioneLab** is an independent theatre company from Rome, founded in 2009 out of an actors' workshop.\n\n" +
+      "We stage twentieth-century repertoire (Genet, Beckett, Pirandello) in spare productions close to the audience, " +
+      "and run workshops open to every age.",
+  },
+  {
+    slug: "contatti",
+    locale: "it",
+    title: "Contatti",
+    menuOrder: 2,
+    body: "Scrivici a **info@azionelab.example** o chiamaci al +39 06 0000 0000 (lun–ven, 10–18).",
+  },
+  {
+    slug: "contatti",
+    locale: "en",
+    title: "Contacts",
+    menuOrder: 2,
+    body: "Write to **info@azionelab.example** or call +39 06 0000 0000 (Mon–Fri, 10am–6pm).",
+  },
+  {
+    slug: "come-arrivare",
+    locale: "it",
+    title: "Come arrivare",
+    menuOrder: 3,
+    body:
+      "### Teatro dell'Orologio\nVia dei Filippini 17/A: bus 40, 64 (fermata Chiesa Nuova).\n\n" +
+      "### Spazio AzioneLab\nVia del Pigneto 42: metro C, fermata Pigneto.",
+  },
+  {
+    slug: "come-arrivare",
+    locale: "en",
+    title: "Getting here",
+    menuOrder: 3,
+    body:
+      "### Teatro dell'Orologio\nVia dei Filippini 17/A: bus 40, 64 (stop Chiesa Nuova).\n\n" +
+      "### Spazio AzioneLab\nVia del Pigneto 42: metro line C, Pigneto station.",
+  },
+];
+
+export const demoSettings: Record<string, string> = {
+  "company.name": "AzioneLab",
+  "company.tagline": "Teatro indipendente a Roma dal 2009",
+  "company.description":
+    "AzioneLab is an independent theatre company from Rome: twentieth-century repertoire, spare productions, open workshops.",
+  "theme.accent": "#b3261e",
+};
+
+export async function seed(prisma: PrismaClient): Promise<void> {
+  for (const [key, value] of Object.entries(demoSettings)) {
+    await prisma.siteSetting.upsert({ where: { key }, create: { key, value }, update: {} });
+  }
+  for (const show of demoShows) {
+    await prisma.show.upsert({
+      where: { slug: show.slug },
+      create: { ...show, posterImage: `/posters/${show.slug}.svg` },
+      update: {},
+    });
+  }
+  for (const venue of demoVenues) {
+    await prisma.venue.upsert({ where: { slug: venue.slug }, create: venue, update: {} });
+  }
+  for (const performance of demoPerformances) {
+    await prisma.performance.upsert({ where: { id: performance.id }, create: performance, update: {} });
+  }
+  for (const r of demoReservations) {
+    if (await prisma.reservation.findUnique({ where: { id: r.id }, select: { id: true } })) continue;
+    const confirmedAt = r.status === "confirmed" ? new Date() : null;
+    await prisma.reservation.create({
+      data: { ...r, confirmedAt, qrCodeGeneratedAt: confirmedAt, cancelledAt: r.status === "cancelled" ? new Date() : null },
+    });
+    if (r.status === "pending") {
+      // A pending booking waits on its confirmation link; without a live token the expiry
+      // sweep would expire it at once. The raw token is thrown away: nobody can confirm it.
+      await prisma.reservationToken.create({
+        data: {
+          reservationId: r.id,
+          purpose: "confirmation",
+          tokenHash: createHash("sha256").update(randomBytes(32)).digest("hex"),
+          expiresAt: new Date(Date.now() + DAY),
+        },
+      });
+    }
+  }
+  for (const page of demoPages) {
+    await prisma.page.upsert({ where: { locale_slug: { locale: page.locale, slug: page.slug } }, create: page, update: {} });
+  }
+}
+
+export interface DemoCredentials {
+  email: string;
+  password: string;
+  role: "admin" | "staff";
+}
+
+/**
+ * On a database with no users at all, creates a demo admin and a demo staff user with
+ * random passwords and returns them so the caller can print them once. Never again after.
+ */
+export async function ensureDemoUsers(prisma: PrismaClient): Promise<DemoCredentials[]> {
+  if ((await prisma.user.count()) > 0) return [];
+  const credentials: DemoCredentials[] = [
+    { email: "admin@azionelab.example", password: randomBytes(12).toString("base64url"), role: "admin" },
+    { email: "staff@azionelab.example", password: randomBytes(12).toString("base64url"), role: "staff" },
+  ];
+  for (const c of credentials) {
+    await upsertUser(prisma, { ...c, name: c.role === "admin" ? "Demo Admin" : "Demo Staff" });
+  }
+  return credentials;
+}
