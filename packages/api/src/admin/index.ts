@@ -1,0 +1,17 @@
+// The back-office's services. Rate limiting is re-exported here for its login form.
+export { adminDashboard, dayBounds, type DashboardData } from "./dashboard.service.ts";
+export { csvCell, RESERVATION_CSV_COLUMNS, reservationsCsv, reservationsExportName } from "./export.service.ts";
+export {
+  adminUserCreateSchema,
+  adminUserUpdateSchema,
+  createUserAsAdmin,
+  deleteUserAsAdmin,
+  updateUserAsAdmin,
+  type Actor,
+  type AdminUserCreate,
+  type AdminUserUpdate,
+} from "./users.service.ts";
+export { retryEmail } from "./outbox-admin.service.ts";
+export { consumeRateLimits, RATE_LIMITS, type RateLimitRule } from "../rate-limit/rate-limit.service.ts";
+// Used by the back-office's check-in action; re-exported here until checkin's owner does.
+export { manualCheckIn } from "../checkin/checkin.service.ts";

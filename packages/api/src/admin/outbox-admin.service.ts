@@ -1,0 +1,32 @@
+import type { PrismaClient } from "@sipario/db";
+import { recordAudit } from "../audit/audit.service.ts";
+import { DomainError } from "../errors.ts";
+import type { Actor } from "./users.service.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Puts a failed email back in the queue: status pending, due now, attempt counter reset.
+ * Only failed ones: a pending email may be in a worker's hands right now (leased), and a
+ * sent one has no body left, so neither is ever sent twice from here.
+ * Throws DomainError not_found, invalid_input (not failed).
+ */
+export async function retryEmail(prisma: PrismaClient, outboxId: string, actor: Actor, now = new Date()) {
+  if (!UUID.test(outboxId)) throw new DomainError("not_found", "Email not found.");
+  return prisma.$transaction(async (tx) => {
+    const updated = await tx.emailOutbox.updateMany({
+      where: { id: outboxId, status: "failed" },
+      data: { status: "pending", nextAttemptAt: now, attempts: 0 },
+    });
+    if (updated.count !== 1) {
+      const exists = await tx.emailOutbox.findUnique({ where: { id: outboxId }, select: { status: true } });
+      if (!exists) throw new DomainError("not_found", "Email not found.");
+      throw new DomainError("invalid_input", `Only a failed email can be retried; this one is ${exists.status}.`);
+    }
+    await recordAudit(tx, { userId: actor.userId, actorLabel: actor.label, action: "email.retry", entity: "EmailOutbox", entityId: outboxId });
+    return tx.emailOutbox.findUniqueOrThrow({
+      where: { id: outboxId },
+      select: { id: true, status: true, attempts: true, nextAttemptAt: true, toAddress: true, subject: true, kind: true },
+    });
+  });
+}

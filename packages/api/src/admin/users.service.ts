@@ -1,0 +1,162 @@
+import { hashPassword, MIN_PASSWORD_LENGTH, type Prisma, type PrismaClient } from "@sipario/db";
+import { z } from "zod";
+import { recordAudit } from "../audit/audit.service.ts";
+import { DomainError } from "../errors.ts";
+
+export interface Actor {
+  userId: string | null;
+  label?: string;
+}
+
+const email = z.string().trim().toLowerCase().pipe(z.email().max(254));
+const password = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`)
+  .max(200);
+
+export const adminUserCreateSchema = z
+  .object({ email, name: z.string().trim().max(200).default(""), role: z.enum(["admin", "staff"]), password })
+  .strict();
+export const adminUserUpdateSchema = z
+  .object({
+    email: email.optional(),
+    name: z.string().trim().max(200).optional(),
+    role: z.enum(["admin", "staff"]).optional(),
+    // Empty means "keep the current password" (the edit form leaves it blank).
+    password: z.union([z.literal(""), password]).optional(),
+  })
+  .strict();
+export type AdminUserCreate = z.input<typeof adminUserCreateSchema>;
+export type AdminUserUpdate = z.input<typeof adminUserUpdateSchema>;
+
+const publicUser = { id: true, email: true, name: true, role: true, createdAt: true, updatedAt: true } as const;
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new DomainError("invalid_input", issue.message, { field: issue.path.join(".") });
+  }
+  return result.data;
+}
+
+/**
+ * Locks every admin row, so two admins demoting each other at once cannot both succeed.
+ * SIPARIO_TEST_DISABLE_ADMIN_LOCK=1 (honoured only when NODE_ENV=test) reads without the
+ * lock and pauses, so the race test's control run shows the last admin disappearing.
+ */
+async function lockAdmins(tx: Prisma.TransactionClient): Promise<string[]> {
+  if (adminLockDisabled()) {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id"::text AS "id" FROM "User" WHERE "role" = 'admin'`;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    return rows.map((r) => r.id);
+  }
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id"::text AS "id" FROM "User" WHERE "role" = 'admin' FOR UPDATE`;
+  return rows.map((r) => r.id);
+}
+
+function adminLockDisabled(): boolean {
+  return process.env.NODE_ENV === "test" && process.env.SIPARIO_TEST_DISABLE_ADMIN_LOCK === "1";
+}
+
+async function assertEmailFree(tx: Prisma.TransactionClient, address: string, exceptId?: string) {
+  const other = await tx.user.findUnique({ where: { email: address }, select: { id: true } });
+  if (other && other.id !== exceptId) throw new DomainError("invalid_input", "Another user already has this email.", { field: "email" });
+}
+
+/**
+ * Creates a back-office or door user; the password is stored only as an argon2 hash.
+ * Throws DomainError invalid_input (bad fields, email taken, with `field` in details).
+ */
+export async function createUserAsAdmin(prisma: PrismaClient, input: unknown, actor: Actor) {
+  const data = parse(adminUserCreateSchema, input);
+  const passwordHash = await hashPassword(data.password);
+  return prisma.$transaction(async (tx) => {
+    await assertEmailFree(tx, data.email);
+    const user = await tx.user.create({
+      data: { email: data.email, name: data.name || data.email.split("@")[0]!, role: data.role, passwordHash },
+      select: publicUser,
+    });
+    await recordAudit(tx, {
+      userId: actor.userId,
+      actorLabel: actor.label,
+      action: "create",
+      entity: "User",
+      entityId: user.id,
+      changes: { email: user.email, name: user.name, role: user.role },
+    });
+    return user;
+  });
+}
+
+/**
+ * Edits a user. Invariant: at least one admin always remains (demoting the last one
+ * throws DomainError last_admin). A blank password keeps the current one.
+ * Throws DomainError not_found, invalid_input, last_admin.
+ */
+export async function updateUserAsAdmin(prisma: PrismaClient, userId: string, input: unknown, actor: Actor) {
+  const data = parse(adminUserUpdateSchema, input);
+  const passwordHash = data.password ? await hashPassword(data.password) : undefined;
+  return prisma.$transaction(async (tx) => {
+    const admins = await lockAdmins(tx);
+    const current = await tx.user.findUnique({ where: { id: userId }, select: publicUser }).catch(() => null);
+    if (!current) throw new DomainError("not_found", "User not found.");
+    if (current.role === "admin" && data.role === "staff" && admins.length <= 1) {
+      throw new DomainError("last_admin", "This is the last admin: make another user admin before changing this one's role.", {
+        field: "role",
+      });
+    }
+    if (data.email) await assertEmailFree(tx, data.email, userId);
+    const user = await tx.user.update({
+      where: { id: userId },
+      data: {
+        ...(data.email ? { email: data.email } : {}),
+        ...(data.name !== undefined ? { name: data.name } : {}),
+        ...(data.role ? { role: data.role } : {}),
+        ...(passwordHash ? { passwordHash } : {}),
+      },
+      select: publicUser,
+    });
+    const changes: Record<string, unknown> = {};
+    for (const key of ["email", "name", "role"] as const) {
+      if (current[key] !== user[key]) changes[key] = { from: current[key], to: user[key] };
+    }
+    if (passwordHash) changes.passwordChanged = true;
+    if (passwordHash) await tx.session.deleteMany({ where: { userId } }); // a new password signs out old sessions
+    await recordAudit(tx, { userId: actor.userId, actorLabel: actor.label, action: "edit", entity: "User", entityId: userId, changes });
+    return user;
+  });
+}
+
+/**
+ * Deletes a user. Invariant: the last admin cannot be deleted (DomainError last_admin);
+ * a user who recorded check-ins is kept for the record (invalid_input).
+ * Throws DomainError not_found, last_admin, invalid_input.
+ */
+export async function deleteUserAsAdmin(prisma: PrismaClient, userId: string, actor: Actor) {
+  return prisma.$transaction(async (tx) => {
+    const admins = await lockAdmins(tx);
+    const current = await tx.user.findUnique({ where: { id: userId }, select: publicUser }).catch(() => null);
+    if (!current) throw new DomainError("not_found", "User not found.");
+    if (current.role === "admin" && admins.length <= 1) {
+      throw new DomainError("last_admin", "This is the last admin and cannot be deleted.");
+    }
+    const checkIns = await tx.checkIn.count({ where: { checkedInById: userId } });
+    if (checkIns > 0) {
+      throw new DomainError(
+        "invalid_input",
+        `This user recorded ${checkIns} check-ins, which must keep their author: change the password or role instead.`,
+      );
+    }
+    await tx.user.delete({ where: { id: userId } });
+    await recordAudit(tx, {
+      userId: actor.userId === userId ? null : actor.userId,
+      actorLabel: actor.label,
+      action: "delete",
+      entity: "User",
+      entityId: userId,
+      changes: { email: current.email, name: current.name, role: current.role },
+    });
+    return current;
+  });
+}

@@ -1,0 +1,85 @@
+import { createTestDatabase, factories, type TestDatabase } from "@sipario/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testConfig } from "../testing/index.ts";
+import {
+  createSession,
+  generateSessionToken,
+  invalidateSession,
+  invalidateUserSessions,
+  sessionCookieOptions,
+  sessionIdFromToken,
+  validateSessionToken,
+} from "./session.service.ts";
+
+let db: TestDatabase;
+const config = testConfig({ SESSION_TTL_DAYS: "30" });
+const DAY = 86_400_000;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+describe("sessions", () => {
+  it("stores only the SHA-256 of the token and resolves the user", async () => {
+    const { user } = await factories.user(db.prisma, { role: "staff", name: "Door One" });
+    const token = generateSessionToken();
+    expect(token).toMatch(/^[a-z2-7]{32}$/);
+    const session = await createSession(db.prisma, token, user.id, config);
+    expect(session.id).toBe(sessionIdFromToken(token));
+    expect(session.id).not.toContain(token);
+    const rows = await db.prisma.session.findMany({ where: { userId: user.id } });
+    expect(rows.map((r) => r.id)).toEqual([session.id]);
+    const result = await validateSessionToken(db.prisma, token, config);
+    expect(result.user).toEqual({ id: user.id, email: user.email, name: "Door One", role: "staff" });
+  });
+
+  it("rejects unknown, malformed and expired tokens, deleting expired rows", async () => {
+    const { user } = await factories.user(db.prisma);
+    expect((await validateSessionToken(db.prisma, generateSessionToken(), config)).user).toBeNull();
+    expect((await validateSessionToken(db.prisma, "not a token!", config)).user).toBeNull();
+    expect((await validateSessionToken(db.prisma, undefined, config)).user).toBeNull();
+    const token = generateSessionToken();
+    const session = await createSession(db.prisma, token, user.id, config);
+    await db.prisma.session.update({ where: { id: session.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await validateSessionToken(db.prisma, token, config)).toEqual({ session: null, user: null });
+    expect(await db.prisma.session.count({ where: { id: session.id } })).toBe(0);
+  });
+
+  it("slides the expiry only in the second half of the lifetime", async () => {
+    const { user } = await factories.user(db.prisma);
+    const token = generateSessionToken();
+    const session = await createSession(db.prisma, token, user.id, config);
+    const early = new Date(Date.now() + 20 * DAY);
+    await db.prisma.session.update({ where: { id: session.id }, data: { expiresAt: early } });
+    const a = await validateSessionToken(db.prisma, token, config);
+    expect(a.session?.expiresAt.getTime()).toBe(early.getTime());
+    const late = new Date(Date.now() + 10 * DAY);
+    await db.prisma.session.update({ where: { id: session.id }, data: { expiresAt: late } });
+    const b = await validateSessionToken(db.prisma, token, config);
+    expect(b.session!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * DAY);
+    const stored = await db.prisma.session.findUniqueOrThrow({ where: { id: session.id } });
+    expect(stored.expiresAt.getTime()).toBe(b.session!.expiresAt.getTime());
+  });
+
+  it("invalidates one session or all of a user's", async () => {
+    const { user } = await factories.user(db.prisma);
+    const t1 = generateSessionToken();
+    const t2 = generateSessionToken();
+    const s1 = await createSession(db.prisma, t1, user.id, config);
+    await createSession(db.prisma, t2, user.id, config);
+    await invalidateSession(db.prisma, s1.id);
+    expect((await validateSessionToken(db.prisma, t1, config)).user).toBeNull();
+    expect((await validateSessionToken(db.prisma, t2, config)).user).not.toBeNull();
+    expect(await invalidateUserSessions(db.prisma, user.id)).toBe(1);
+    expect((await validateSessionToken(db.prisma, t2, config)).user).toBeNull();
+  });
+
+  it("cookie options are httpOnly, lax, secure only in production", () => {
+    const exp = new Date();
+    expect(sessionCookieOptions({ production: false }, exp)).toEqual({ path: "/", httpOnly: true, sameSite: "lax", secure: false, expires: exp });
+    expect(sessionCookieOptions({ production: true }, exp).secure).toBe(true);
+  });
+});

@@ -1,0 +1,123 @@
+import { sha256 } from "@oslojs/crypto/sha2";
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
+import type { PrismaClient } from "@sipario/db";
+import type { AppConfig } from "../config.ts";
+import type { CookieOptions, SessionUser } from "../trpc.ts";
+
+/**
+ * Sessions as the Lucia guide does them (lucia-auth.com/sessions): a random token lives
+ * only in the visitor's cookie; the database keeps its SHA-256 (hex) as the session id,
+ * so a leaked Session table signs nobody in. Expiry slides: a session used in the second
+ * half of its lifetime is extended to a full TTL again.
+ */
+
+export const SESSION_COOKIE_NAME = "sipario_session";
+
+const DAY_MS = 86_400_000;
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  expiresAt: Date;
+}
+
+export type SessionValidationResult =
+  | { session: SessionRecord; user: SessionUser }
+  | { session: null; user: null };
+
+/** 160 random bits from the CSPRNG, base32 (lower case, URL and cookie safe). */
+export function generateSessionToken(): string {
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+/** The session id stored in the database for a cookie token. */
+export function sessionIdFromToken(token: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+function sessionTtlMs(config: Pick<AppConfig, "SESSION_TTL_DAYS">): number {
+  return config.SESSION_TTL_DAYS * DAY_MS;
+}
+
+/** Stores a new session for `userId` under the hash of `token`; the raw token is never stored. */
+export async function createSession(
+  prisma: PrismaClient,
+  token: string,
+  userId: string,
+  config: Pick<AppConfig, "SESSION_TTL_DAYS">,
+): Promise<SessionRecord> {
+  const session = {
+    id: sessionIdFromToken(token),
+    userId,
+    expiresAt: new Date(Date.now() + sessionTtlMs(config)),
+  };
+  await prisma.session.create({ data: session });
+  return session;
+}
+
+// A cookie value we could have issued: anything else is rejected before touching the database.
+const TOKEN_SHAPE = /^[a-z2-7]{16,128}$/;
+
+/**
+ * Resolves a cookie token to its session and user. Expired sessions are deleted and
+ * answer {session: null, user: null}; a session past half its lifetime is extended.
+ * Never throws for a bad token (only for database failures).
+ */
+export async function validateSessionToken(
+  prisma: PrismaClient,
+  token: string | null | undefined,
+  config: Pick<AppConfig, "SESSION_TTL_DAYS">,
+): Promise<SessionValidationResult> {
+  if (!token || !TOKEN_SHAPE.test(token)) return { session: null, user: null };
+  const sessionId = sessionIdFromToken(token);
+  const row = await prisma.session.findUnique({
+    where: { id: sessionId },
+    include: { user: { select: { id: true, email: true, name: true, role: true } } },
+  });
+  if (!row) return { session: null, user: null };
+  const now = Date.now();
+  if (now >= row.expiresAt.getTime()) {
+    await prisma.session.deleteMany({ where: { id: sessionId } });
+    return { session: null, user: null };
+  }
+  const ttl = sessionTtlMs(config);
+  let expiresAt = row.expiresAt;
+  if (now >= row.expiresAt.getTime() - ttl / 2) {
+    expiresAt = new Date(now + ttl);
+    // updateMany: a concurrent logout may have deleted the row; that is not an error.
+    await prisma.session.updateMany({ where: { id: sessionId }, data: { expiresAt } });
+  }
+  return {
+    session: { id: row.id, userId: row.userId, expiresAt },
+    user: { id: row.user.id, email: row.user.email, name: row.user.name, role: row.user.role },
+  };
+}
+
+/** Deletes one session (logout). Idempotent. */
+export async function invalidateSession(prisma: PrismaClient, sessionId: string): Promise<void> {
+  await prisma.session.deleteMany({ where: { id: sessionId } });
+}
+
+/** Deletes every session of a user (password change, role removal). Idempotent. */
+export async function invalidateUserSessions(prisma: PrismaClient, userId: string): Promise<number> {
+  const { count } = await prisma.session.deleteMany({ where: { userId } });
+  return count;
+}
+
+/** Deletes expired sessions; for the periodic sweep. */
+export async function purgeExpiredSessions(prisma: PrismaClient, now = new Date()): Promise<number> {
+  const { count } = await prisma.session.deleteMany({ where: { expiresAt: { lt: now } } });
+  return count;
+}
+
+/** Cookie attributes of the session cookie: httpOnly, sameSite lax, secure in production. */
+export function sessionCookieOptions(config: Pick<AppConfig, "production">, expiresAt: Date): CookieOptions {
+  return { path: "/", httpOnly: true, sameSite: "lax", secure: config.production, expires: expiresAt };
+}
+
+/** Options to delete the session cookie (path must match the one it was set with). */
+export function deleteSessionCookieOptions(): { path: string } {
+  return { path: "/" };
+}

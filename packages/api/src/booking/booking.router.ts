@@ -1,0 +1,24 @@
+import { RATE_LIMITS, consumeRateLimits } from "../rate-limit/rate-limit.service.ts";
+import { hashToken } from "../tickets/tokens.ts";
+import { publicProcedure, router } from "../trpc.ts";
+import { confirmBookingSchema, createBookingSchema } from "./booking.schema.ts";
+import { confirmReservation, createReservation } from "./booking.service.ts";
+
+export const bookingRouter = router({
+  create: publicProcedure.input(createBookingSchema).mutation(async ({ ctx, input }) => {
+    await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [
+      { key: `booking:addr:${ctx.clientAddress}`, rule: RATE_LIMITS.bookingPerAddress },
+      // Keyed on a hash: the bucket table never holds the address itself.
+      { key: `booking:email:${hashToken(input.email).slice(0, 32)}`, rule: RATE_LIMITS.bookingPerEmail },
+    ]);
+    const r = await createReservation(ctx.prisma, ctx.config, input);
+    return { reservationId: r.reservationId, status: r.status, performanceId: r.performanceId, partySize: r.partySize };
+  }),
+  confirm: publicProcedure.input(confirmBookingSchema).mutation(async ({ ctx, input }) => {
+    await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [
+      { key: `confirm:addr:${ctx.clientAddress}`, rule: RATE_LIMITS.confirmPerAddress },
+    ]);
+    const r = await confirmReservation(ctx.prisma, ctx.config, input.token);
+    return { reservationId: r.reservationId, status: r.status, partySize: r.partySize, ticketUrl: r.ticketUrl };
+  }),
+});

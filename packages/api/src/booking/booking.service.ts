@@ -1,0 +1,334 @@
+import { Prisma, type PrismaClient } from "@sipario/db";
+import { availableSeats, capacityLockDisabled, confirmedSeatsByPerformance, configuredSeats, lockPerformance, UUID } from "../capacity/capacity.service.ts";
+import { withTransaction } from "../capacity/transaction.ts";
+import type { AppConfig } from "../config.ts";
+import { DomainError } from "../errors.ts";
+import { getLogger } from "../logger.ts";
+import { deliverSoon, enqueueEmail } from "../mail/outbox.service.ts";
+import { ticketUrl } from "../tickets/ticket-assets.ts";
+import { ticketExpiry } from "../tickets/ticket-time.ts";
+import { generateToken, hashToken } from "../tickets/tokens.ts";
+import type { CreateBookingInput } from "./booking.schema.ts";
+
+/** The validated booking.create input (phone/notes optional for other callers). */
+export type CreateReservationInput = Omit<CreateBookingInput, "phone" | "notes"> & { phone?: string; notes?: string };
+import { confirmationEmail, performancePlaceSelect, reservationForEmail, ticketEmail } from "./emails.ts";
+
+const HOUR = 3_600_000;
+
+/** A confirmation link lives TTL hours, and never past the start of the performance. */
+export function confirmationExpiry(config: AppConfig, startsAt: Date, now: Date): Date {
+  return new Date(Math.min(now.getTime() + config.CONFIRMATION_TOKEN_TTL_HOURS * HOUR, startsAt.getTime()));
+}
+
+/**
+ * Creates a pending reservation with a fresh confirmation token and queues the
+ * confirmation email in the same transaction. Pending reservations hold no seats; the
+ * availability check here only turns away requests that cannot fit now.
+ * Throws DomainError invalid_input (party over MAX_PARTY_SIZE), not_found (missing or
+ * unpublished), booking_closed (disabled or started), not_enough_seats.
+ * The raw token is returned for the caller's own use (tests, seeding); never send it
+ * to a client other than by email.
+ */
+export async function createReservation(prisma: PrismaClient, config: AppConfig, input: CreateReservationInput, now = new Date()) {
+  if (input.partySize > config.MAX_PARTY_SIZE) {
+    throw new DomainError("invalid_input", `At most ${config.MAX_PARTY_SIZE} seats per booking.`, {
+      issues: [{ path: "partySize", message: `At most ${config.MAX_PARTY_SIZE}` }],
+    });
+  }
+  const performance = await prisma.performance.findUnique({
+    where: { id: input.performanceId },
+    select: {
+      ...performancePlaceSelect,
+      isBookingEnabled: true,
+      roomCapacity: true,
+      additionalSeats: true,
+      manuallyOccupiedSeats: true,
+      show: { select: { title: true, isPublished: true } },
+    },
+  });
+  if (!performance || !performance.show.isPublished) throw new DomainError("not_found", "Performance not found.");
+  if (!performance.isBookingEnabled || performance.startsAt.getTime() <= now.getTime()) {
+    throw new DomainError("booking_closed", "Booking is closed for this performance.");
+  }
+  const confirmed = (await confirmedSeatsByPerformance(prisma, [performance.id])).get(performance.id) ?? 0;
+  const available = availableSeats(performance, confirmed);
+  if (input.partySize > available) {
+    throw new DomainError("not_enough_seats", available === 0 ? "This performance is sold out." : `Only ${available} ${available === 1 ? "seat is" : "seats are"} left.`, {
+      availableSeats: available,
+    });
+  }
+
+  const token = generateToken();
+  const expiresAt = confirmationExpiry(config, performance.startsAt, now);
+  const { reservationId, outboxId } = await withTransaction(prisma, async (tx) => {
+    const reservation = await tx.reservation.create({
+      data: {
+        performanceId: performance.id,
+        status: "pending",
+        name: input.name,
+        email: input.email,
+        phone: input.phone ?? null,
+        partySize: input.partySize,
+        notes: input.notes ?? null,
+        locale: input.locale ?? "it",
+        tokens: { create: { purpose: "confirmation", tokenHash: hashToken(token), expiresAt } },
+      },
+      select: { id: true },
+    });
+    const outboxId = await enqueueEmail(
+      tx,
+      confirmationEmail(config, {
+        reservationId: reservation.id,
+        to: input.email,
+        locale: input.locale ?? "it",
+        partySize: input.partySize,
+        performance,
+        token,
+        expiresAt,
+      }),
+    );
+    return { reservationId: reservation.id, outboxId };
+  });
+  getLogger().info({ reservationId, performanceId: performance.id, partySize: input.partySize }, "reservation created");
+  deliverSoon(prisma, config, outboxId);
+  return {
+    reservationId,
+    status: "pending" as const,
+    performanceId: performance.id,
+    partySize: input.partySize,
+    expiresAt,
+    confirmationToken: token,
+  };
+}
+
+/**
+ * Marks a pending reservation expired when it has no live confirmation token left (lazy
+ * expiry on access). Returns true when it changed.
+ */
+export async function expireIfStale(prisma: PrismaClient, reservationId: string, now = new Date()): Promise<boolean> {
+  const changed = await prisma.$executeRaw`
+    UPDATE "Reservation" r SET "status" = 'expired', "updatedAt" = ${now}
+    WHERE r."id" = ${reservationId}::uuid AND r."status" = 'pending'
+      AND NOT EXISTS (SELECT 1 FROM "ReservationToken" t WHERE t."reservationId" = r."id"
+        AND t."purpose" = 'confirmation' AND t."usedAt" IS NULL AND t."expiresAt" > ${now})`;
+  return changed > 0;
+}
+
+/**
+ * The periodic sweep: every pending reservation without a live confirmation token
+ * becomes expired. Idempotent; returns how many changed.
+ */
+export async function expireStaleReservations(prisma: PrismaClient, now = new Date()): Promise<number> {
+  return prisma.$executeRaw`
+    UPDATE "Reservation" r SET "status" = 'expired', "updatedAt" = ${now}
+    WHERE r."status" = 'pending'
+      AND NOT EXISTS (SELECT 1 FROM "ReservationToken" t WHERE t."reservationId" = r."id"
+        AND t."purpose" = 'confirmation' AND t."usedAt" IS NULL AND t."expiresAt" > ${now})`;
+}
+
+export interface ConfirmResult {
+  reservationId: string;
+  status: "confirmed";
+  partySize: number;
+  ticketUrl: string;
+  /** Raw ticket token, for the caller's own use; it reaches the visitor by email/page. */
+  ticketToken: string;
+}
+
+/**
+ * The anti-overbooking point. One transaction: lock the performance row (FOR UPDATE),
+ * recount confirmed seats, confirm only if the party still fits, consume the
+ * confirmation token with a conditional update (exactly one row, else it was used
+ * concurrently), create the check_in token, and queue the ticket email in the outbox.
+ * Invariant: confirmed seats + manual seats <= room + additional, whatever the
+ * concurrency. Throws not_enough_seats, reservation_not_pending, token_used (for
+ * `confirmationTokenId`), not_found.
+ */
+function notEnoughSeats(available: number): DomainError {
+  return new DomainError(
+    "not_enough_seats",
+    available === 0 ? "Sorry: the performance filled up before you confirmed." : `Sorry: only ${available} ${available === 1 ? "seat is" : "seats are"} left.`,
+    { availableSeats: available },
+  );
+}
+
+export async function confirmReservationById(
+  prisma: PrismaClient,
+  config: AppConfig,
+  reservationId: string,
+  options: { confirmationTokenId?: string; allowExpired?: boolean; now?: Date } = {},
+): Promise<ConfirmResult> {
+  const now = options.now ?? new Date();
+  const reservation = await reservationForEmail(prisma, reservationId);
+  const performance = reservation.performance;
+  // In a sell-out most confirmations lose. Turn a party that cannot fit away before the
+  // costly part (ticket email with QR and calendar) with a plain read; seats only free up
+  // through cancellations, so this merely answers a moment earlier. The recount under the
+  // lock below stays the one that decides. Other states keep their precise errors there.
+  // The race tests' lock-off control run skips it too: it is part of the capacity guard.
+  if (reservation.status === "pending" && !capacityLockDisabled()) {
+    const [pre] = await prisma.$queryRaw<{ available: number }[]>`
+      SELECT (p."roomCapacity" + p."additionalSeats" - p."manuallyOccupiedSeats"
+        - COALESCE((SELECT SUM(r."partySize") FROM "Reservation" r
+            WHERE r."performanceId" = p."id" AND r."status" = 'confirmed'), 0))::int AS "available"
+      FROM "Performance" p WHERE p."id" = ${performance.id}::uuid`;
+    const available = Math.max(0, pre?.available ?? 0);
+    if (reservation.partySize > available) throw notEnoughSeats(available);
+  }
+  // Everything slow (random token, QR, calendar) happens before the lock is taken.
+  const token = generateToken();
+  const email = await ticketEmail(config, {
+    reservationId,
+    to: reservation.email,
+    locale: reservation.locale,
+    partySize: reservation.partySize,
+    performance,
+    token,
+  });
+  const tokenExpiresAt = ticketExpiry(performance.startsAt, performance.venue.timeZone, config.TICKET_GRACE_HOURS);
+
+  const allowExpired = options.allowExpired === true;
+  const tokenId = options.confirmationTokenId ?? null;
+
+  // Everything between the lock and the commit is three statements: the lock, one read
+  // of the current state, one write. The lock is the throughput limit of a busy
+  // performance, so it is held for as few round trips as possible.
+  const outboxId = await withTransaction(prisma, async (tx) => {
+    const locked = await lockPerformance(tx, performance.id);
+    if (!locked) throw new DomainError("not_found", "Performance not found.");
+    // A new statement after the lock: in READ COMMITTED it sees every confirmation that
+    // committed while this one waited.
+    const [state] = await tx.$queryRaw<{ confirmedSeats: number; status: string | null; tokenUsed: boolean | null }[]>`
+      SELECT
+        (SELECT COALESCE(SUM("partySize"), 0)::int FROM "Reservation"
+          WHERE "performanceId" = ${performance.id}::uuid AND "status" = 'confirmed') AS "confirmedSeats",
+        (SELECT "status"::text FROM "Reservation" WHERE "id" = ${reservationId}::uuid) AS "status",
+        (SELECT "usedAt" IS NOT NULL FROM "ReservationToken" WHERE "id" = ${tokenId}::uuid) AS "tokenUsed"`;
+    if (tokenId && state?.tokenUsed !== false) throw new DomainError("token_used", "This confirmation link has already been used.");
+    if (!state?.status || !(state.status === "pending" || (allowExpired && state.status === "expired"))) {
+      throw new DomainError("reservation_not_pending", "This reservation is no longer waiting for confirmation.", {
+        status: state?.status ?? null,
+      });
+    }
+    const available = Math.max(0, configuredSeats(locked) - state.confirmedSeats);
+    if (reservation.partySize > available) throw notEnoughSeats(available);
+    const consume = tokenId
+      ? Prisma.sql`UPDATE "ReservationToken" SET "usedAt" = ${now}
+          WHERE "id" = ${tokenId}::uuid AND "usedAt" IS NULL RETURNING "id"`
+      : Prisma.sql`UPDATE "ReservationToken" SET "usedAt" = ${now}
+          WHERE "reservationId" = ${reservationId}::uuid AND "purpose" = 'confirmation' AND "usedAt" IS NULL RETURNING "id"`;
+    // Conditional writes: the token must still be unused and the reservation still
+    // pending, or nothing happens (a concurrent confirmation got there first).
+    const [written] = await tx.$queryRaw<{ consumed: number; confirmed: number; outboxId: string | null }[]>`
+      WITH tok AS (${consume}),
+      res AS (
+        UPDATE "Reservation" SET "status" = 'confirmed', "confirmedAt" = ${now}, "qrCodeGeneratedAt" = ${now}, "updatedAt" = ${now}
+        WHERE "id" = ${reservationId}::uuid
+          AND ("status" = 'pending' OR (${allowExpired}::boolean AND "status" = 'expired'))
+          AND (${tokenId}::uuid IS NULL OR EXISTS (SELECT 1 FROM tok))
+        RETURNING "id"),
+      ticket AS (
+        INSERT INTO "ReservationToken" ("id", "reservationId", "purpose", "tokenHash", "expiresAt", "createdAt")
+        SELECT gen_random_uuid(), "id", 'check_in', ${hashToken(token)}, ${tokenExpiresAt}, ${now} FROM res
+        RETURNING "id"),
+      mail AS (
+        INSERT INTO "EmailOutbox" ("id", "kind", "reservationId", "toAddress", "subject", "payload", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
+        SELECT gen_random_uuid(), ${email.kind}, "id", ${email.to}, ${email.subject.slice(0, 300)}, ${JSON.stringify(email.payload)}::jsonb,
+          'pending', 0, ${now}, ${now}, ${now} FROM res
+        RETURNING "id")
+      SELECT (SELECT COUNT(*) FROM tok)::int AS "consumed", (SELECT COUNT(*) FROM res)::int AS "confirmed",
+        (SELECT "id"::text FROM mail) AS "outboxId", (SELECT COUNT(*) FROM ticket)::int AS "tickets"`;
+    if (tokenId && written?.consumed !== 1) throw new DomainError("token_used", "This confirmation link has already been used.");
+    if (written?.confirmed !== 1 || !written.outboxId) {
+      throw new DomainError("reservation_not_pending", "This reservation is no longer waiting for confirmation.");
+    }
+    return written.outboxId;
+  });
+  getLogger().info({ reservationId, performanceId: performance.id, partySize: reservation.partySize }, "reservation confirmed");
+  deliverSoon(prisma, config, outboxId);
+  return { reservationId, status: "confirmed", partySize: reservation.partySize, ticketUrl: ticketUrl(config.ORIGIN, token), ticketToken: token };
+}
+
+/**
+ * booking.confirm: resolves the raw confirmation token, then confirms under the lock.
+ * Throws unknown_token, token_used, token_expired (the reservation then becomes
+ * expired), reservation_not_pending, not_enough_seats. A failure changes nothing else.
+ */
+export async function confirmReservation(prisma: PrismaClient, config: AppConfig, rawToken: string, now = new Date()): Promise<ConfirmResult> {
+  const token = await prisma.reservationToken.findUnique({
+    where: { tokenHash: hashToken(rawToken) },
+    select: { id: true, purpose: true, usedAt: true, expiresAt: true, reservationId: true, reservation: { select: { status: true } } },
+  });
+  if (!token || token.purpose !== "confirmation") throw new DomainError("unknown_token", "This confirmation link is not valid.");
+  if (token.usedAt) throw new DomainError("token_used", "This confirmation link has already been used.");
+  if (token.expiresAt.getTime() <= now.getTime()) {
+    await expireIfStale(prisma, token.reservationId, now);
+    throw new DomainError("token_expired", "This confirmation link has expired. Please book again.");
+  }
+  // Confirmed means this link (or an admin on its behalf) was already used: say so.
+  if (token.reservation.status === "confirmed") throw new DomainError("token_used", "This confirmation link has already been used.");
+  if (token.reservation.status !== "pending") {
+    throw new DomainError("reservation_not_pending", "This reservation is no longer waiting for confirmation.", {
+      status: token.reservation.status,
+    });
+  }
+  return confirmReservationById(prisma, config, token.reservationId, { confirmationTokenId: token.id, now });
+}
+
+/**
+ * What the /confirm/<token> page shows before the visitor presses Confirm: the
+ * performance, the party size and whether the link can still be used. No personal data;
+ * changes nothing (mail scanners pre-open links). Throws unknown_token.
+ */
+export async function describeConfirmation(prisma: PrismaClient, rawToken: string, now = new Date()) {
+  const token = await prisma.reservationToken.findUnique({
+    where: { tokenHash: hashToken(rawToken) },
+    select: {
+      purpose: true,
+      usedAt: true,
+      expiresAt: true,
+      reservation: {
+        select: {
+          id: true,
+          status: true,
+          partySize: true,
+          performance: {
+            select: {
+              id: true,
+              startsAt: true,
+              show: { select: { title: true, slug: true } },
+              venue: { select: { name: true, address: true, city: true, timeZone: true } },
+            },
+          },
+        },
+      },
+    },
+  });
+  if (!token || token.purpose !== "confirmation") throw new DomainError("unknown_token", "This confirmation link is not valid.");
+  const expired = token.expiresAt.getTime() <= now.getTime();
+  const r = token.reservation;
+  const state = token.usedAt
+    ? ("used" as const)
+    : r.status !== "pending" && r.status !== "expired"
+      ? ("not_pending" as const)
+      : expired || r.status === "expired"
+        ? ("expired" as const)
+        : ("valid" as const);
+  return {
+    state,
+    canConfirm: state === "valid",
+    reservationId: r.id,
+    reservationStatus: expired && r.status === "pending" ? ("expired" as const) : r.status,
+    partySize: r.partySize,
+    expiresAt: token.expiresAt.toISOString(),
+    performanceId: r.performance.id,
+    startsAt: r.performance.startsAt.toISOString(),
+    show: r.performance.show,
+    venue: r.performance.venue,
+  };
+}
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

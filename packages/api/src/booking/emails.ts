@@ -1,0 +1,102 @@
+import type { PrismaClient } from "@sipario/db";
+import type { AppConfig } from "../config.ts";
+import { DomainError } from "../errors.ts";
+import type { EnqueueEmail } from "../mail/outbox.service.ts";
+import { mailLocale, QR_CID, renderConfirmationEmail, renderTicketEmail, type PerformanceFacts } from "../mail/templates.ts";
+import { calendarEvent, cancelUrl, confirmUrl, qrPng, ticketUrl } from "../tickets/ticket-assets.ts";
+import { safeTimeZone } from "../tickets/ticket-time.ts";
+
+/** What the emails need to know about a performance. */
+export interface PerformancePlace {
+  id: string;
+  startsAt: Date;
+  show: { title: string };
+  venue: { name: string; address: string; city: string; timeZone: string };
+}
+
+export function performanceFacts(p: PerformancePlace, config: AppConfig): PerformanceFacts {
+  return {
+    showTitle: p.show.title,
+    startsAt: p.startsAt,
+    venueName: p.venue.name,
+    venueAddress: p.venue.address,
+    venueCity: p.venue.city,
+    timeZone: safeTimeZone(p.venue.timeZone, config.TIME_ZONE),
+  };
+}
+
+export const performancePlaceSelect = {
+  id: true,
+  startsAt: true,
+  show: { select: { title: true } },
+  venue: { select: { name: true, address: true, city: true, timeZone: true } },
+} as const;
+
+/** A reservation with what its emails need (no token). Throws not_found. */
+export async function reservationForEmail(prisma: PrismaClient, reservationId: string) {
+  const reservation = await prisma.reservation.findUnique({
+    where: { id: reservationId },
+    select: { id: true, status: true, email: true, locale: true, partySize: true, performance: { select: performancePlaceSelect } },
+  });
+  if (!reservation) throw new DomainError("not_found", "Reservation not found.");
+  return reservation;
+}
+
+export function confirmationEmail(
+  config: AppConfig,
+  input: { reservationId: string; to: string; locale: string; partySize: number; performance: PerformancePlace; token: string; expiresAt: Date },
+): EnqueueEmail {
+  const rendered = renderConfirmationEmail({
+    locale: mailLocale(input.locale),
+    facts: performanceFacts(input.performance, config),
+    partySize: input.partySize,
+    confirmUrl: confirmUrl(config.ORIGIN, input.token),
+    expiresAt: input.expiresAt,
+  });
+  return {
+    kind: "confirmation",
+    reservationId: input.reservationId,
+    to: input.to,
+    subject: rendered.subject,
+    payload: { text: rendered.text, html: rendered.html },
+  };
+}
+
+/** The ticket email: QR inline (cid), ticket and cancel links, .ics attachment. */
+export async function ticketEmail(
+  config: AppConfig,
+  input: { reservationId: string; to: string; locale: string; partySize: number; performance: PerformancePlace; token: string },
+): Promise<EnqueueEmail> {
+  const url = ticketUrl(config.ORIGIN, input.token);
+  const rendered = renderTicketEmail({
+    locale: mailLocale(input.locale),
+    facts: performanceFacts(input.performance, config),
+    partySize: input.partySize,
+    ticketUrl: url,
+    cancelUrl: cancelUrl(config.ORIGIN, input.token),
+  });
+  const png = await qrPng(url);
+  const ics = calendarEvent({
+    uid: input.reservationId,
+    showTitle: input.performance.show.title,
+    startsAt: input.performance.startsAt,
+    venueName: input.performance.venue.name,
+    venueAddress: input.performance.venue.address,
+    venueCity: input.performance.venue.city,
+    url,
+  });
+  return {
+    kind: "ticket",
+    reservationId: input.reservationId,
+    to: input.to,
+    subject: rendered.subject,
+    payload: {
+      text: rendered.text,
+      html: rendered.html,
+      attachments: [
+        { filename: "ticket-qr.png", contentType: "image/png", content: png.toString("base64"), cid: QR_CID },
+        { filename: "performance.ics", contentType: "text/calendar; charset=utf-8", content: Buffer.from(ics, "utf8").toString("base64") },
+      ],
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { createTestDatabase, factories, type TestDatabase } from "@sipario/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { performanceSeatSummary } from "../capacity/capacity.service.ts";
+import { testCaller } from "../testing/index.ts";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const HOUR = 3_600_000;
+
+describe("catalogue", () => {
+  it("lists published shows only, and show/performance views hide unpublished ones", async () => {
+    const visible = await factories.show(db.prisma, { title: "AAA Visible" });
+    const hidden = await factories.show(db.prisma, { title: "AAA Hidden", isPublished: false });
+    const hiddenPerf = await factories.performance(db.prisma, { showId: hidden.id });
+    const api = testCaller(db.prisma);
+    const { items } = await api.catalogue.shows();
+    expect(items.map((s) => s.slug)).toContain(visible.slug);
+    expect(items.map((s) => s.slug)).not.toContain(hidden.slug);
+    expect(Object.keys(items[0]!).sort()).toEqual(["id", "posterImage", "slug", "summary", "title"]);
+    await expect(api.catalogue.show({ slug: hidden.slug })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(api.catalogue.show({ slug: "no-such-show" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(api.catalogue.performance({ id: hiddenPerf.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const all = await api.catalogue.performances();
+    expect(all.items.map((p) => p.id)).not.toContain(hiddenPerf.id);
+  });
+
+  it("show() lists upcoming performances only, with server-computed seats", async () => {
+    const show = await factories.show(db.prisma);
+    const venue = await factories.venue(db.prisma, { name: "Teatro Piccolo", city: "Roma" });
+    const past = await factories.performance(db.prisma, { showId: show.id, venueId: venue.id, startsAt: new Date(Date.now() - HOUR) });
+    const later = await factories.performance(db.prisma, { showId: show.id, venueId: venue.id, startsAt: new Date(Date.now() + 72 * HOUR) });
+    const soon = await factories.performance(db.prisma, {
+      showId: show.id,
+      venueId: venue.id,
+      startsAt: new Date(Date.now() + 24 * HOUR),
+      roomCapacity: 40,
+      additionalSeats: 5,
+      manuallyOccupiedSeats: 7,
+      isBookingEnabled: false,
+    });
+    await factories.reservation(db.prisma, { performanceId: soon.id, status: "confirmed", partySize: 4 });
+    const result = await testCaller(db.prisma).catalogue.show({ slug: show.slug });
+    expect(result.performances.map((p) => p.id)).toEqual([soon.id, later.id]);
+    expect(result.performances.map((p) => p.id)).not.toContain(past.id);
+    expect(result.performances[0]).toEqual({
+      id: soon.id,
+      startsAt: soon.startsAt.toISOString(),
+      venue: { name: "Teatro Piccolo", city: "Roma", timeZone: "Europe/Rome" },
+      bookingEnabled: false,
+      availableSeats: 40 + 5 - 7 - 4,
+    });
+  });
+
+  it("performances() filters by show and from, and performance() gives the venue address", async () => {
+    const show = await factories.show(db.prisma);
+    const a = await factories.performance(db.prisma, { showId: show.id, startsAt: new Date(Date.now() + 10 * HOUR) });
+    const b = await factories.performance(db.prisma, { showId: show.id, startsAt: new Date(Date.now() + 100 * HOUR) });
+    const api = testCaller(db.prisma);
+    const byShow = await api.catalogue.performances({ show: show.slug });
+    expect(byShow.items.map((p) => p.id)).toEqual([a.id, b.id]);
+    expect(byShow.items[0]!.show).toEqual({ title: show.title, slug: show.slug });
+    const from = await api.catalogue.performances({ show: show.slug, from: new Date(Date.now() + 50 * HOUR).toISOString() });
+    expect(from.items.map((p) => p.id)).toEqual([b.id]);
+    const first = await api.catalogue.performances({ show: show.slug, limit: 1 });
+    expect(first.items.map((p) => p.id)).toEqual([a.id]);
+    await expect(api.catalogue.performances({ limit: 0 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const one = await api.catalogue.performance({ id: a.id });
+    expect(one).toMatchObject({ id: a.id, show: { title: show.title, slug: show.slug, summary: show.summary }, bookingEnabled: true, availableSeats: 50 });
+    expect(one.venue).toEqual({ name: expect.any(String), address: "Via Roma 1", city: "Roma", timeZone: "Europe/Rome" });
+    await expect(api.catalogue.performance({ id: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(api.catalogue.performance({ id: "nope" } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(api.catalogue.show({ slug: "x", extra: 1 } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+});
+
+describe("capacity formula", () => {
+  it("room + additional - manual - confirmed; pending, cancelled and expired consume nothing; never below 0", async () => {
+    const p = await factories.performance(db.prisma, { roomCapacity: 30, additionalSeats: 4, manuallyOccupiedSeats: 6 });
+    const api = testCaller(db.prisma);
+    const seats = async () => (await api.catalogue.performance({ id: p.id })).availableSeats;
+    expect(await seats()).toBe(28);
+    await factories.reservation(db.prisma, { performanceId: p.id, status: "pending", partySize: 10 });
+    await factories.reservation(db.prisma, { performanceId: p.id, status: "cancelled", partySize: 3 });
+    await factories.reservation(db.prisma, { performanceId: p.id, status: "expired", partySize: 2 });
+    expect(await seats()).toBe(28);
+    const confirmed = await factories.reservation(db.prisma, { performanceId: p.id, status: "confirmed", partySize: 5 });
+    expect(await seats()).toBe(23);
+    await db.prisma.reservation.update({ where: { id: confirmed.id }, data: { status: "cancelled" } });
+    expect(await seats()).toBe(28);
+    await factories.reservation(db.prisma, { performanceId: p.id, status: "confirmed", partySize: 9 });
+    await db.prisma.$executeRaw`UPDATE "Performance" SET "roomCapacity" = 10, "additionalSeats" = 0, "manuallyOccupiedSeats" = 5 WHERE "id" = ${p.id}::uuid`;
+    expect(await seats()).toBe(0);
+  });
+
+  it("performanceSeatSummary gives the door numbers for many performances in one query", async () => {
+    const p1 = await factories.performance(db.prisma, { roomCapacity: 20, additionalSeats: 2, manuallyOccupiedSeats: 1 });
+    const p2 = await factories.performance(db.prisma, { roomCapacity: 8 });
+    const r1 = await factories.reservation(db.prisma, { performanceId: p1.id, status: "confirmed", partySize: 3 });
+    await factories.reservation(db.prisma, { performanceId: p1.id, status: "confirmed", partySize: 4 });
+    await factories.reservation(db.prisma, { performanceId: p1.id, status: "pending", partySize: 2 });
+    await factories.reservation(db.prisma, { performanceId: p1.id, status: "pending", partySize: 1 });
+    const { user } = await factories.user(db.prisma);
+    await db.prisma.checkIn.create({ data: { reservationId: r1.id, checkedInById: user.id } });
+    const summary = await performanceSeatSummary(db.prisma, [p1.id, p2.id, "not-a-uuid"]);
+    expect(summary.get(p1.id)).toEqual({
+      performanceId: p1.id,
+      capacity: 21,
+      confirmedSeats: 7,
+      pendingCount: 2,
+      checkedInParties: 1,
+      checkedInPeople: 3,
+      availableSeats: 14,
+    });
+    expect(summary.get(p2.id)).toMatchObject({ capacity: 8, confirmedSeats: 0, pendingCount: 0, availableSeats: 8 });
+    expect(summary.size).toBe(2);
+  });
+});

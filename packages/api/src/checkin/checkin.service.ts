@@ -1,0 +1,369 @@
+import type { PrismaClient, ReservationStatus } from "@sipario/db";
+import type { AppConfig } from "../config.ts";
+import { performanceSeatSummary } from "../capacity/capacity.service.ts";
+import { DomainError } from "../errors.ts";
+import { getLogger } from "../logger.ts";
+import { localDate, safeTimeZone, ticketExpiry } from "../tickets/ticket-time.ts";
+import { hashToken } from "../tickets/tokens.ts";
+import type { SessionUser } from "../trpc.ts";
+
+/**
+ * Entrance check-in (ADR-0006, booking flow section 5). Invariants:
+ * - at most one CheckIn per reservation, however many scans arrive at once: the write is
+ *   one conditional INSERT ... ON CONFLICT DO NOTHING that re-validates token, reservation
+ *   and performance in the same statement (never read-then-insert);
+ * - a repeat scan answers `already_checked_in` with when and by whom, except a retry by
+ *   the same staff member shortly after their own success, which answers that success
+ *   again (`repeated: true`) so a confirm whose answer was lost can be retried safely;
+ * - tickets work only on the performance's local day (plus TICKET_GRACE_HOURS).
+ */
+
+type CheckInConfig = Pick<AppConfig, "TICKET_GRACE_HOURS" | "TIME_ZONE">;
+
+/** How long a staff member's own retry gets the original answer back instead of an error. */
+export const REPEAT_WINDOW_MS = 2 * 60_000;
+
+export interface CheckInPreview {
+  status: "valid";
+  reservationId: string;
+  performanceId: string;
+  showTitle: string;
+  venueName: string;
+  startsAt: string;
+  partySize: number;
+}
+
+export interface CheckInResult {
+  status: "checked_in";
+  reservationId: string;
+  performanceId: string;
+  showTitle: string;
+  startsAt: string;
+  partySize: number;
+  checkedInAt: string;
+  /** Name of the staff member who let the party in. */
+  checkedInBy: string;
+  /** True when this answers a retry of the caller's own earlier check-in. */
+  repeated: boolean;
+}
+
+interface TicketState {
+  reservationId: string;
+  status: ReservationStatus;
+  partySize: number;
+  performanceId: string;
+  startsAt: Date;
+  showTitle: string;
+  venueName: string;
+  timeZone: string;
+  /** Null for a manual check-in (no token involved). */
+  tokenExpiresAt: Date | null;
+  checkIn: { checkedInAt: Date; checkedInById: string; checkedInBy: string } | null;
+}
+
+const stateInclude = {
+  performance: { select: { id: true, startsAt: true, show: { select: { title: true } }, venue: { select: { name: true, timeZone: true } } } },
+  checkIn: { select: { checkedInAt: true, checkedInById: true, checkedInBy: { select: { name: true, email: true } } } },
+} as const;
+
+type ReservationWithState = {
+  id: string;
+  status: ReservationStatus;
+  partySize: number;
+  performance: { id: string; startsAt: Date; show: { title: string }; venue: { name: string; timeZone: string } };
+  checkIn: { checkedInAt: Date; checkedInById: string; checkedInBy: { name: string; email: string } } | null;
+};
+
+function toState(r: ReservationWithState, tokenExpiresAt: Date | null, config: CheckInConfig): TicketState {
+  return {
+    reservationId: r.id,
+    status: r.status,
+    partySize: r.partySize,
+    performanceId: r.performance.id,
+    startsAt: r.performance.startsAt,
+    showTitle: r.performance.show.title,
+    venueName: r.performance.venue.name,
+    timeZone: safeTimeZone(r.performance.venue.timeZone, config.TIME_ZONE),
+    tokenExpiresAt,
+    checkIn: r.checkIn
+      ? {
+          checkedInAt: r.checkIn.checkedInAt,
+          checkedInById: r.checkIn.checkedInById,
+          checkedInBy: staffLabel(r.checkIn.checkedInBy),
+        }
+      : null,
+  };
+}
+
+function staffLabel(user: { name: string; email: string }): string {
+  return user.name.trim() || user.email;
+}
+
+async function loadByToken(prisma: PrismaClient, tokenHash: string, config: CheckInConfig): Promise<TicketState> {
+  const token = await prisma.reservationToken.findUnique({
+    where: { tokenHash },
+    select: { purpose: true, expiresAt: true, reservation: { select: { id: true, status: true, partySize: true, ...stateInclude } } },
+  });
+  // A confirmation-link token is not a ticket: same answer as a token we never issued.
+  if (!token || token.purpose !== "check_in") throw new DomainError("unknown_token", "This is not a valid ticket.");
+  return toState(token.reservation, token.expiresAt, config);
+}
+
+async function loadByReservation(prisma: PrismaClient, reservationId: string, config: CheckInConfig): Promise<TicketState> {
+  const reservation = await prisma.reservation.findUnique({
+    where: { id: reservationId },
+    select: { id: true, status: true, partySize: true, ...stateInclude },
+  });
+  if (!reservation) throw new DomainError("not_found", "Reservation not found.");
+  return toState(reservation, null, config);
+}
+
+function yyyyMmDd(d: { year: number; month: number; day: number }): string {
+  return `${d.year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
+}
+
+/** True while `now` falls on the performance's local day (or in the grace hours after it). */
+export function withinPerformanceDay(startsAt: Date, timeZone: string, graceHours: number, now: Date): boolean {
+  if (now.getTime() >= ticketExpiry(startsAt, timeZone, graceHours).getTime()) return false;
+  return yyyyMmDd(localDate(now, timeZone)) >= yyyyMmDd(localDate(startsAt, timeZone));
+}
+
+function alreadyCheckedIn(checkIn: NonNullable<TicketState["checkIn"]>): DomainError {
+  return new DomainError("already_checked_in", "This ticket has already been used.", {
+    checkedInAt: checkIn.checkedInAt.toISOString(),
+    checkedInBy: checkIn.checkedInBy,
+  });
+}
+
+/** Throws the first rule the ticket breaks, in the order staff find most useful. */
+function assertCheckInAllowed(state: TicketState, now: Date, config: CheckInConfig): void {
+  if (state.status !== "confirmed") {
+    throw new DomainError("reservation_not_confirmed", "This reservation is not confirmed.", { status: state.status });
+  }
+  if (state.checkIn) throw alreadyCheckedIn(state.checkIn);
+  if (state.tokenExpiresAt && state.tokenExpiresAt.getTime() <= now.getTime()) {
+    throw new DomainError("token_expired", "This ticket has expired.", { startsAt: state.startsAt.toISOString() });
+  }
+  if (!withinPerformanceDay(state.startsAt, state.timeZone, config.TICKET_GRACE_HOURS, now)) {
+    throw new DomainError("wrong_day", "This ticket is for another day.", {
+      startsAt: state.startsAt.toISOString(),
+      performanceDate: yyyyMmDd(localDate(state.startsAt, state.timeZone)),
+    });
+  }
+}
+
+function repeatOf(state: TicketState, staff: SessionUser, now: Date): CheckInResult | null {
+  const c = state.checkIn;
+  if (!c || c.checkedInById !== staff.id || now.getTime() - c.checkedInAt.getTime() > REPEAT_WINDOW_MS) return null;
+  return result(state, c.checkedInAt, c.checkedInBy, true);
+}
+
+function result(state: TicketState, checkedInAt: Date, checkedInBy: string, repeated: boolean): CheckInResult {
+  return {
+    status: "checked_in",
+    reservationId: state.reservationId,
+    performanceId: state.performanceId,
+    showTitle: state.showTitle,
+    startsAt: state.startsAt.toISOString(),
+    partySize: state.partySize,
+    checkedInAt: checkedInAt.toISOString(),
+    checkedInBy,
+    repeated,
+  };
+}
+
+/**
+ * What the door needs to admit a party, without writing anything. Never returns name,
+ * email, phone or notes. Throws unknown_token, reservation_not_confirmed,
+ * already_checked_in (checkedInAt, checkedInBy), token_expired, wrong_day.
+ */
+export async function previewCheckIn(prisma: PrismaClient, token: string, config: CheckInConfig, now = new Date()): Promise<CheckInPreview> {
+  const state = await loadByToken(prisma, hashToken(token), config);
+  assertCheckInAllowed(state, now, config);
+  return {
+    status: "valid",
+    reservationId: state.reservationId,
+    performanceId: state.performanceId,
+    showTitle: state.showTitle,
+    venueName: state.venueName,
+    startsAt: state.startsAt.toISOString(),
+    partySize: state.partySize,
+  };
+}
+
+/**
+ * Records the entrance of the ticket's party. Atomic (see the module note); throws the
+ * same errors as previewCheckIn.
+ */
+export async function confirmCheckIn(
+  prisma: PrismaClient,
+  token: string,
+  staff: SessionUser,
+  config: CheckInConfig,
+  now = new Date(),
+): Promise<CheckInResult> {
+  const tokenHash = hashToken(token);
+  return checkIn(prisma, staff, config, now, "qr_scan", tokenHash, () => loadByToken(prisma, tokenHash, config));
+}
+
+/**
+ * Checks in a confirmed reservation found by the door search (the visitor's phone died).
+ * Same atomic rule and errors as confirmCheckIn; NOT_FOUND for an unknown reservation.
+ */
+export async function manualCheckIn(
+  prisma: PrismaClient,
+  reservationId: string,
+  staff: SessionUser,
+  config: CheckInConfig,
+  now = new Date(),
+): Promise<CheckInResult> {
+  return checkIn(prisma, staff, config, now, "manual", null, () => loadByReservation(prisma, reservationId, config));
+}
+
+/**
+ * Test-only: SIPARIO_TEST_DISABLE_CHECKIN_GUARD=1 with NODE_ENV=test swaps the atomic
+ * insert for a naive "read, then insert" so the race test's control run can show what
+ * that costs. Inert in any other environment.
+ */
+export function checkInGuardDisabled(): boolean {
+  return process.env.NODE_ENV === "test" && process.env.SIPARIO_TEST_DISABLE_CHECKIN_GUARD === "1";
+}
+
+async function checkIn(
+  prisma: PrismaClient,
+  staff: SessionUser,
+  config: CheckInConfig,
+  now: Date,
+  source: "qr_scan" | "manual",
+  tokenHash: string | null,
+  load: () => Promise<TicketState>,
+): Promise<CheckInResult> {
+  const state = await load();
+  const repeat = repeatOf(state, staff, now);
+  if (repeat) return repeat;
+  assertCheckInAllowed(state, now, config);
+
+  if (checkInGuardDisabled()) {
+    // The race this module exists to prevent: the check above and this insert are two steps.
+    const created = await prisma.checkIn.create({
+      data: { reservationId: state.reservationId, checkedInById: staff.id, source },
+      select: { checkedInAt: true },
+    });
+    return result(state, created.checkedInAt, staffLabel(staff), false);
+  }
+
+  // The read above only chooses the error message; this statement decides. It re-checks
+  // the token, the reservation status and the performance time, locks the reservation row
+  // FOR SHARE (so a cancellation in flight either commits first and wins, or waits for us),
+  // and inserts unless a CheckIn already exists: concurrent scans queue on the unique index
+  // and all but one do nothing.
+  const rows = await prisma.$queryRaw<{ checkedInAt: Date }[]>`
+    WITH target AS (
+      SELECT r."id" FROM "Reservation" r
+      JOIN "Performance" p ON p."id" = r."performanceId"
+      WHERE r."id" = ${state.reservationId}::uuid
+        AND r."status" = 'confirmed'
+        AND p."startsAt" = ${state.startsAt.toISOString()}::timestamptz
+        AND (${tokenHash}::text IS NULL OR EXISTS (
+          SELECT 1 FROM "ReservationToken" t
+          WHERE t."tokenHash" = ${tokenHash}::text AND t."reservationId" = r."id"
+            AND t."purpose" = 'check_in' AND t."expiresAt" > now()))
+      FOR SHARE OF r
+    )
+    INSERT INTO "CheckIn" ("id", "reservationId", "checkedInAt", "checkedInById", "source", "createdAt", "updatedAt")
+    SELECT gen_random_uuid(), target."id", now(), ${staff.id}::uuid, ${source}::"CheckInSource", now(), now() FROM target
+    ON CONFLICT ("reservationId") DO NOTHING
+    RETURNING "checkedInAt"`;
+  const inserted = rows[0];
+  if (inserted) {
+    getLogger().info({ event: "check_in", reservationId: state.reservationId, userId: staff.id, source }, "checked in");
+    return result(state, inserted.checkedInAt, staffLabel(staff), false);
+  }
+
+  // Someone else won, or the reservation changed under us: explain with fresh state.
+  const fresh = await load();
+  const again = repeatOf(fresh, staff, new Date());
+  if (again) return again;
+  assertCheckInAllowed(fresh, new Date(), config);
+  throw new DomainError("unavailable", "The ticket changed while checking in. Please scan again.");
+}
+
+export interface DoorStats {
+  performanceId: string;
+  capacity: number;
+  confirmedParties: number;
+  confirmedSeats: number;
+  checkedInParties: number;
+  checkedInPeople: number;
+  toArriveParties: number;
+  toArrivePeople: number;
+}
+
+/** Door numbers of one performance, shared by every door (read fresh each call). Throws not_found. */
+export async function doorStats(prisma: PrismaClient, performanceId: string): Promise<DoorStats> {
+  const [summary, confirmedParties] = await Promise.all([
+    performanceSeatSummary(prisma, [performanceId]),
+    prisma.reservation.count({ where: { performanceId, status: "confirmed" } }),
+  ]);
+  const s = summary.get(performanceId);
+  if (!s) throw new DomainError("not_found", "Performance not found.");
+  return {
+    performanceId,
+    capacity: s.capacity,
+    confirmedParties,
+    confirmedSeats: s.confirmedSeats,
+    checkedInParties: s.checkedInParties,
+    checkedInPeople: s.checkedInPeople,
+    toArriveParties: Math.max(0, confirmedParties - s.checkedInParties),
+    toArrivePeople: Math.max(0, s.confirmedSeats - s.checkedInPeople),
+  };
+}
+
+/** Performances whose local day is today (or still in their grace hours): the door picks one. */
+export async function performancesToday(prisma: PrismaClient, config: CheckInConfig, now = new Date()) {
+  const span = (config.TICKET_GRACE_HOURS + 48) * 3_600_000;
+  const rows = await prisma.performance.findMany({
+    where: { startsAt: { gte: new Date(now.getTime() - span), lte: new Date(now.getTime() + 48 * 3_600_000) } },
+    orderBy: { startsAt: "asc" },
+    select: { id: true, startsAt: true, show: { select: { title: true } }, venue: { select: { name: true, city: true, timeZone: true } } },
+  });
+  const items = rows
+    .filter((p) => withinPerformanceDay(p.startsAt, safeTimeZone(p.venue.timeZone, config.TIME_ZONE), config.TICKET_GRACE_HOURS, now))
+    .map((p) => ({
+      id: p.id,
+      startsAt: p.startsAt.toISOString(),
+      showTitle: p.show.title,
+      venue: { name: p.venue.name, city: p.venue.city },
+    }));
+  return { items };
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Confirmed reservations of a performance whose name contains `q` or whose email starts
+ * with it (case-insensitive), for the visitor without a phone. Staff only; returns the
+ * name and party size, never the email, phone or notes. At most 20 rows.
+ */
+export async function searchReservations(prisma: PrismaClient, performanceId: string, q: string) {
+  const pattern = escapeLike(q.trim());
+  const rows = await prisma.$queryRaw<{ id: string; name: string; partySize: number; checkedInAt: Date | null }[]>`
+    SELECT r."id"::text AS "id", r."name", r."partySize", c."checkedInAt"
+    FROM "Reservation" r
+    LEFT JOIN "CheckIn" c ON c."reservationId" = r."id"
+    WHERE r."performanceId" = ${performanceId}::uuid
+      AND r."status" = 'confirmed'
+      AND r."anonymizedAt" IS NULL
+      AND (r."name" ILIKE ('%' || ${pattern} || '%') OR r."email" ILIKE (${pattern} || '%'))
+    ORDER BY lower(r."name"), r."id"
+    LIMIT 20`;
+  return {
+    items: rows.map((r) => ({
+      reservationId: r.id,
+      name: r.name,
+      partySize: r.partySize,
+      checkedIn: r.checkedInAt !== null,
+      checkedInAt: r.checkedInAt?.toISOString() ?? null,
+    })),
+  };
+}

@@ -1,0 +1,97 @@
+import { TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/unstable-core-do-not-import";
+import { z } from "zod";
+
+/**
+ * Domain errors carry a machine-readable reason (CONTRACT.md). This file is the one
+ * place that decides which TRPCError code each reason becomes.
+ */
+export const REASON_CODES = {
+  invalid_input: "BAD_REQUEST",
+  not_found: "NOT_FOUND",
+  unknown_token: "NOT_FOUND",
+  booking_closed: "CONFLICT",
+  not_enough_seats: "CONFLICT",
+  token_used: "CONFLICT",
+  reservation_not_pending: "CONFLICT",
+  reservation_not_confirmed: "CONFLICT",
+  already_checked_in: "CONFLICT",
+  capacity_below_confirmed: "CONFLICT",
+  last_admin: "CONFLICT",
+  token_expired: "PRECONDITION_FAILED",
+  wrong_day: "PRECONDITION_FAILED",
+  rate_limited: "TOO_MANY_REQUESTS",
+  invalid_credentials: "UNAUTHORIZED",
+  unauthenticated: "UNAUTHORIZED",
+  forbidden: "FORBIDDEN",
+  unavailable: "SERVICE_UNAVAILABLE",
+} as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
+
+export type Reason = keyof typeof REASON_CODES;
+
+export class DomainError extends Error {
+  override name = "DomainError";
+  constructor(
+    readonly reason: Reason,
+    message?: string,
+    /** Extra, non-personal details for the client (e.g. checkedInAt). */
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message ?? reason);
+  }
+  get code(): TRPC_ERROR_CODE_KEY {
+    return REASON_CODES[this.reason];
+  }
+}
+
+export function toTRPCError(error: DomainError): TRPCError {
+  return new TRPCError({ code: error.code, message: error.message, cause: error });
+}
+
+/** PostgreSQL errors that mean "try again" rather than "bug". */
+const TRANSIENT_PG_CODES = new Set(["40001", "40P01", "57P01", "57P03", "08000", "08003", "08006", "53300"]);
+/** Prisma's own codes for "cannot reach / lost the server / pool timed out / transaction gone". */
+const TRANSIENT_PRISMA_CODES = new Set(["P1001", "P1002", "P1017", "P2024", "P2028"]);
+export function isTransientDatabaseError(error: unknown): boolean {
+  type AdapterCause = { originalCode?: string; kind?: string };
+  const e = error as { code?: string; name?: string; cause?: AdapterCause; meta?: { driverAdapterError?: { cause?: AdapterCause } } };
+  // Wrapped by Prisma (meta.driverAdapterError) or, from the transaction manager's
+  // commit/rollback, a bare DriverAdapterError whose cause carries the kind.
+  const cause = e?.meta?.driverAdapterError?.cause ?? (e?.name === "DriverAdapterError" ? e.cause : undefined);
+  const code = cause?.originalCode ?? e?.code;
+  if (code && (TRANSIENT_PG_CODES.has(code) || TRANSIENT_PRISMA_CODES.has(code))) return true;
+  if (["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TransactionWriteConflict"].includes(cause?.kind ?? "")) return true;
+  const text = String((error as Error)?.message ?? "");
+  return /ECONNREFUSED|ECONNRESET|Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(text);
+}
+
+/** The shape of `error.data` every client sees (merged into tRPC's default). */
+export function errorData(error: TRPCError): { reason: string; issues?: { path: string; message: string }[] } & Record<string, unknown> {
+  const cause = error.cause;
+  if (cause instanceof DomainError) return { reason: cause.reason, ...cause.details };
+  if (cause instanceof z.ZodError) {
+    return {
+      reason: "invalid_input",
+      issues: cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    };
+  }
+  switch (error.code) {
+    case "BAD_REQUEST":
+    case "PARSE_ERROR":
+      return { reason: "invalid_input" };
+    case "NOT_FOUND":
+      return { reason: "not_found" };
+    case "UNAUTHORIZED":
+      return { reason: "unauthenticated" };
+    case "FORBIDDEN":
+      return { reason: "forbidden" };
+    case "TOO_MANY_REQUESTS":
+      return { reason: "rate_limited" };
+    case "SERVICE_UNAVAILABLE":
+      return { reason: "unavailable" };
+    case "METHOD_NOT_SUPPORTED":
+      return { reason: "method_not_supported" };
+    default:
+      return { reason: "internal_error" };
+  }
+}

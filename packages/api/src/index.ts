@@ -1,0 +1,39 @@
+export { appRouter, createCaller, type AppRouter, type RouterInputs, type RouterOutputs } from "./root.ts";
+export type { Context, CookieJar, CookieOptions, SessionUser } from "./trpc.ts";
+export { ConfigError, getConfig, loadConfig, setConfig, type AppConfig } from "./config.ts";
+export { DomainError, REASON_CODES, type Reason } from "./errors.ts";
+export { createLogger, getLogger, redactPath, setLogger } from "./logger.ts";
+export {
+  createSession,
+  deleteSessionCookieOptions,
+  generateSessionToken,
+  invalidateSession,
+  invalidateUserSessions,
+  purgeExpiredSessions,
+  SESSION_COOKIE_NAME,
+  sessionCookieOptions,
+  sessionIdFromToken,
+  validateSessionToken,
+  type SessionRecord,
+  type SessionValidationResult,
+} from "./auth/session.service.ts";
+export { diffRecords, recordAudit, scrubChanges, type AuditEntry } from "./audit/audit.service.ts";
+export * from "./admin/index.ts";
+export { authenticateUser } from "./auth/auth.service.ts";
+export { loginInputSchema, type LoginInput } from "./auth/auth.schema.ts";
+export { REPEAT_WINDOW_MS, type CheckInPreview, type CheckInResult, type DoorStats } from "./checkin/checkin.service.ts";
+export {
+  availableSeats,
+  performanceSeatSummary,
+  updatePerformanceCapacity,
+  type CapacityPatch,
+  type PerformanceSeatSummary,
+} from "./capacity/capacity.service.ts";
+export { createReservation, confirmReservation, describeConfirmation, expireStaleReservations } from "./booking/booking.service.ts";
+export { adminConfirmReservation, cancelReservation, resendConfirmationEmail, resendTicketEmail, type Actor } from "./booking/admin.service.ts";
+export { createBookingSchema, type CreateBookingInput } from "./booking/booking.schema.ts";
+export { getTicket, cancelTicket, ticketCalendar } from "./tickets/tickets.service.ts";
+export { generateToken, hashToken, rawTokenSchema, tokenInputSchema } from "./tickets/tokens.ts";
+export { ticketUrl, confirmUrl } from "./tickets/ticket-assets.ts";
+export { deliverSoon } from "./mail/outbox.service.ts";
+export { consumeRateLimits, RATE_LIMITS, type RateLimitRule } from "./rate-limit/rate-limit.service.ts";

@@ -1,0 +1,56 @@
+import { pino, type DestinationStream, type Logger } from "pino";
+
+/**
+ * Structured JSON logs. Redaction is a second line of defence: code must not log tokens,
+ * passwords, cookies, emails or booking payloads in the first place.
+ */
+export const REDACT_PATHS = [
+  "token",
+  "*.token",
+  "password",
+  "*.password",
+  "email",
+  "*.email",
+  "phone",
+  "*.phone",
+  "name",
+  "notes",
+  "*.notes",
+  "input",
+  "*.input",
+  "body",
+  "req.headers.cookie",
+  "req.headers.authorization",
+  'res.headers["set-cookie"]',
+  "headers.cookie",
+  "headers.authorization",
+];
+
+const TOKEN_IN_PATH = /\/(confirm|tickets|t)\/[A-Za-z0-9_-]{16,}/g;
+
+/** Removes raw tokens from a URL path before it is logged. */
+export function redactPath(path: string): string {
+  return path.replace(TOKEN_IN_PATH, "/$1/[token]");
+}
+
+/** A logger with Sipario's configuration, writing to `destination` (stdout by default). */
+export function createLogger(destination?: DestinationStream, level?: string): Logger {
+  const options = {
+    level: level ?? process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info"),
+    base: { service: process.env.SIPARIO_SERVICE ?? "sipario" },
+    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+let root: Logger | undefined;
+export function getLogger(): Logger {
+  root ??= createLogger();
+  return root;
+}
+
+/** Tests capture logs by installing their own destination. */
+export function setLogger(logger: Logger): void {
+  root = logger;
+}

@@ -1,0 +1,155 @@
+/**
+ * Email templates, Italian and English (by reservation.locale), HTML + plain text.
+ * Dates are shown in the venue's time zone through Intl. Every interpolated value is
+ * escaped for HTML.
+ */
+
+export type MailLocale = "it" | "en";
+export function mailLocale(locale: string | null | undefined): MailLocale {
+  return locale?.toLowerCase().startsWith("en") ? "en" : "it";
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+export function formatDateTime(instant: Date, locale: MailLocale, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "it-IT", {
+    timeZone,
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(instant);
+}
+
+export interface PerformanceFacts {
+  showTitle: string;
+  startsAt: Date;
+  venueName: string;
+  venueAddress: string;
+  venueCity: string;
+  timeZone: string;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const strings = {
+  it: {
+    confirmSubject: (t: string) => `Conferma la tua prenotazione: ${t}`,
+    confirmIntro: "Grazie per la tua richiesta di prenotazione. Per confermarla apri il link qui sotto e premi «Conferma».",
+    confirmButton: "Conferma la prenotazione",
+    confirmExpiry: (d: string) => `Il link scade ${d}. Finché non confermi, i posti non sono garantiti.`,
+    ignore: "Se non hai fatto tu questa richiesta, ignora questa email.",
+    ticketSubject: (t: string) => `Il tuo biglietto: ${t}`,
+    ticketIntro: "La tua prenotazione è confermata. Mostra questo codice QR all'ingresso (dal telefono o stampato).",
+    ticketLink: "Apri il biglietto",
+    cancelText: "Non puoi venire? Libera i posti per altri spettatori:",
+    cancelLink: "Annulla la prenotazione",
+    calendar: "In allegato trovi l'evento da aggiungere al calendario.",
+    show: "Spettacolo",
+    when: "Quando",
+    where: "Dove",
+    seats: "Posti",
+  },
+  en: {
+    confirmSubject: (t: string) => `Confirm your booking: ${t}`,
+    confirmIntro: "Thank you for your booking request. To confirm it, open the link below and press “Confirm”.",
+    confirmButton: "Confirm the booking",
+    confirmExpiry: (d: string) => `The link expires on ${d}. Until you confirm, the seats are not guaranteed.`,
+    ignore: "If you did not make this request, please ignore this email.",
+    ticketSubject: (t: string) => `Your ticket: ${t}`,
+    ticketIntro: "Your booking is confirmed. Show this QR code at the entrance (on your phone or printed).",
+    ticketLink: "Open the ticket",
+    cancelText: "Cannot come? Give the seats back to other visitors:",
+    cancelLink: "Cancel the booking",
+    calendar: "The attached event can be added to your calendar.",
+    show: "Show",
+    when: "When",
+    where: "Where",
+    seats: "Seats",
+  },
+} as const;
+
+function factsBlock(locale: MailLocale, facts: PerformanceFacts, partySize: number): { text: string; html: string } {
+  const s = strings[locale];
+  const when = formatDateTime(facts.startsAt, locale, facts.timeZone);
+  const where = [facts.venueName, facts.venueAddress, facts.venueCity].filter(Boolean).join(", ");
+  const rows: [string, string][] = [
+    [s.show, facts.showTitle],
+    [s.when, when],
+    [s.where, where],
+    [s.seats, String(partySize)],
+  ];
+  return {
+    text: rows.map(([k, v]) => `${k}: ${v}`).join("\n"),
+    html: `<table role="presentation" cellpadding="4">${rows
+      .map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
+      .join("")}</table>`,
+  };
+}
+
+function page(body: string): string {
+  return `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222">${body}</body></html>`;
+}
+
+export function renderConfirmationEmail(input: {
+  locale: MailLocale;
+  facts: PerformanceFacts;
+  partySize: number;
+  confirmUrl: string;
+  expiresAt: Date;
+}): RenderedEmail {
+  const s = strings[input.locale];
+  const facts = factsBlock(input.locale, input.facts, input.partySize);
+  const expiry = s.confirmExpiry(formatDateTime(input.expiresAt, input.locale, input.facts.timeZone));
+  return {
+    subject: s.confirmSubject(input.facts.showTitle),
+    text: [s.confirmIntro, "", facts.text, "", `${s.confirmButton}: ${input.confirmUrl}`, "", expiry, "", s.ignore].join("\n"),
+    html: page(
+      `<p>${escapeHtml(s.confirmIntro)}</p>${facts.html}` +
+        `<p><a href="${escapeHtml(input.confirmUrl)}" style="display:inline-block;padding:10px 16px;background:#7a1f2b;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(s.confirmButton)}</a></p>` +
+        `<p>${escapeHtml(input.confirmUrl)}</p><p>${escapeHtml(expiry)}</p><p><small>${escapeHtml(s.ignore)}</small></p>`,
+    ),
+  };
+}
+
+export const QR_CID = "ticket-qr@sipario";
+
+export function renderTicketEmail(input: {
+  locale: MailLocale;
+  facts: PerformanceFacts;
+  partySize: number;
+  ticketUrl: string;
+  cancelUrl: string;
+}): RenderedEmail {
+  const s = strings[input.locale];
+  const facts = factsBlock(input.locale, input.facts, input.partySize);
+  return {
+    subject: s.ticketSubject(input.facts.showTitle),
+    text: [
+      s.ticketIntro,
+      "",
+      facts.text,
+      "",
+      `${s.ticketLink}: ${input.ticketUrl}`,
+      "",
+      `${s.cancelText} ${input.cancelUrl}`,
+      "",
+      s.calendar,
+    ].join("\n"),
+    html: page(
+      `<p>${escapeHtml(s.ticketIntro)}</p>${facts.html}` +
+        `<p><img src="cid:${QR_CID}" alt="QR" width="240" height="240"></p>` +
+        `<p><a href="${escapeHtml(input.ticketUrl)}">${escapeHtml(s.ticketLink)}</a></p>` +
+        `<p>${escapeHtml(s.cancelText)} <a href="${escapeHtml(input.cancelUrl)}">${escapeHtml(s.cancelLink)}</a></p>` +
+        `<p><small>${escapeHtml(s.calendar)}</small></p>`,
+    ),
+  };
+}

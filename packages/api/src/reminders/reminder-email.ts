@@ -1,0 +1,60 @@
+import type { AppConfig } from "../config.ts";
+import { performanceFacts, type PerformancePlace } from "../booking/emails.ts";
+import type { EnqueueEmail } from "../mail/outbox.service.ts";
+import { escapeHtml, formatDateTime, mailLocale, type MailLocale } from "../mail/templates.ts";
+import { cancelUrl, ticketUrl } from "../tickets/ticket-assets.ts";
+
+const strings = {
+  it: {
+    subject: (t: string) => `Domani: ${t}`,
+    intro: "Ti aspettiamo domani. All'ingresso mostra il codice QR del tuo biglietto, dal telefono o stampato.",
+    ticketLink: "Apri il biglietto",
+    cancelText: "Non puoi più venire? Libera i posti per altri spettatori:",
+    cancelLink: "Annulla la prenotazione",
+    show: "Spettacolo",
+    when: "Quando",
+    where: "Dove",
+    seats: "Posti",
+  },
+  en: {
+    subject: (t: string) => `Tomorrow: ${t}`,
+    intro: "We look forward to seeing you tomorrow. At the entrance, show your ticket's QR code on your phone or printed.",
+    ticketLink: "Open the ticket",
+    cancelText: "Cannot come any more? Give the seats back to other visitors:",
+    cancelLink: "Cancel the booking",
+    show: "Show",
+    when: "When",
+    where: "Where",
+    seats: "Seats",
+  },
+} as const satisfies Record<MailLocale, unknown>;
+
+/** The reminder sent the day before: when, where, how many, the ticket link and how to cancel. */
+export function reminderEmail(
+  config: AppConfig,
+  input: { reservationId: string; to: string; locale: string; partySize: number; performance: PerformancePlace; token: string },
+): EnqueueEmail {
+  const locale = mailLocale(input.locale);
+  const s = strings[locale];
+  const facts = performanceFacts(input.performance, config);
+  const url = ticketUrl(config.ORIGIN, input.token);
+  const cancel = cancelUrl(config.ORIGIN, input.token);
+  const rows: [string, string][] = [
+    [s.show, facts.showTitle],
+    [s.when, formatDateTime(facts.startsAt, locale, facts.timeZone)],
+    [s.where, [facts.venueName, facts.venueAddress, facts.venueCity].filter(Boolean).join(", ")],
+    [s.seats, String(input.partySize)],
+  ];
+  const text = [s.intro, "", ...rows.map(([k, v]) => `${k}: ${v}`), "", `${s.ticketLink}: ${url}`, "", `${s.cancelText} ${cancel}`].join("\n");
+  const html =
+    `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222">` +
+    `<p>${escapeHtml(s.intro)}</p>` +
+    `<table role="presentation" cellpadding="4">${rows
+      .map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
+      .join("")}</table>` +
+    `<p><a href="${escapeHtml(url)}" style="display:inline-block;padding:10px 16px;background:#7a1f2b;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(s.ticketLink)}</a></p>` +
+    `<p>${escapeHtml(url)}</p>` +
+    `<p><small>${escapeHtml(s.cancelText)} <a href="${escapeHtml(cancel)}">${escapeHtml(s.cancelLink)}</a></small></p>` +
+    `</body></html>`;
+  return { kind: "reminder", reservationId: input.reservationId, to: input.to, subject: s.subject(facts.showTitle), payload: { text, html } };
+}

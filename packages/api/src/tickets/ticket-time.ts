@@ -1,0 +1,63 @@
+/**
+ * Time-zone arithmetic with Intl only: the venue's wall clock decides "the day of the
+ * performance", whatever the server's own zone.
+ */
+
+function zoneOffsetMs(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/** The local calendar date (y, m 1-12, d) of an instant in a zone. */
+export function localDate(instant: Date, timeZone: string): { year: number; month: number; day: number } {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return { year: get("year"), month: get("month"), day: get("day") };
+}
+
+/** The instant of local midnight that ends the performance's day in `timeZone`. */
+export function endOfLocalDay(instant: Date, timeZone: string): Date {
+  const { year, month, day } = localDate(instant, timeZone);
+  const wallMidnight = Date.UTC(year, month - 1, day + 1, 0, 0, 0);
+  // Two passes settle the offset across a DST change.
+  let guess = wallMidnight - zoneOffsetMs(new Date(wallMidnight), timeZone);
+  guess = wallMidnight - zoneOffsetMs(new Date(guess), timeZone);
+  return new Date(guess);
+}
+
+/** Start and end (exclusive) of the local calendar day containing `now` in `timeZone`. */
+export function dayBounds(now: Date, timeZone: string): { start: Date; end: Date } {
+  const end = endOfLocalDay(now, timeZone);
+  // 36 hours before the day's end is always inside the previous day (days last 23-25 h).
+  return { start: endOfLocalDay(new Date(end.getTime() - 36 * 3_600_000), timeZone), end };
+}
+
+/** When a ticket (check_in) token stops working: end of the performance day + grace. */
+export function ticketExpiry(startsAt: Date, timeZone: string, graceHours: number): Date {
+  return new Date(endOfLocalDay(startsAt, timeZone).getTime() + graceHours * 3_600_000);
+}
+
+/** A zone Intl accepts, else the fallback (a typo in a venue must not break emails). */
+export function safeTimeZone(timeZone: string | null | undefined, fallback: string): string {
+  for (const tz of [timeZone, fallback, "Europe/Rome"]) {
+    if (!tz) continue;
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: tz });
+      return tz;
+    } catch {
+      /* try the next one */
+    }
+  }
+  return "UTC";
+}

@@ -1,0 +1,1 @@
+export { tokenInputSchema as ticketInputSchema, type TokenInput as TicketInput } from "./tokens.ts";

@@ -1,0 +1,28 @@
+import { createHash, randomBytes } from "node:crypto";
+import { z } from "zod";
+
+/**
+ * Raw tokens (confirmation links, tickets) are 32 bytes from the CSPRNG, base64url: 256
+ * bits, URL-safe. Only `hashToken(raw)` is stored; the raw value lives in the email and
+ * the QR code alone.
+ */
+export function generateToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** SHA-256 hex of a raw token: the `tokenHash` column. */
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/** A raw token as clients send it; bounded so junk never reaches the database. */
+export const rawTokenSchema = z
+  .string()
+  .trim()
+  .min(16, "Token too short")
+  .max(128, "Token too long")
+  .regex(/^[A-Za-z0-9_-]+$/, "Malformed token");
+
+/** `{ token }`, strict: the input of every procedure that takes a token. */
+export const tokenInputSchema = z.object({ token: rawTokenSchema }).strict();
+export type TokenInput = z.infer<typeof tokenInputSchema>;

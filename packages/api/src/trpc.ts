@@ -1,0 +1,85 @@
+import type { PrismaClient, UserRole } from "@sipario/db";
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { AppConfig } from "./config.ts";
+import { DomainError, errorData, isTransientDatabaseError, toTRPCError } from "./errors.ts";
+import { getLogger } from "./logger.ts";
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+}
+
+/** Cookie access, shaped like SvelteKit's `event.cookies` so the site passes it through. */
+export interface CookieJar {
+  get(name: string): string | undefined;
+  set(name: string, value: string, options: CookieOptions): void;
+  delete(name: string, options: { path: string }): void;
+}
+export interface CookieOptions {
+  path: string;
+  httpOnly: boolean;
+  sameSite: "lax" | "strict";
+  secure: boolean;
+  expires?: Date;
+  maxAge?: number;
+}
+
+export interface Context {
+  prisma: PrismaClient;
+  config: AppConfig;
+  /** The visitor's address (SvelteKit getClientAddress); rate limits key on it. */
+  clientAddress: string;
+  requestId: string;
+  cookies: CookieJar;
+  user: SessionUser | null;
+  sessionId: string | null;
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    // Never leak internals: a 500's message is generic, the details go to the log.
+    const message = error.code === "INTERNAL_SERVER_ERROR" ? "Internal error" : shape.message;
+    const { stack: _stack, ...data } = shape.data;
+    return { ...shape, message, data: { ...data, ...errorData(error) } };
+  },
+});
+
+/** Converts domain and transient database errors into TRPCErrors, in one place. */
+const errorConversion = t.middleware(async ({ next, ctx, path }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof DomainError) {
+      (result as { error: TRPCError }).error = toTRPCError(cause);
+    } else if (result.error.code === "INTERNAL_SERVER_ERROR" && isTransientDatabaseError(cause ?? result.error)) {
+      (result as { error: TRPCError }).error = new TRPCError({
+        code: "SERVICE_UNAVAILABLE",
+        message: "The database is briefly unavailable. Please try again.",
+        cause: result.error,
+      });
+    }
+    if (result.error.code === "INTERNAL_SERVER_ERROR") {
+      getLogger().error({ err: cause ?? result.error, path, requestId: ctx.requestId }, "procedure failed");
+    }
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const middleware = t.middleware;
+export const publicProcedure = t.procedure.use(errorConversion);
+
+/** A signed-in user with role staff or admin; hands the handler a non-null user. */
+export const staffProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new DomainError("unauthenticated", "Sign in to continue.");
+  if (ctx.user.role !== "staff" && ctx.user.role !== "admin") throw new DomainError("forbidden", "Staff only.");
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+export const adminProcedure = staffProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== "admin") throw new DomainError("forbidden", "Admins only.");
+  return next({ ctx });
+});
