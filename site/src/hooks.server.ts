@@ -1,0 +1,101 @@
+import { randomUUID } from "node:crypto";
+import { getConfig, getLogger, redactPath } from "@sipario/api";
+import { startBackgroundJobs, type BackgroundJobs } from "@sipario/api/server";
+import { closeDatabase, getDatabase } from "@sipario/db";
+import type { Handle, HandleServerError, ServerInit } from "@sveltejs/kit";
+import { isLocale, LOCALE_COOKIE, localeFromAcceptLanguage } from "$lib/i18n";
+import { resolveSession } from "$lib/server/session";
+
+/**
+ * Token pages must not leak their URL (which is the credential) in a Referer to another
+ * site. "same-origin", not "no-referrer": under no-referrer browsers send `Origin: null`
+ * with a form POST, and SvelteKit's CSRF check then refuses the no-JavaScript Confirm
+ * and Cancel buttons. Same-origin requests only ever reach this server.
+ */
+const TOKEN_PAGE = /^\/(confirm|tickets)\//;
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,80}$/;
+
+export const init: ServerInit = async () => {
+  const config = getConfig();
+  const { prisma } = await getDatabase();
+  const g = globalThis as typeof globalThis & { __siparioJobs?: BackgroundJobs; __siparioShutdownHook?: true };
+  // adapter-node emits this after closing the server on SIGTERM/SIGINT but does not exit:
+  // let the outbox finish the message it is sending, then close the pool so the process
+  // ends (docker stop, rolling deploys). Not emitted under `npm start`'s launcher, which
+  // closes everything itself.
+  if (!g.__siparioShutdownHook) {
+    g.__siparioShutdownHook = true;
+    (process as NodeJS.EventEmitter).once("sveltekit:shutdown", () => {
+      void (async () => {
+        await g.__siparioJobs?.stop().catch(() => {});
+        await closeDatabase().catch(() => {});
+      })();
+    });
+  }
+  if (!config.BACKGROUND_JOBS) return;
+  // Once per process, even if a launcher also imports this module.
+  g.__siparioJobs ??= startBackgroundJobs({ prisma, config });
+};
+
+export const handle: Handle = async ({ event, resolve }) => {
+  const started = performance.now();
+  const incoming = event.request.headers.get("x-request-id");
+  const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  event.locals.requestId = requestId;
+
+  const cookieLocale = event.cookies.get(LOCALE_COOKIE);
+  event.locals.locale = isLocale(cookieLocale) ? cookieLocale : localeFromAcceptLanguage(event.request.headers.get("accept-language"));
+
+  event.locals.user = null;
+  event.locals.sessionId = null;
+  // Health endpoints must answer even when the database is down.
+  if (!event.url.pathname.startsWith("/healthz") && !event.url.pathname.startsWith("/readyz")) {
+    const [{ prisma }, config] = [await getDatabase(), getConfig()];
+    const session = await resolveSession(prisma, config, event.cookies);
+    event.locals.user = session.user;
+    event.locals.sessionId = session.sessionId;
+  }
+
+  const response = await resolve(event, {
+    transformPageChunk: ({ html }) => html.replace("%lang%", event.locals.locale),
+  });
+
+  const headers = response.headers;
+  headers.set("x-request-id", requestId);
+  headers.set("X-Content-Type-Options", "nosniff");
+  headers.set("Referrer-Policy", TOKEN_PAGE.test(event.url.pathname) ? "same-origin" : "strict-origin-when-cross-origin");
+  headers.set("Permissions-Policy", "camera=(self), microphone=(), geolocation=(), payment=()");
+  headers.set("X-Frame-Options", "DENY");
+  // Pages get kit's full CSP; everything else (JSON, .ics, errors) still refuses framing.
+  if (!headers.has("content-security-policy")) {
+    headers.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'");
+  }
+  if (TOKEN_PAGE.test(event.url.pathname) || event.locals.user) {
+    headers.set("Cache-Control", "private, no-store");
+  }
+  // One line per request. The path goes through redactPath (tokens live in URLs); no
+  // query string, headers, cookies or bodies are logged.
+  getLogger().info(
+    {
+      requestId,
+      method: event.request.method,
+      route: event.route.id,
+      path: redactPath(event.url.pathname),
+      status: response.status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    },
+    "request",
+  );
+  return response;
+};
+
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+  const requestId = event.locals.requestId;
+  if (status !== 404) {
+    getLogger().error(
+      { err: error, path: redactPath(event.url.pathname), method: event.request.method, status, requestId },
+      "request failed",
+    );
+  }
+  return { message: status === 404 ? message : "Internal error", requestId };
+};

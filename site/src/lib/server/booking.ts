@@ -1,0 +1,51 @@
+import type { PrismaClient } from "@sipario/db";
+import type { Cookies } from "@sveltejs/kit";
+
+/**
+ * After booking, the "check your email" page needs to know which reservation this browser
+ * just made. The id (a random UUID, never shown) rides in an httpOnly cookie scoped to
+ * /book, so the address never appears in a URL or a log.
+ */
+export const BOOKED_COOKIE = "sipario_booked";
+export const RESEND_AFTER_MS = 60_000;
+
+export function rememberBooking(cookies: Cookies, reservationId: string, secure: boolean): void {
+  cookies.set(BOOKED_COOKIE, reservationId, { path: "/book", httpOnly: true, sameSite: "lax", secure, maxAge: 6 * 3600 });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function rememberedBookingId(cookies: Cookies): string | null {
+  const id = cookies.get(BOOKED_COOKIE);
+  return id && UUID.test(id) ? id : null;
+}
+
+/** What the "check your email" page shows about the booking this browser just made. */
+export async function bookingSummary(prisma: PrismaClient, reservationId: string) {
+  const r = await prisma.reservation.findUnique({
+    where: { id: reservationId },
+    select: {
+      id: true,
+      email: true,
+      status: true,
+      partySize: true,
+      performance: {
+        select: { startsAt: true, show: { select: { title: true, slug: true } }, venue: { select: { name: true, city: true, timeZone: true } } },
+      },
+      tokens: { where: { purpose: "confirmation" }, orderBy: { createdAt: "desc" }, take: 1, select: { expiresAt: true, createdAt: true } },
+      emails: { where: { kind: "confirmation" }, orderBy: { createdAt: "desc" }, take: 1, select: { createdAt: true } },
+    },
+  });
+  if (!r) return null;
+  const lastSentAt = r.emails[0]?.createdAt ?? r.tokens[0]?.createdAt ?? null;
+  return {
+    email: r.email,
+    status: r.status,
+    partySize: r.partySize,
+    startsAt: r.performance.startsAt.toISOString(),
+    show: r.performance.show,
+    venue: r.performance.venue,
+    expiresAt: r.tokens[0]?.expiresAt.toISOString() ?? null,
+    lastSentAt: lastSentAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,20 @@
+import { error } from "@sveltejs/kit";
+import { callFailure } from "./trpc.ts";
+
+export const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
+
+/**
+ * A ticket lookup failed: answer with the right status and a code the error page turns
+ * into a clear explanation (unknown, cancelled, not confirmed).
+ */
+export function ticketError(e: unknown): never {
+  const failure = callFailure(e);
+  if (failure.reason === "unknown_token" || failure.reason === "invalid_input" || failure.reason === "not_found") {
+    error(404, { message: "Not found", code: "ticket_unknown" });
+  }
+  if (failure.reason === "reservation_not_confirmed") {
+    if (failure.data.status === "cancelled") error(410, { message: "Gone", code: "ticket_cancelled" });
+    error(409, { message: "Conflict", code: "ticket_not_confirmed" });
+  }
+  error(failure.status, { message: failure.message });
+}

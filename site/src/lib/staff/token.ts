@@ -1,0 +1,22 @@
+const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
+const TICKET_PATH = /\/tickets\/([A-Za-z0-9_-]{16,128})\/?$/;
+
+/**
+ * The ticket token in whatever the scanner or the staff typed: a bare token or the
+ * ticket URL `${ORIGIN}/tickets/<token>` (with or without query). Null for anything else.
+ */
+export function extractTicketToken(text: string): string | null {
+  const value = text.trim();
+  if (TOKEN.test(value)) return value;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    try {
+      url = new URL(`https://${value}`); // "example.org/tickets/..." without a scheme
+    } catch {
+      return null;
+    }
+  }
+  return TICKET_PATH.exec(url.pathname)?.[1] ?? null;
+}

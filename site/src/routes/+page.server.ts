@@ -1,0 +1,8 @@
+import { serverCaller } from "$lib/server/trpc";
+import type { PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async (event) => {
+  const caller = await serverCaller(event);
+  const [performances, shows] = await Promise.all([caller.catalogue.performances({ limit: 6 }), caller.catalogue.shows()]);
+  return { performances: performances.items, shows: shows.items };
+};

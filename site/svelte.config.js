@@ -1,0 +1,33 @@
+import adapter from "@sveltejs/adapter-node";
+import { vitePreprocess } from "@sveltejs/vite-plugin-svelte";
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+  preprocess: vitePreprocess(),
+  kit: {
+    adapter: adapter({ out: "build" }),
+    // Kit adds a nonce (or hash) to its own inline bootstrap script, so no page needs
+    // 'unsafe-inline'. Our styles are all in files (the theme colour comes from /theme.css).
+    csp: {
+      mode: "auto",
+      directives: {
+        "default-src": ["self"],
+        "script-src": ["self"],
+        // Exactly one inline style is allowed: the one on SvelteKit's own route announcer
+        // (<div id="svelte-announcer" style="position: absolute; ...">), by its hash.
+        "style-src": ["self", "unsafe-hashes", "sha256-S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo="],
+        "img-src": ["self", "data:"],
+        "font-src": ["self"],
+        "connect-src": ["self"],
+        "media-src": ["self", "blob:"],
+        "object-src": ["none"],
+        "base-uri": ["self"],
+        "form-action": ["self"],
+        "frame-ancestors": ["none"],
+      },
+    },
+    // csrf.checkOrigin stays at its default (true): form posts from other origins are refused.
+  },
+};
+
+export default config;
