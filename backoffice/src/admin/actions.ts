@@ -1,0 +1,97 @@
+import { DomainError } from "@sipario/api";
+import { NotFoundError, type Action, type ActionContext, type ActionRequest, type ActionResponse } from "adminjs";
+import { actorOf, type AdminActor } from "./sipario-resource.ts";
+
+export interface ServiceActionOptions {
+  name: string;
+  label?: string;
+  icon: string;
+  description: string;
+  /** Shown only where it can apply; the service still decides. */
+  when?: (params: Record<string, unknown>) => boolean;
+  run: (recordId: string, actor: AdminActor, context: ActionContext) => Promise<string>;
+  component: string;
+}
+
+function requireActor(context: ActionContext): AdminActor {
+  const actor = actorOf(context);
+  if (!actor) throw new DomainError("unauthenticated", "Sign in again.");
+  return actor;
+}
+
+/**
+ * A record action that calls one packages/api service. GET only describes it (the
+ * confirmation screen); the change happens on POST, which the same-origin check guards.
+ * Refusals (DomainError) come back as an error notice, never a 500.
+ */
+export function serviceAction(options: ServiceActionOptions): Partial<Action<ActionResponse>> {
+  return {
+    actionType: "record",
+    icon: options.icon,
+    component: options.component,
+    showInDrawer: false,
+    custom: { description: options.description, label: options.label ?? options.name },
+    isVisible: (context) => !options.when || options.when(context.record?.params ?? {}),
+    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
+      const { record, currentAdmin, resource, h } = context;
+      if (!record) throw new NotFoundError(`Record ${request.params.recordId} not found`, "Action#handler");
+      if (request.method !== "post") return { record: record.toJSON(currentAdmin) };
+      try {
+        const message = await options.run(String(record.id()), requireActor(context), context);
+        const fresh = (await resource.findOne(String(record.id()))) ?? record;
+        return {
+          record: fresh.toJSON(currentAdmin),
+          notice: { message, type: "success" },
+          redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: String(record.id()), actionName: "show" }),
+        };
+      } catch (error) {
+        if (error instanceof DomainError) {
+          return { record: record.toJSON(currentAdmin), notice: { message: error.message, type: "error" } };
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/** The bulk form of a service action: each record goes through the service on its own. */
+export function bulkServiceAction(options: Omit<ServiceActionOptions, "when">): Partial<Action<ActionResponse>> {
+  return {
+    actionType: "bulk",
+    icon: options.icon,
+    component: options.component,
+    showInDrawer: false,
+    custom: { description: options.description, label: options.label ?? options.name },
+    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
+      const { records = [], currentAdmin, resource, h } = context;
+      if (records.length === 0) throw new NotFoundError("No records selected", "Action#handler");
+      if (request.method !== "post") return { records: records.map((r) => r.toJSON(currentAdmin)) };
+      const actor = requireActor(context);
+      let done = 0;
+      const refused: string[] = [];
+      for (const record of records.slice(0, 500)) {
+        try {
+          await options.run(String(record.id()), actor, context);
+          done++;
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          refused.push(`${String(record.params.name ?? record.id())}: ${error.message}`);
+        }
+      }
+      const fresh = await resource.findMany(records.map((r) => String(r.id())));
+      const message = refused.length ? `${done} done; ${refused.length} refused (${refused.slice(0, 3).join("; ")})` : `${done} done.`;
+      return {
+        records: fresh.map((r) => r.toJSON(currentAdmin)),
+        notice: { message, type: refused.length ? "error" : "success" },
+        redirectUrl: h.resourceUrl({ resourceId: resource.id() }),
+      };
+    },
+  };
+}
+
+export const readOnlyActions = {
+  new: { isAccessible: false },
+  edit: { isAccessible: false },
+  delete: { isAccessible: false },
+  bulkDelete: { isAccessible: false },
+} as const;

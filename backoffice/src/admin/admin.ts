@@ -1,0 +1,93 @@
+import "./env.ts";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { AppConfig } from "@sipario/api";
+import type { PrismaClient } from "@sipario/db";
+import AdminJS, { ComponentLoader } from "adminjs";
+import { loadDmmf } from "./dmmf.ts";
+import { buildResources } from "./resources.ts";
+import type { Services } from "./services.ts";
+
+const componentsDir = fileURLToPath(new URL("./components/", import.meta.url));
+
+export const ADMIN_ROOT = "/admin";
+
+/** The AdminJS instance: resources, dashboard and branding. Does no I/O but reading the schema. */
+export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfig; services: Services }): Promise<AdminJS> {
+  const componentLoader = new ComponentLoader();
+  const components = {
+    Dashboard: componentLoader.add("SiparioDashboard", join(componentsDir, "Dashboard.jsx")),
+    ActionConfirm: componentLoader.add("SiparioActionConfirm", join(componentsDir, "ActionConfirm.jsx")),
+    ExportCsv: componentLoader.add("SiparioExportCsv", join(componentsDir, "ExportCsv.jsx")),
+  };
+  const dmmf = await loadDmmf();
+  const admin = new AdminJS({
+    rootPath: ADMIN_ROOT,
+    loginPath: `${ADMIN_ROOT}/login`,
+    logoutPath: `${ADMIN_ROOT}/logout`,
+    componentLoader,
+    resources: buildResources({ ...deps, dmmf, components }),
+    dashboard: { component: components.Dashboard, handler: async () => deps.services.dashboard() },
+    branding: { companyName: "Sipario", withMadeWithLove: false, logo: false },
+    locale: {
+      language: "en",
+      // AdminJS ships Italian: admins can switch from the top bar.
+      availableLanguages: ["en", "it"],
+      translations: {
+        it: {
+          messages: { invalidCredentials: "Email o password non corretti." },
+          components: { Login: { welcomeHeader: "Back-office Sipario", welcomeMessage: "Accedi con un account amministratore." } },
+          resources: {
+            AuditLog: { properties: { changesText: "Modifiche", actorLabel: "Chi" } },
+            Reservation: {
+              properties: { showTitle: "Titolo dello spettacolo" },
+              actions: {
+                confirmManually: "Conferma prenotazione",
+                cancelReservation: "Annulla prenotazione",
+                resendConfirmation: "Invia un nuovo link di conferma",
+                resendTicket: "Invia di nuovo il biglietto",
+                checkInManually: "Registra ingresso",
+                bulkCancel: "Annulla selezionate",
+              },
+            },
+            Performance: { actions: { exportCsv: "Esporta CSV", reservations: "Prenotazioni" } },
+            EmailOutbox: { actions: { retry: "Riprova l'invio" } },
+          },
+        },
+        en: {
+          messages: { invalidCredentials: "Wrong email or password." },
+          resources: {
+            AuditLog: { properties: { changesText: "Changes", actorLabel: "Who" } },
+            Reservation: {
+              properties: { showTitle: "Show title" },
+              actions: {
+                confirmManually: "Confirm reservation",
+                cancelReservation: "Cancel reservation",
+                resendConfirmation: "Send a new confirmation link",
+                resendTicket: "Send the ticket again",
+                checkInManually: "Check in",
+                bulkCancel: "Cancel selected",
+              },
+            },
+            Performance: { actions: { exportCsv: "Export CSV", reservations: "Reservations" } },
+            EmailOutbox: { actions: { retry: "Retry sending" } },
+          },
+          components: { Login: { welcomeHeader: "Sipario back-office", welcomeMessage: "Sign in with an admin account." } },
+        },
+      },
+    },
+    settings: { defaultPerPage: 20 },
+  });
+  return admin;
+}
+
+/**
+ * AdminJS (outside production) serves the bundle of our components from its directory
+ * if the file exists, even when the components changed since. Remove it at start so the
+ * first page load bundles the current ones.
+ */
+export async function clearStaleBundle(): Promise<void> {
+  if (process.env.NODE_ENV === "production") return;
+  await rm(join(process.env.ADMIN_JS_TMP_DIR!, "bundle.js"), { force: true });
+}

@@ -1,0 +1,186 @@
+import { createHash } from "node:crypto";
+import { DomainError, getLogger, type AppConfig } from "@sipario/api";
+import type { PrismaClient } from "@sipario/db";
+import connectPgSimple from "connect-pg-simple";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import session from "express-session";
+import pg from "pg";
+import type { Services } from "./services.ts";
+
+export const SESSION_COOKIE = "sipario_admin";
+
+/** What AdminJS keeps in the session: no password hash, nothing secret. */
+export interface AdminSessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: "admin";
+  title: string;
+  /** A fingerprint of the password hash at sign-in (not the hash): a new password ends the session. */
+  credential: string;
+}
+
+/** Short SHA-256 of the stored hash: changes with the password, reveals nothing usable. */
+export function credentialFingerprint(passwordHash: string): string {
+  return createHash("sha256").update(passwordHash).digest("hex").slice(0, 16);
+}
+
+declare module "express-session" {
+  interface SessionData {
+    adminUser?: AdminSessionUser;
+    redirectTo?: string;
+  }
+}
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * CSRF defence: a state change is accepted only from a page of the back-office itself.
+ * Browsers send Origin on every POST; Referer is the fallback for old ones. Neither,
+ * or another origin: 403. `origin()` is read per request (tests learn the port late).
+ * Outside production the address the browser used (its Host) also counts, so
+ * http://localhost:3001 works as well as http://127.0.0.1:3001; a cross-site page still
+ * sends its own Origin, which matches neither.
+ */
+export function sameOriginOnly(origin: () => string, options: { production: boolean }): RequestHandler {
+  return (req, res, next) => {
+    if (!UNSAFE.has(req.method)) return next();
+    const sent = req.get("origin") ?? refererOrigin(req.get("referer"));
+    const allowed = [origin()];
+    if (!options.production && req.get("host")) allowed.push(`http://${req.get("host")}`);
+    if (sent && allowed.includes(sent)) return next();
+    getLogger().warn({ event: "cross_origin_post", path: req.path }, "back-office refused a cross-origin request");
+    res.status(403).type("text/plain").send("Forbidden: requests must come from the back-office itself.");
+  };
+}
+
+function refererOrigin(referer: string | undefined): string | undefined {
+  if (!referer) return undefined;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface SessionSetup {
+  middleware: RequestHandler;
+  close(): Promise<void>;
+  kind: "postgres" | "memory";
+}
+
+/**
+ * Back-office sessions: in PostgreSQL (connect-pg-simple, table "backoffice_session",
+ * created on first use) when DATABASE_URL names one; the embedded PGlite cannot be
+ * reached by a second client, so there (development, `npm start` without a server) the
+ * memory store is used: a restart signs admins out, nothing else is lost.
+ */
+export function createSessionMiddleware(config: AppConfig): SessionSetup {
+  let store: session.Store | undefined;
+  let pool: pg.Pool | undefined;
+  if (config.DATABASE_URL) {
+    const PgStore = connectPgSimple(session);
+    pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 3, idleTimeoutMillis: 30_000 });
+    pool.on("error", (error) => getLogger().warn({ err: error }, "session store connection error"));
+    store = new PgStore({ pool, tableName: "backoffice_session", createTableIfMissing: true, pruneSessionInterval: 15 * 60 });
+  }
+  const middleware = session({
+    name: SESSION_COOKIE,
+    secret: config.sessionSecret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    // Behind a TLS-terminating proxy the connection is plain HTTP: trust its
+    // X-Forwarded-Proto for the Secure cookie only.
+    proxy: config.production ? true : undefined,
+    cookie: {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: config.production,
+      path: "/admin",
+      maxAge: 8 * 3_600_000,
+    },
+  });
+  return {
+    middleware,
+    kind: store ? "postgres" : "memory",
+    async close() {
+      if (store && "close" in store) await (store as unknown as { close(): Promise<void> }).close();
+      await pool?.end().catch(() => {});
+    },
+  };
+}
+
+function regenerate(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
+}
+
+/**
+ * AdminJS's `authenticate`: only User rows with role admin, argon2-verified and rate
+ * limited by packages/api's authenticateUser. A wrong password, an unknown email and a
+ * staff account all get AdminJS's one "invalid credentials" answer; too many attempts
+ * get a message saying so. The session id is renewed on success (no fixation).
+ */
+export function makeAuthenticate(services: Services) {
+  return async (email: unknown, password: unknown, context?: { req: Request; res: Response }): Promise<AdminSessionUser | null> => {
+    if (typeof email !== "string" || typeof password !== "string" || !email || !password || email.length > 254 || password.length > 200) {
+      return null;
+    }
+    const req = context?.req;
+    // The socket's address: X-Forwarded-For is not trusted here (anyone can send it).
+    // Behind a proxy this is the proxy's; the per-account limit still applies.
+    const address = req?.socket.remoteAddress ?? "unknown";
+    try {
+      const user = await services.authenticate(email, password, address);
+      const { passwordHash } = await services.credentialOf(user.id);
+      if (req) await regenerate(req);
+      return {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: "admin",
+        title: user.name || user.email,
+        credential: credentialFingerprint(passwordHash),
+      };
+    } catch (error) {
+      if (error instanceof DomainError) {
+        if (error.reason === "rate_limited") throw new Error("Too many sign-in attempts. Please wait a few minutes and try again.");
+        if (error.reason === "invalid_credentials" || error.reason === "forbidden" || error.reason === "invalid_input") return null;
+      }
+      throw error;
+    }
+  };
+}
+
+/**
+ * Re-reads the signed-in admin on every request: a user demoted to staff, deleted, or
+ * whose password changed (a stolen session ends with a new password) loses the
+ * back-office at once, not when the cookie expires.
+ */
+export function revalidateAdmin(prisma: PrismaClient): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const admin = req.session?.adminUser;
+    if (!admin) return next();
+    try {
+      const user = await prisma.user.findUnique({ where: { id: admin.id }, select: { role: true, email: true, name: true, passwordHash: true } });
+      if (!user || user.role !== "admin" || credentialFingerprint(user.passwordHash) !== admin.credential) {
+        delete req.session.adminUser;
+      } else {
+        admin.email = user.email;
+        admin.name = user.name;
+      }
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/** For routes outside AdminJS (CSV export): 401 without an admin session. */
+export function requireAdmin(): RequestHandler {
+  return (req, res, next) => {
+    if (req.session?.adminUser) return next();
+    res.status(401).type("text/plain").send("Sign in to the back-office first.");
+  };
+}

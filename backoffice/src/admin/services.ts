@@ -1,0 +1,54 @@
+/**
+ * The one place where the back-office calls packages/api services for state changes.
+ * AdminJS resources and actions call these wrappers, never raw Prisma writes, so the
+ * site's API and the back-office share every rule (capacity lock, audit, emails).
+ */
+import * as api from "@sipario/api";
+import type { AppConfig, SessionUser } from "@sipario/api";
+import type { PrismaClient } from "@sipario/db";
+import type { AdminActor } from "./sipario-resource.ts";
+
+const actorOf = (actor: AdminActor | null) => (actor ? { userId: actor.id, label: actor.email } : undefined);
+
+export interface BackofficeServices {
+  prisma: PrismaClient;
+  config: AppConfig;
+}
+
+export function makeServices({ prisma, config }: BackofficeServices) {
+  return {
+    seatSummary: (ids: string[]) => api.performanceSeatSummary(prisma, ids),
+    updateCapacity: (id: string, patch: api.CapacityPatch, actor: AdminActor | null) =>
+      api.updatePerformanceCapacity(prisma, id, patch, { actor: actorOf(actor) }),
+    cancelReservation: (id: string, actor: AdminActor | null) => api.cancelReservation(prisma, id, { actor: actorOf(actor) }),
+    confirmReservation: (id: string, actor: AdminActor | null) => api.adminConfirmReservation(prisma, config, id, { actor: actorOf(actor) }),
+    resendConfirmation: (id: string, actor: AdminActor | null) => api.resendConfirmationEmail(prisma, config, id, { actor: actorOf(actor) }),
+    resendTicket: (id: string, actor: AdminActor | null) => api.resendTicketEmail(prisma, config, id, { actor: actorOf(actor) }),
+    checkIn: async (id: string, staff: SessionUser) => {
+      const result = await api.manualCheckIn(prisma, id, staff, config);
+      // A retry of one's own check-in answers the first one: audited once.
+      if (!result.repeated) {
+        await api.recordAudit(prisma, { userId: staff.id, actorLabel: staff.email, action: "reservation.check_in", entity: "Reservation", entityId: id });
+      }
+      return result;
+    },
+    retryEmail: async (id: string, actor: AdminActor | null) => {
+      const row = await api.retryEmail(prisma, id, { userId: actor?.id ?? null, label: actor?.email });
+      api.deliverSoon(prisma, config, id); // the outbox worker is the safety net
+      return row;
+    },
+    createUser: (input: unknown, actor: AdminActor | null) => api.createUserAsAdmin(prisma, input, { userId: actor?.id ?? null, label: actor?.email }),
+    updateUser: (id: string, input: unknown, actor: AdminActor | null) =>
+      api.updateUserAsAdmin(prisma, id, input, { userId: actor?.id ?? null, label: actor?.email }),
+    deleteUser: (id: string, actor: AdminActor | null) => api.deleteUserAsAdmin(prisma, id, { userId: actor?.id ?? null, label: actor?.email }),
+    credentialOf: (userId: string) => prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } }),
+    authenticate: (email: string, password: string, clientAddress: string) =>
+      api.authenticateUser(prisma, email, password, clientAddress, config, { requireRole: "admin" }),
+    // Times on the dashboard are the company's, whatever the admin's computer says.
+    dashboard: async () => ({ ...(await api.adminDashboard(prisma, { timeZone: config.TIME_ZONE })), timeZone: config.TIME_ZONE }),
+    reservationsCsv: (performanceId: string) => api.reservationsCsv(prisma, performanceId),
+    reservationsExportName: (performanceId: string) => api.reservationsExportName(prisma, performanceId),
+  };
+}
+
+export type Services = ReturnType<typeof makeServices>;

@@ -1,0 +1,147 @@
+import "./admin/env.ts";
+import AdminJSExpress from "@adminjs/express";
+import { randomUUID } from "node:crypto";
+import { DomainError, getLogger, redactPath, type AppConfig } from "@sipario/api";
+import type { PrismaClient } from "@sipario/db";
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
+import { ADMIN_ROOT, clearStaleBundle, createAdmin } from "./admin/admin.ts";
+import { createSessionMiddleware, makeAuthenticate, requireAdmin, revalidateAdmin, sameOriginOnly, SESSION_COOKIE } from "./admin/auth.ts";
+import { makeServices } from "./admin/services.ts";
+import { healthRoutes } from "./health.ts";
+
+const MAX_BODY_BYTES = 1_000_000;
+
+/**
+ * Options for express-formidable (formidable 1.x, assigned onto its IncomingForm). No
+ * resource takes files: file parts are dropped unread instead of landing in the temp
+ * folder, where nothing would clean them up.
+ */
+const formOptions = {
+  maxFieldsSize: MAX_BODY_BYTES,
+  maxFields: 500,
+  onPart(this: { handlePart(part: unknown): void }, part: { filename?: string; resume?: () => void }) {
+    if (part.filename === undefined) this.handlePart(part);
+    else part.resume?.();
+  },
+};
+
+/** 413 for a declared body over the limit, before anything reads it. */
+function limitBody(max: number): RequestHandler {
+  return (req, res, next) => {
+    const length = Number(req.get("content-length") ?? 0);
+    if (length > max) {
+      res.status(413).type("text/plain").send("Request too large.");
+      return;
+    }
+    next();
+  };
+}
+
+export type BackofficeApp = Express & {
+  /** Stops the session store's pruning and its connections. */
+  close(): Promise<void>;
+  /** "postgres" or "memory": where admin sessions live. */
+  sessionStore: "postgres" | "memory";
+};
+
+/**
+ * The back-office as an Express app: AdminJS at /admin behind an admin-only login, the
+ * CSV export, /healthz and /readyz. It does not listen and starts no timer of its own,
+ * so `npm start` can run it next to the site in one process.
+ */
+export async function createBackofficeApp({ prisma, config }: { prisma: PrismaClient; config: AppConfig }): Promise<BackofficeApp> {
+  const services = makeServices({ prisma, config });
+  const admin = await createAdmin({ prisma, config, services });
+  await clearStaleBundle();
+  const sessions = createSessionMiddleware(config);
+
+  const app = express() as BackofficeApp;
+  app.disable("x-powered-by");
+  // One structured line per request: id, method, path (no query: AdminJS puts search
+  // terms there), status, duration. No headers, cookies or bodies.
+  app.use((req, res, next) => {
+    const started = performance.now();
+    const incoming = req.get("x-request-id");
+    const requestId = incoming && /^[A-Za-z0-9._-]{8,80}$/.test(incoming) ? incoming : randomUUID();
+    res.set("x-request-id", requestId);
+    res.on("finish", () => {
+      getLogger().info(
+        {
+          requestId,
+          method: req.method,
+          path: redactPath(req.originalUrl.split("?")[0]!),
+          status: res.statusCode,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+        },
+        "request",
+      );
+    });
+    next();
+  });
+  app.use((_req, res, next) => {
+    res.set({
+      "X-Content-Type-Options": "nosniff",
+      "X-Frame-Options": "DENY",
+      "Referrer-Policy": "same-origin",
+    });
+    next();
+  });
+  app.use(healthRoutes(prisma, config));
+  app.get("/", (_req, res) => res.redirect(ADMIN_ROOT));
+
+  app.use(ADMIN_ROOT, limitBody(MAX_BODY_BYTES));
+  app.use(ADMIN_ROOT, sameOriginOnly(() => config.backofficeOrigin, { production: config.production }));
+  app.use(ADMIN_ROOT, sessions.middleware);
+  app.use(ADMIN_ROOT, revalidateAdmin(prisma));
+  app.use(ADMIN_ROOT, (_req, res, next) => {
+    res.set("Cache-Control", "no-store");
+    next();
+  });
+
+  app.get(`${ADMIN_ROOT}/export/performances/:id/reservations.csv`, requireAdmin(), async (req, res, next) => {
+    try {
+      const id = String(req.params.id);
+      const name = await services.reservationsExportName(id);
+      res.status(200).set({
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="reservations-${name}.csv"`,
+      });
+      res.write("\uFEFF"); // lets spreadsheet programs read the accents as UTF-8
+      for await (const line of services.reservationsCsv(id)) {
+        if (!res.write(line)) await new Promise((resolve) => res.once("drain", resolve));
+      }
+      res.end();
+    } catch (error) {
+      if (error instanceof DomainError && error.reason === "not_found" && !res.headersSent) {
+        res.status(404).type("text/plain").send("Performance not found.");
+        return;
+      }
+      next(error);
+    }
+  });
+
+  const router = AdminJSExpress.buildAuthenticatedRouter(
+    admin,
+    { authenticate: makeAuthenticate(services), cookieName: SESSION_COOKIE, cookiePassword: config.sessionSecret },
+    null,
+    // The session middleware above already ran; AdminJS's own one sees req.session and
+    // steps aside, so these options only satisfy its signature.
+    { secret: config.sessionSecret, resave: false, saveUninitialized: false },
+    formOptions,
+  );
+  app.use(ADMIN_ROOT, router);
+
+  const onError: ErrorRequestHandler = (error, req, res, _next) => {
+    const tooLarge = /maxFieldsSize exceeded|maxFields/.test(String((error as Error)?.message));
+    const status = tooLarge ? 413 : error instanceof DomainError && error.reason === "rate_limited" ? 429 : 500;
+    if (status === 500) getLogger().error({ err: error, path: req.path }, "back-office request failed");
+    if (res.headersSent) return res.end();
+    const message = { 413: "Request too large.", 429: "Too many requests.", 500: "Something went wrong. The error has been logged." }[status];
+    res.status(status).type("text/plain").send(message);
+  };
+  app.use(onError);
+
+  app.close = () => sessions.close();
+  app.sessionStore = sessions.kind;
+  return app;
+}

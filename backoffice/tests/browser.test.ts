@@ -1,0 +1,118 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { factories } from "@sipario/db/testing";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startBackoffice, type Harness } from "./helpers.ts";
+
+const RESULTS = join(import.meta.dirname, "..", "test-results");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+let h: Harness;
+let browser: Browser;
+let page: Page;
+let admin: { email: string; password: string };
+
+beforeAll(async () => {
+  mkdirSync(RESULTS, { recursive: true });
+  h = await startBackoffice();
+  const { user, password } = await factories.user(h.db.prisma, { role: "admin", name: "Giulia Admin" });
+  admin = { email: user.email, password };
+  await factories.show(h.db.prisma, { title: "Il Giardino dei Ciliegi", slug: "giardino" });
+  await factories.venue(h.db.prisma, { name: "Teatro Tordinona", slug: "tordinona" });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  // An admin in Rome: the form's date picker works in the browser's time zone.
+  page = await browser.newPage({ viewport: { width: 1600, height: 900 }, timezoneId: "Europe/Rome", locale: "en-GB" });
+  // Offline by design: anything outside the back-office (AdminJS links Google Fonts) is cut.
+  await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+});
+afterAll(async () => {
+  await browser?.close();
+  await h?.stop();
+});
+
+describe("the back-office in Chromium", () => {
+  it("refuses a wrong password on the real login form", async () => {
+    await page.goto(`${h.base}/admin/login`);
+    await page.fill('input[name="email"]', admin.email);
+    await page.fill('input[name="password"]', "not-the-password");
+    await page.click('form[action="/admin/login"] button');
+    await expect.poll(() => page.textContent("body")).toContain("Wrong email or password.");
+    await page.screenshot({ path: join(RESULTS, "login-refused.png") });
+  });
+
+  it("signs in, shows the dashboard, creates a performance through the real form", async () => {
+    const started = Date.now();
+    await page.goto(`${h.base}/admin/login`);
+    await page.fill('input[name="email"]', admin.email);
+    await page.fill('input[name="password"]', admin.password);
+    await page.click('form[action="/admin/login"] button');
+    // The first page load bundles our components (measured in the log below).
+    await page.waitForSelector('[data-testid="sipario-dashboard"]', { timeout: 90_000 });
+    console.log(`dashboard ready ${Date.now() - started} ms after sign-in (includes the first component bundle)`);
+    await expect.poll(() => page.textContent('[data-testid="dashboard-upcoming"]')).toContain("No upcoming performances.");
+    await page.screenshot({ path: join(RESULTS, "dashboard-empty.png"), fullPage: true });
+
+    await page.goto(`${h.base}/admin/resources/Performance/actions/new`);
+    const show = page.locator('[data-testid="property-edit-show"]');
+    await show.locator("input").first().fill("Giardino");
+    await page.getByText("Il Giardino dei Ciliegi", { exact: false }).last().click();
+    const venue = page.locator('[data-testid="property-edit-venue"]');
+    await venue.locator("input").first().fill("Tordinona");
+    await page.getByText("Teatro Tordinona", { exact: false }).last().click();
+    const when = new Date(Date.now() + 5 * 86_400_000);
+    const pad = (n: number) => String(n).padStart(2, "0");
+    const typed = `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())} 20:30`;
+    const date = page.locator('[data-testid="property-edit-startsAt"] input').first();
+    await date.fill(typed);
+    await date.press("Escape");
+    await page.fill('[data-testid="property-edit-roomCapacity"] input', "60");
+    await page.fill('[data-testid="property-edit-additionalSeats"] input', "4");
+    await page.fill('[data-testid="property-edit-manuallyOccupiedSeats"] input', "10");
+    await page.locator('[data-testid="property-edit-isBookingEnabled"] label').first().click();
+    await page.screenshot({ path: join(RESULTS, "performance-form.png"), fullPage: true });
+    await page.click('[data-testid="button-save"]');
+    await expect.poll(async () => h.db.prisma.performance.count(), { timeout: 15_000 }).toBe(1);
+    const perf = await h.db.prisma.performance.findFirstOrThrow({ include: { show: true, venue: true } });
+    expect(perf).toMatchObject({ roomCapacity: 60, additionalSeats: 4, manuallyOccupiedSeats: 10, isBookingEnabled: true });
+    expect(perf.show.title).toBe("Il Giardino dei Ciliegi");
+    expect(perf.venue.name).toBe("Teatro Tordinona");
+    expect(perf.startsAt.getTime()).toBeGreaterThan(Date.now());
+    const rome = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Rome", hour: "2-digit", minute: "2-digit" });
+    expect(rome.format(perf.startsAt)).toBe("20:30");
+    await page.screenshot({ path: join(RESULTS, "performance-created.png"), fullPage: true });
+
+    // The dashboard now shows it with its capacity bar: 54 available of 54.
+    await page.goto(`${h.base}/admin`);
+    const row = page.locator('[data-testid="dashboard-performance"]').first();
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain("Il Giardino dei Ciliegi");
+    expect(await row.textContent()).toContain("54 available");
+    expect(await row.textContent()).toContain("20:30"); // in the company's time zone
+    expect(await row.locator('[role="img"]').getAttribute("aria-label")).toBe("0 confirmed, 0 checked in, 54 available of 54");
+    await page.screenshot({ path: join(RESULTS, "dashboard.png"), fullPage: true });
+  });
+
+  it("cancels a reservation through the action's confirmation screen (a POST), and shows it in the audit log", async () => {
+    const perf = await h.db.prisma.performance.findFirstOrThrow();
+    const reservation = await factories.reservation(h.db.prisma, { performanceId: perf.id, partySize: 3, status: "confirmed", confirmedAt: new Date() });
+    await page.goto(`${h.base}/admin/resources/Reservation/records/${reservation.id}/show`);
+    await page.getByText("Cancel reservation").first().click();
+    await page.waitForSelector('[data-testid="action-cancelReservation"]');
+    // Opening the action screen changed nothing.
+    expect((await h.db.prisma.reservation.findUniqueOrThrow({ where: { id: reservation.id } })).status).toBe("confirmed");
+    await page.screenshot({ path: join(RESULTS, "reservation-cancel.png"), fullPage: true });
+    await page.click('[data-testid="confirm-action"]');
+    await expect.poll(async () => (await h.db.prisma.reservation.findUniqueOrThrow({ where: { id: reservation.id } })).status, { timeout: 15_000 }).toBe("cancelled");
+    await expect.poll(() => page.textContent("body")).toContain("Reservation cancelled; its seats are available again.");
+    await expect.poll(() => page.url()).toContain(`/admin/resources/Reservation/records/${reservation.id}/show`);
+
+    const entry = await h.db.prisma.auditLog.findFirstOrThrow({ where: { entityId: reservation.id, action: "reservation.cancel" } });
+    await page.goto(`${h.base}/admin/resources/AuditLog/records/${entry.id}/show`);
+    await expect.poll(() => page.textContent("body")).toContain("reservation.cancel");
+    expect(await page.textContent("body")).toContain('"to": "cancelled"');
+    await page.screenshot({ path: join(RESULTS, "audit-entry.png"), fullPage: true });
+  });
+});
