@@ -1,0 +1,77 @@
+import { createTestDatabase, factories, requireRealPostgres, type TestDatabase } from "@sipario/db/testing";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client } from "../../bench/lib/load.ts";
+import { startMailCatcher, type MailCatcher } from "../../bench/lib/mail.ts";
+import { startServer, type ServerProcess } from "../../bench/lib/processes.ts";
+
+/**
+ * Slow SMTP: the mail server accepts each message but answers only after 10 s. Booking
+ * and confirming must not wait for it (the email goes through the outbox and is sent
+ * after the commit, outside the request), and the message still arrives.
+ */
+
+const real = await requireRealPostgres();
+const SMTP_DELAY_MS = 10_000;
+
+describe.skipIf(!real)("slow SMTP server", () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  let mail: MailCatcher;
+  let server: ServerProcess;
+  let client: Client;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: db.url!, max: 2 });
+    mail = await startMailCatcher({ delayMs: SMTP_DELAY_MS });
+    server = await startServer({ databaseUrl: db.url!, smtpUrl: mail.url, name: "fault-smtp", logDir: "/tmp/sipario-fault-logs" });
+    client = new Client(server.origin, server.trpcBase, 10);
+    await client.query("catalogue.shows"); // warm up: first request compiles and connects
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await server?.stop();
+    await mail?.close();
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it("books and confirms in well under the SMTP delay; the emails still go out", async () => {
+    const performance = await factories.performance(db.prisma, { roomCapacity: 100 });
+    const emails = Array.from({ length: 5 }, (_, i) => `slow-smtp-${i}@fault.test`);
+    const t0 = Date.now();
+    const created = await Promise.all(
+      emails.map((email, i) =>
+        client.mutation("booking.create", { performanceId: performance.id, name: `Visitor ${i}`, email, partySize: 2 }),
+      ),
+    );
+    for (const r of created) {
+      expect(r.status).toBe(200);
+      expect(r.ms).toBeLessThan(SMTP_DELAY_MS / 2);
+    }
+    // Answered while the mail server is still sitting on the messages. The margin is
+    // generous on purpose: this checks that SMTP is off the request path, not speed.
+    expect(Date.now() - t0).toBeLessThan(SMTP_DELAY_MS * 0.8);
+    const pending = await pool.query(`SELECT "status", count(*)::int AS n FROM "EmailOutbox" WHERE "kind" = 'confirmation' GROUP BY 1`);
+    expect(pending.rows).toEqual([{ status: "pending", n: 5 }]);
+
+    // The catcher reads the link as soon as the data arrives, then holds its "250 OK" for 10 s.
+    const tokens = await Promise.all(emails.map((e) => mail.waitFor(e, "confirm", 15_000)));
+    const confirmed = await Promise.all(tokens.map((token) => client.mutation("booking.confirm", { token })));
+    for (const r of confirmed) {
+      expect(r.status).toBe(200);
+      expect(r.ms).toBeLessThan(SMTP_DELAY_MS / 2);
+    }
+
+    // Delivery completes once the slow server answers: the outbox marks the messages sent.
+    const deadline = Date.now() + SMTP_DELAY_MS + 15_000;
+    for (;;) {
+      const sent = await pool.query(`SELECT count(*)::int AS n FROM "EmailOutbox" WHERE "kind" = 'confirmation' AND "status" = 'sent'`);
+      if (sent.rows[0].n === 5) break;
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  });
+});
