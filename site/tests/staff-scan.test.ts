@@ -300,8 +300,7 @@ describe.skipIf(!realPg)("staff at the door (Chromium, fake camera)", () => {
     for (let i = 0; i < 5 && reason !== "rate_limited"; i++) {
       await page.fill("#email", email);
       await page.fill("#password", `wrong-${i}-password`);
-      await page.click("button[type=submit]");
-      await page.waitForLoadState("networkidle");
+      await submitAndWaitForNewDocument(page);
       reason = await page.locator("[role=alert]").getAttribute("data-reason");
     }
     expect(reason).toBe("rate_limited");
@@ -309,10 +308,21 @@ describe.skipIf(!realPg)("staff at the door (Chromium, fake camera)", () => {
     // Even the right password is refused now.
     await page.fill("#email", email);
     await page.fill("#password", password);
-    await page.click("button[type=submit]");
-    await page.waitForLoadState("networkidle");
+    await submitAndWaitForNewDocument(page);
     expect(await page.locator("[role=alert]").getAttribute("data-reason")).toBe("rate_limited");
     expect(await db.prisma.session.count({ where: { user: { email } } })).toBe(0);
     await shot("login-rate-limited");
   });
 });
+
+/**
+ * The sign-in form is a plain POST (no client-side enhancement), so each submit loads a new
+ * document. Waiting for "networkidle" raced with it: it could return for the old document and
+ * the test then read the previous attempt's alert. Waiting for the new document's
+ * DOMContentLoaded reads this attempt's answer.
+ */
+async function submitAndWaitForNewDocument(page: Page) {
+  const loaded = page.waitForEvent("domcontentloaded");
+  await page.click("button[type=submit]");
+  await loaded;
+}
