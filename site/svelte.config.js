@@ -12,7 +12,8 @@ const config = {
       mode: "auto",
       directives: {
         "default-src": ["self"],
-        "script-src": ["self"],
+        // wasm-unsafe-eval lets the door scanner compile its QR reader (WebAssembly); it does not allow eval().
+        "script-src": ["self", "wasm-unsafe-eval"],
         // Exactly one inline style is allowed: the one on SvelteKit's own route announcer
         // (<div id="svelte-announcer" style="position: absolute; ...">), by its hash.
         "style-src": ["self", "unsafe-hashes", "sha256-S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo="],

@@ -9,8 +9,9 @@ export default defineConfig({
     globalSetup: ["../packages/db/src/testing/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Each e2e file runs a server and a Chromium. One file at a time: with two, the fake
-    // camera's frames were sometimes starved of CPU and the QR never decoded in time.
+    // Each e2e file runs a server and a Chromium: one file at a time keeps a two-core CI
+    // machine's timings steady. (The QR that sometimes never decoded was the decoder's
+    // fault, not CPU: see docs/adr/0007-qr-decoder.md.)
     fileParallelism: false,
   },
 });

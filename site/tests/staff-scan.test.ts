@@ -132,6 +132,8 @@ describe.skipIf(!realPg)("staff at the door (Chromium, fake camera)", () => {
   it("scans the QR with the camera, previews, confirms", async () => {
     await page.click("text=Start camera");
     await expect.poll(() => status().getAttribute("data-state"), { timeout: 40_000 }).toBe("preview");
+    // Linux Chromium has no native BarcodeDetector: this is the iPhone/Firefox path.
+    expect(await page.locator("video").getAttribute("data-engine")).toBe("zxing-wasm");
     const text = await status().innerText();
     expect(text).toContain("VALID");
     expect(text).toContain("3 people");

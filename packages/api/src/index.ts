@@ -34,6 +34,6 @@ export { adminConfirmReservation, cancelReservation, resendConfirmationEmail, re
 export { createBookingSchema, type CreateBookingInput } from "./booking/booking.schema.ts";
 export { getTicket, cancelTicket, ticketCalendar } from "./tickets/tickets.service.ts";
 export { generateToken, hashToken, rawTokenSchema, tokenInputSchema } from "./tickets/tokens.ts";
-export { ticketUrl, confirmUrl } from "./tickets/ticket-assets.ts";
+export { ticketUrl, confirmUrl, qrCodes } from "./tickets/ticket-assets.ts";
 export { deliverSoon } from "./mail/outbox.service.ts";
 export { consumeRateLimits, RATE_LIMITS, type RateLimitRule } from "./rate-limit/rate-limit.service.ts";
