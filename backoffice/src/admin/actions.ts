@@ -3,13 +3,14 @@ import { NotFoundError, type Action, type ActionContext, type ActionRequest, typ
 import { actorOf, type AdminActor } from "./sipario-resource.ts";
 
 export interface ServiceActionOptions {
-  name: string;
-  label?: string;
+  label: string;
   icon: string;
   description: string;
   /** Shown only where it can apply; the service still decides. */
   when?: (params: Record<string, unknown>) => boolean;
-  run: (recordId: string, actor: AdminActor, context: ActionContext) => Promise<string>;
+  run: (recordId: string, actor: AdminActor, context: ActionContext) => Promise<unknown>;
+  /** The success notice. */
+  done: string;
   component: string;
 }
 
@@ -17,6 +18,16 @@ function requireActor(context: ActionContext): AdminActor {
   const actor = actorOf(context);
   if (!actor) throw new DomainError("unauthenticated", "Sign in again.");
   return actor;
+}
+
+/** What both kinds of service action show: the confirmation screen, labelled and explained. */
+function confirmationScreen(options: Pick<ServiceActionOptions, "label" | "icon" | "description" | "component">) {
+  return {
+    icon: options.icon,
+    component: options.component,
+    showInDrawer: false,
+    custom: { description: options.description, label: options.label },
+  };
 }
 
 /**
@@ -27,21 +38,18 @@ function requireActor(context: ActionContext): AdminActor {
 export function serviceAction(options: ServiceActionOptions): Partial<Action<ActionResponse>> {
   return {
     actionType: "record",
-    icon: options.icon,
-    component: options.component,
-    showInDrawer: false,
-    custom: { description: options.description, label: options.label ?? options.name },
+    ...confirmationScreen(options),
     isVisible: (context) => !options.when || options.when(context.record?.params ?? {}),
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
       const { record, currentAdmin, resource, h } = context;
       if (!record) throw new NotFoundError(`Record ${request.params.recordId} not found`, "Action#handler");
       if (request.method !== "post") return { record: record.toJSON(currentAdmin) };
       try {
-        const message = await options.run(String(record.id()), requireActor(context), context);
+        await options.run(String(record.id()), requireActor(context), context);
         const fresh = (await resource.findOne(String(record.id()))) ?? record;
         return {
           record: fresh.toJSON(currentAdmin),
-          notice: { message, type: "success" },
+          notice: { message: options.done, type: "success" },
           redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: String(record.id()), actionName: "show" }),
         };
       } catch (error) {
@@ -55,13 +63,10 @@ export function serviceAction(options: ServiceActionOptions): Partial<Action<Act
 }
 
 /** The bulk form of a service action: each record goes through the service on its own. */
-export function bulkServiceAction(options: Omit<ServiceActionOptions, "when">): Partial<Action<ActionResponse>> {
+export function bulkServiceAction(options: Omit<ServiceActionOptions, "when" | "done">): Partial<Action<ActionResponse>> {
   return {
     actionType: "bulk",
-    icon: options.icon,
-    component: options.component,
-    showInDrawer: false,
-    custom: { description: options.description, label: options.label ?? options.name },
+    ...confirmationScreen(options),
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
       const { records = [], currentAdmin, resource, h } = context;
       if (records.length === 0) throw new NotFoundError("No records selected", "Action#handler");

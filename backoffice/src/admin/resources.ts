@@ -1,7 +1,7 @@
 import { DomainError, type AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
 import type { ActionContext, ActionRequest, ActionResponse, RecordJSON, ResourceWithOptions } from "adminjs";
-import { bulkServiceAction, readOnlyActions, serviceAction } from "./actions.ts";
+import { bulkServiceAction, readOnlyActions, serviceAction, type ServiceActionOptions } from "./actions.ts";
 import { findModel, modelWithout, type DMMF } from "./dmmf.ts";
 import { SiparioResource, type ResourceBehaviour } from "./sipario-resource.ts";
 import type { Services } from "./services.ts";
@@ -20,7 +20,11 @@ const administration = { name: "Administration", icon: "Settings" };
 const insensitive = (value: string) => ({ contains: value, mode: "insensitive" });
 const anyOf = (fields: string[]) => (value: string) => ({ OR: fields.map((f) => ({ [f]: insensitive(value) })) });
 
-const searchProperty = { search: { isVisible: { list: false, show: false, edit: false, filter: true }, position: 0 } };
+type View = "list" | "show" | "edit" | "filter";
+/** AdminJS's isVisible for a property that appears in the views named and no others. */
+const onlyIn = (...views: View[]) => ({ list: views.includes("list"), show: views.includes("show"), edit: views.includes("edit"), filter: views.includes("filter") });
+
+const searchProperty = { search: { isVisible: onlyIn("filter"), position: 0 } };
 
 function int(value: unknown, field: string): number | undefined {
   if (value === undefined || value === null || String(value).trim() === "") return undefined;
@@ -101,14 +105,12 @@ export function buildResources(deps: { prisma: PrismaClient; config: AppConfig; 
   const showSlug = slugPrefill("title", async (slug) => !!(await prisma.show.findUnique({ where: { slug }, select: { id: true } })));
   const venueSlug = slugPrefill("name", async (slug) => !!(await prisma.venue.findUnique({ where: { slug }, select: { id: true } })));
   const seatNumbers = withSeatNumbers(services);
-  const seatProps = {
-    availableSeats: { type: "number", isSortable: false, isVisible: { list: true, show: true, edit: false, filter: false } },
-    confirmedSeats: { type: "number", isSortable: false, isVisible: { list: true, show: true, edit: false, filter: false } },
-    pendingCount: { type: "number", isSortable: false, isVisible: { list: true, show: true, edit: false, filter: false } },
-    checkedInCount: { type: "number", isSortable: false, isVisible: { list: true, show: true, edit: false, filter: false } },
-  } as const;
+  const seatNumber = () => ({ type: "number", isSortable: false, isVisible: onlyIn("list", "show") }) as const;
+  const seatProps = { availableSeats: seatNumber(), confirmedSeats: seatNumber(), pendingCount: seatNumber(), checkedInCount: seatNumber() };
 
   const reservationStatus = (...statuses: string[]) => (p: Record<string, unknown>) => statuses.includes(String(p.status));
+  // Every service action asks first, on the same confirmation screen.
+  const askFirst = (options: Omit<ServiceActionOptions, "component">) => serviceAction({ ...options, component: components.ActionConfirm });
 
   return [
     {
@@ -302,7 +304,7 @@ export function buildResources(deps: { prisma: PrismaClient; config: AppConfig; 
         editProperties: ["name", "email", "phone", "notes"],
         sort: { sortBy: "createdAt", direction: "desc" },
         properties: {
-          showTitle: { isVisible: { list: false, show: false, edit: false, filter: true } },
+          showTitle: { isVisible: onlyIn("filter") },
           notes: { type: "textarea" },
           status: { isDisabled: true },
         },
@@ -310,77 +312,55 @@ export function buildResources(deps: { prisma: PrismaClient; config: AppConfig; 
           new: { isAccessible: false },
           delete: { isAccessible: false },
           bulkDelete: { isAccessible: false },
-          confirmManually: serviceAction({
-            name: "confirmManually",
+          confirmManually: askFirst({
             label: "Confirm reservation",
             icon: "CheckCircle",
-            component: components.ActionConfirm,
             description: "Confirm this reservation on the visitor's behalf. The seats are taken if still available, and the ticket email is sent.",
             when: reservationStatus("pending", "expired"),
-            run: async (id, actor) => {
-              await services.confirmReservation(id, actor);
-              return "Reservation confirmed; the ticket email is on its way.";
-            },
+            run: services.confirmReservation,
+            done: "Reservation confirmed; the ticket email is on its way.",
           }),
-          cancelReservation: serviceAction({
-            name: "cancelReservation",
+          cancelReservation: askFirst({
             label: "Cancel reservation",
             icon: "XCircle",
-            component: components.ActionConfirm,
             description: "Cancel this reservation. Its seats become available on the site at once.",
             when: reservationStatus("pending", "confirmed"),
-            run: async (id, actor) => {
-              await services.cancelReservation(id, actor);
-              return "Reservation cancelled; its seats are available again.";
-            },
+            run: services.cancelReservation,
+            done: "Reservation cancelled; its seats are available again.",
           }),
-          resendConfirmation: serviceAction({
-            name: "resendConfirmation",
+          resendConfirmation: askFirst({
             label: "Send a new confirmation link",
             icon: "Mail",
-            component: components.ActionConfirm,
             description: "Email the visitor a new confirmation link. Earlier links stop working.",
             when: reservationStatus("pending", "expired"),
-            run: async (id, actor) => {
-              await services.resendConfirmation(id, actor);
-              return "A new confirmation link has been sent.";
-            },
+            run: services.resendConfirmation,
+            done: "A new confirmation link has been sent.",
           }),
-          resendTicket: serviceAction({
-            name: "resendTicket",
+          resendTicket: askFirst({
             label: "Send the ticket again",
             icon: "Send",
-            component: components.ActionConfirm,
             description: "Email the visitor a new ticket. The previous ticket link and QR code stop working.",
             when: reservationStatus("confirmed"),
-            run: async (id, actor) => {
-              await services.resendTicket(id, actor);
-              return "A new ticket has been sent.";
-            },
+            run: services.resendTicket,
+            done: "A new ticket has been sent.",
           }),
-          checkInManually: serviceAction({
-            name: "checkInManually",
+          checkInManually: askFirst({
             label: "Check in",
             icon: "LogIn",
-            component: components.ActionConfirm,
             description: "Record that this party has entered, without scanning the ticket.",
             when: reservationStatus("confirmed"),
             run: async (id, actor) => {
               const admin = await prisma.user.findUniqueOrThrow({ where: { id: actor.id }, select: { id: true, email: true, name: true, role: true } });
-              await services.checkIn(id, admin);
-              return "Checked in.";
+              return services.checkIn(id, admin);
             },
+            done: "Checked in.",
           }),
           bulkCancel: bulkServiceAction({
-            name: "bulkCancel",
             label: "Cancel selected reservations",
             icon: "XCircle",
             component: components.ActionConfirm,
             description: "Cancel every selected reservation. Checked-in or already cancelled ones are left as they are.",
-            run: async (id, actor) => {
-              await services.cancelReservation(id, actor);
-              return "cancelled";
-            },
+            run: services.cancelReservation,
           }),
         },
       },
@@ -439,7 +419,7 @@ export function buildResources(deps: { prisma: PrismaClient; config: AppConfig; 
         listProperties: ["key", "value", "updatedAt"],
         editProperties: ["key", "value"],
         properties: {
-          key: { isVisible: { list: true, show: true, edit: true, filter: true }, isRequired: true },
+          key: { isVisible: onlyIn("list", "show", "edit", "filter"), isRequired: true },
           value: { type: "textarea" },
         },
         actions: {
@@ -485,7 +465,7 @@ export function buildResources(deps: { prisma: PrismaClient; config: AppConfig; 
         properties: {
           password: {
             type: "password",
-            isVisible: { list: false, show: false, filter: false, edit: true },
+            isVisible: onlyIn("edit"),
             description: "At least 10 characters. Leave empty to keep the current password.",
           },
         },
@@ -503,17 +483,13 @@ export function buildResources(deps: { prisma: PrismaClient; config: AppConfig; 
         sort: { sortBy: "createdAt", direction: "desc" },
         actions: {
           ...readOnlyActions,
-          retry: serviceAction({
-            name: "retry",
+          retry: askFirst({
             label: "Retry sending",
             icon: "RefreshCw",
-            component: components.ActionConfirm,
             description: "Put this failed email back in the queue and try to deliver it now.",
             when: (p) => p.status === "failed",
-            run: async (id, actor) => {
-              await services.retryEmail(id, actor);
-              return "The email is queued again.";
-            },
+            run: services.retryEmail,
+            done: "The email is queued again.",
           }),
         },
       },
@@ -528,7 +504,7 @@ export function buildResources(deps: { prisma: PrismaClient; config: AppConfig; 
         showProperties: ["createdAt", "user", "actorLabel", "action", "entity", "entityId", "changesText"],
         sort: { sortBy: "createdAt", direction: "desc" },
         properties: {
-          changesText: { type: "textarea", isVisible: { list: false, show: true, edit: false, filter: false } },
+          changesText: { type: "textarea", isVisible: onlyIn("show") },
         },
         actions: {
           ...readOnlyActions,
