@@ -1,11 +1,8 @@
-import { createTestDatabase, factories, requireRealPostgres, type TestDatabase } from "@sipario/db/testing";
-import pg from "pg";
+import { factories, requireRealPostgres } from "@sipario/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, type CallResult } from "../../bench/lib/load.ts";
-import { startMailCatcher, type MailCatcher } from "../../bench/lib/mail.ts";
-import { startServer, type ServerProcess } from "../../bench/lib/processes.ts";
+import type { CallResult } from "../../bench/lib/load.ts";
 import { brokenInvariants } from "./invariants.ts";
-import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
+import { startFaultSystem, type FaultSystem } from "./system.ts";
 
 /**
  * The database connection cut during traffic: a TCP proxy in this test sits between two
@@ -18,36 +15,17 @@ const real = await requireRealPostgres();
 const OUTAGE_MS = 3000;
 
 describe.skipIf(!real)("database outage during traffic", () => {
-  let db: TestDatabase;
-  let pool: pg.Pool;
-  let proxy: TcpProxy;
-  let mail: MailCatcher;
-  let servers: ServerProcess[] = [];
-  let clients: Client[] = [];
+  let system: FaultSystem;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: db.url!, max: 3 });
-    mail = await startMailCatcher();
-    const u = new URL(db.url!);
-    proxy = await startTcpProxy(u.hostname, Number(u.port || 5432));
-    u.port = String(proxy.port);
-    servers = await Promise.all(
-      [0, 1].map((i) => startServer({ databaseUrl: u.toString(), smtpUrl: mail.url, name: `fault-outage-${i}`, logDir: "/tmp/sipario-fault-logs" })),
-    );
-    clients = servers.map((s) => new Client(s.origin, s.trpcBase, 20));
+    system = await startFaultSystem({ name: "fault-outage", servers: 2, connections: 20, databaseProxy: true });
   });
 
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await Promise.all(servers.map((s) => s.stop()));
-    await proxy?.close();
-    await mail?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => system?.close());
 
   it("answers 503 unavailable during the outage, recovers without restart, writes nothing by halves", async () => {
+    const { db, pool, servers, clients } = system;
+    const proxy = system.proxy!;
     const performance = await factories.performance(db.prisma, { roomCapacity: 10_000 });
     const pids = servers.map((s) => s.pid);
     type Answer = CallResult & { phase: "before" | "during" | "after"; op: string };

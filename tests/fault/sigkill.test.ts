@@ -1,10 +1,9 @@
-import { createTestDatabase, factories, requireRealPostgres, type TestDatabase } from "@sipario/db/testing";
-import pg from "pg";
+import { factories, requireRealPostgres } from "@sipario/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, runConcurrently, type CallResult } from "../../bench/lib/load.ts";
-import { startMailCatcher, type MailCatcher } from "../../bench/lib/mail.ts";
-import { startServer, type ServerProcess } from "../../bench/lib/processes.ts";
+import { runConcurrently, type CallResult, type Client } from "../../bench/lib/load.ts";
+import type { ServerProcess } from "../../bench/lib/processes.ts";
 import { brokenInvariants } from "./invariants.ts";
+import { startFaultSystem, type FaultSystem } from "./system.ts";
 
 /**
  * A server process SIGKILLed in the middle of an on-sale rush against two processes.
@@ -18,31 +17,16 @@ const CAPACITY = 80;
 const VISITORS = 160;
 
 describe.skipIf(!real)("SIGKILL during an on-sale rush", () => {
-  let db: TestDatabase;
-  let pool: pg.Pool;
-  let mail: MailCatcher;
-  let servers: ServerProcess[] = [];
-  let clients: Client[] = [];
+  let system: FaultSystem;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: db.url!, max: 3 });
-    mail = await startMailCatcher();
-    servers = await Promise.all(
-      [0, 1].map((i) => startServer({ databaseUrl: db.url!, smtpUrl: mail.url, name: `fault-kill-${i}`, logDir: "/tmp/sipario-fault-logs" })),
-    );
-    clients = servers.map((s) => new Client(s.origin, s.trpcBase, 30));
+    system = await startFaultSystem({ name: "fault-kill", servers: 2, connections: 30 });
   });
 
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await Promise.all(servers.map((s) => s.stop()));
-    await mail?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => system?.close());
 
   it("leaves every reservation consistent and the surviving process serving", async () => {
+    const { db, pool, mail, servers, clients } = system;
     const performance = await factories.performance(db.prisma, { roomCapacity: CAPACITY });
     const [victim, survivor] = servers as [ServerProcess, ServerProcess];
     let killed = false;

@@ -1,9 +1,6 @@
-import { createTestDatabase, factories, requireRealPostgres, type TestDatabase } from "@sipario/db/testing";
-import pg from "pg";
+import { factories, requireRealPostgres } from "@sipario/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client } from "../../bench/lib/load.ts";
-import { startMailCatcher, type MailCatcher } from "../../bench/lib/mail.ts";
-import { startServer, type ServerProcess } from "../../bench/lib/processes.ts";
+import { startFaultSystem, type FaultSystem } from "./system.ts";
 
 /**
  * Slow SMTP: the mail server accepts each message but answers only after 10 s. Booking
@@ -15,30 +12,18 @@ const real = await requireRealPostgres();
 const SMTP_DELAY_MS = 10_000;
 
 describe.skipIf(!real)("slow SMTP server", () => {
-  let db: TestDatabase;
-  let pool: pg.Pool;
-  let mail: MailCatcher;
-  let server: ServerProcess;
-  let client: Client;
+  let system: FaultSystem;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: db.url!, max: 2 });
-    mail = await startMailCatcher({ delayMs: SMTP_DELAY_MS });
-    server = await startServer({ databaseUrl: db.url!, smtpUrl: mail.url, name: "fault-smtp", logDir: "/tmp/sipario-fault-logs" });
-    client = new Client(server.origin, server.trpcBase, 10);
-    await client.query("catalogue.shows"); // warm up: first request compiles and connects
+    system = await startFaultSystem({ name: "fault-smtp", servers: 1, connections: 10, smtpDelayMs: SMTP_DELAY_MS });
+    await system.clients[0]!.query("catalogue.shows"); // warm up: first request compiles and connects
   });
 
-  afterAll(async () => {
-    await client?.close();
-    await server?.stop();
-    await mail?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => system?.close());
 
   it("books and confirms in well under the SMTP delay; the emails still go out", async () => {
+    const { db, pool, mail } = system;
+    const client = system.clients[0]!;
     const performance = await factories.performance(db.prisma, { roomCapacity: 100 });
     const emails = Array.from({ length: 5 }, (_, i) => `slow-smtp-${i}@fault.test`);
     const t0 = Date.now();
