@@ -17,6 +17,8 @@ import { startMailbox, startSite, type Mailbox, type Site } from "./support/site
 
 const SOLD_OUT = "00000000-0000-4000-8000-000000000306"; // Sei personaggi: 6 seats, 6 confirmed
 const CLOSED = "00000000-0000-4000-8000-000000000305"; // Godot: booking disabled
+/** The site's default PUBLIC_READ_CACHE_MS is 2 s; edits made outside it show within that. */
+const ADMIN_EDIT_VISIBLE_WITHIN_MS = 5_000;
 
 let db: TestDatabase;
 let mailbox: Mailbox;
@@ -255,7 +257,11 @@ describe("company pages", () => {
       },
     });
     const page = await it_.newPage();
-    await page.goto(`${site.origin}/sicurezza`);
+    // Written straight to the database, as the back-office would from its own process:
+    // the site shows it once its public-read cache (PUBLIC_READ_CACHE_MS) has turned over.
+    await expect
+      .poll(async () => (await page.goto(`${site.origin}/sicurezza`))!.status(), { timeout: ADMIN_EDIT_VISIBLE_WITHIN_MS })
+      .toBe(200);
     await expect(page.locator("main h1").textContent()).resolves.toBe("Prova sicurezza");
     expect(await page.locator(".prose strong").textContent()).toBe("forte");
     const html = await page.locator(".prose").innerHTML();
@@ -265,8 +271,16 @@ describe("company pages", () => {
     expect(await page.locator('.prose a[href="https://example.org"]').getAttribute("rel")).toBe("noopener noreferrer");
     expect(await page.evaluate(() => (window as unknown as { hacked?: number }).hacked)).toBeUndefined();
 
-    const menu = await page.locator("header nav a").allTextContents();
-    expect(menu).toEqual(["Spettacoli", "Chi siamo", "Contatti", "Come arrivare", "Prova sicurezza"]);
+    // The menu is cached on its own: it follows within the same TTL.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.locator("header nav a").allTextContents();
+        },
+        { timeout: ADMIN_EDIT_VISIBLE_WITHIN_MS },
+      )
+      .toEqual(["Spettacoli", "Chi siamo", "Contatti", "Come arrivare", "Prova sicurezza"]);
 
     const en = await en_.newPage();
     await en.goto(`${site.origin}/chi-siamo`);
@@ -399,13 +413,26 @@ describe("errors, languages and headers", () => {
     await db.prisma.siteSetting.update({ where: { key: "company.name" }, data: { value: "Compagnia Prova" } });
     await db.prisma.siteSetting.update({ where: { key: "theme.accent" }, data: { value: "#1d4e89" } });
     const page = await it_.newPage();
-    await page.goto(`${site.origin}/`);
-    await expect(page.locator("main h1").textContent()).resolves.toBe("Compagnia Prova");
+    // Back-office edits reach the site within its public-read cache's TTL.
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${site.origin}/`);
+          return page.locator("main h1").textContent();
+        },
+        { timeout: ADMIN_EDIT_VISIBLE_WITHIN_MS },
+      )
+      .toBe("Compagnia Prova");
     const accent = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue("--accent").trim());
     expect(accent).toBe("#1d4e89");
     await db.prisma.siteSetting.update({ where: { key: "theme.accent" }, data: { value: "red;}body{display:none" } });
-    expect(await (await fetch(`${site.origin}/theme.css`)).text()).toBe("html:root{--accent:#b3261e;}\n");
+    const themeCss = async () => (await fetch(`${site.origin}/theme.css`)).text();
+    await expect.poll(themeCss, { timeout: ADMIN_EDIT_VISIBLE_WITHIN_MS }).toBe("html:root{--accent:#b3261e;}\n");
     await db.prisma.siteSetting.update({ where: { key: "company.name" }, data: { value: "AzioneLab" } });
+    await db.prisma.siteSetting.update({ where: { key: "theme.accent" }, data: { value: "#b3261e" } });
+    await expect
+      .poll(async () => (await (await fetch(`${site.origin}/`)).text()).includes("Compagnia Prova"), { timeout: ADMIN_EDIT_VISIBLE_WITHIN_MS })
+      .toBe(false);
     await page.close();
   });
 

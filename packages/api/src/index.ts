@@ -36,4 +36,5 @@ export { getTicket, cancelTicket, ticketCalendar } from "./tickets/tickets.servi
 export { generateToken, hashToken, rawTokenSchema, tokenInputSchema } from "./tickets/tokens.ts";
 export { ticketUrl, confirmUrl, qrCodes } from "./tickets/ticket-assets.ts";
 export { deliverSoon } from "./mail/outbox.service.ts";
+export { cachedPublicRead, invalidatePublicReads } from "./catalogue/public-read-cache.ts";
 export { consumeRateLimits, RATE_LIMITS, type RateLimitRule } from "./rate-limit/rate-limit.service.ts";

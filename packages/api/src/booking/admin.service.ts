@@ -10,6 +10,7 @@ import { generateToken, hashToken } from "../tickets/tokens.ts";
 import { confirmationExpiry, confirmReservationById, type ConfirmResult } from "./booking.service.ts";
 import { confirmationEmail, reservationForEmail, ticketEmail } from "./emails.ts";
 import { UUID } from "../capacity/capacity.service.ts";
+import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 
 /** Who did it, for the audit log (a back-office user, a script...). */
 export interface Actor {
@@ -62,6 +63,7 @@ export async function cancelReservation(prisma: PrismaClient, reservationId: str
     }
     return { reservationId, status: "cancelled" as const, previousStatus: row.status, performanceId: row.performanceId };
   });
+  invalidatePublicReads(prisma);
   getLogger().info({ reservationId, performanceId: result.performanceId }, "reservation cancelled");
   return result;
 }

@@ -13,6 +13,7 @@ import type { CreateBookingInput } from "./booking.schema.ts";
 /** The validated booking.create input (phone/notes optional for other callers). */
 export type CreateReservationInput = Omit<CreateBookingInput, "phone" | "notes"> & { phone?: string; notes?: string };
 import { confirmationEmail, performancePlaceSelect, reservationForEmail, ticketEmail } from "./emails.ts";
+import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 
 const HOUR = 3_600_000;
 
@@ -245,6 +246,7 @@ export async function confirmReservationById(
     }
     return written.outboxId;
   });
+  invalidatePublicReads(prisma);
   getLogger().info({ reservationId, performanceId: performance.id, partySize: reservation.partySize }, "reservation confirmed");
   deliverSoon(prisma, config, outboxId);
   return { reservationId, status: "confirmed", partySize: reservation.partySize, ticketUrl: ticketUrl(config.ORIGIN, token), ticketToken: token };

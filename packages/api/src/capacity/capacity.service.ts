@@ -4,6 +4,7 @@ import { DomainError } from "../errors.ts";
 import { ticketExpiry } from "../tickets/ticket-time.ts";
 import { getLogger } from "../logger.ts";
 import { withTransaction, type Tx } from "./transaction.ts";
+import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 
 /** Seats of a performance as configured: room + additional - manually occupied. */
 export function configuredSeats(p: { roomCapacity: number; additionalSeats: number; manuallyOccupiedSeats: number }): number {
@@ -167,7 +168,7 @@ export async function updatePerformanceCapacity(
     throw new DomainError("invalid_input", "startsAt must be a valid date.");
   }
   if (!UUID.test(performanceId)) throw new DomainError("not_found", "Performance not found.");
-  return withTransaction(prisma, async (tx) => {
+  const result = await withTransaction(prisma, async (tx) => {
     const current = await lockPerformance(tx, performanceId);
     if (!current) throw new DomainError("not_found", "Performance not found.");
     const next = {
@@ -220,4 +221,6 @@ export async function updatePerformanceCapacity(
     const { venue: _venue, ...performance } = updated;
     return { performance, confirmedSeats: confirmed, availableSeats: Math.max(0, total - next.manuallyOccupiedSeats - confirmed) };
   });
+  invalidatePublicReads(prisma);
+  return result;
 }

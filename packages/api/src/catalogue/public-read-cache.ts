@@ -1,0 +1,71 @@
+import type { PrismaClient } from "@sipario/db";
+import { LRUCache } from "lru-cache";
+import { getConfig } from "../config.ts";
+
+/**
+ * A short per-process cache for public reads: shows, performances with their free seats,
+ * company pages and settings. They are the same for every visitor and change rarely, but
+ * when sales open every visitor asks for them at once (docs/performance.md, scenario 3).
+ *
+ * - Entries live PUBLIC_READ_CACHE_MS (default 2 s; 0 turns the cache off).
+ * - Concurrent misses for one key share one database read (lru-cache's `fetch`).
+ * - A write that changes what visitors see, made through this process's services
+ *   (confirm, cancel, capacity edit), clears the cache of that database at once, so a
+ *   visitor sees their own booking or cancellation immediately. Changes made elsewhere
+ *   (another site process, the back-office's generic edit forms) show within the TTL.
+ * - Never used for anything that decides: booking and check-in always read the database
+ *   under their locks. A seat count shown up to 2 s old only changes what a page says.
+ */
+
+type Loader = () => Promise<unknown>;
+
+interface DatabaseCache {
+  /** Bumped by every invalidation: a read that started before it stores under a dead key. */
+  generation: number;
+  entries: LRUCache<string, NonNullable<unknown>, Loader>;
+}
+
+const MAX_ENTRIES = 2_000;
+const caches = new WeakMap<PrismaClient, DatabaseCache>();
+
+function cacheFor(prisma: PrismaClient): DatabaseCache {
+  let cache = caches.get(prisma);
+  if (!cache) {
+    cache = {
+      generation: 0,
+      entries: new LRUCache<string, NonNullable<unknown>, Loader>({
+        max: MAX_ENTRIES,
+        ttl: 2_000, // each fetch passes the configured TTL
+        // A read evicted while in flight (many distinct keys) still answers its callers.
+        ignoreFetchAbort: true,
+        allowStaleOnFetchAbort: true,
+        // Errors (not_found, a dropped connection) are not cached: the next visitor asks again.
+        fetchMethod: async (_key, _stale, { context }) => (await context()) as NonNullable<unknown>,
+      }),
+    };
+    caches.set(prisma, cache);
+  }
+  return cache;
+}
+
+/**
+ * `load()`'s result for `key`, from the cache when it is younger than the TTL. The key must
+ * name everything the result depends on (procedure and input, locale).
+ */
+export async function cachedPublicRead<T>(prisma: PrismaClient, key: string, load: () => Promise<T>): Promise<T> {
+  const ttl = getConfig().PUBLIC_READ_CACHE_MS;
+  if (ttl === 0) return load();
+  const cache = cacheFor(prisma);
+  const value = await cache.entries.fetch(`${cache.generation}:${key}`, { context: load as Loader, ttl });
+  return value as T;
+}
+
+/**
+ * Call after a committed write that changes seats or the catalogue. Old entries become
+ * unreachable and age out; they are not cleared, because clearing aborts reads in flight
+ * and their callers would get an error instead of a (just superseded) answer.
+ */
+export function invalidatePublicReads(prisma: PrismaClient): void {
+  const cache = caches.get(prisma);
+  if (cache) cache.generation++;
+}
