@@ -13,6 +13,22 @@ const EMAIL_PAYLOAD = JSON.stringify({ text: "x".repeat(1500), html: "<p>" + "x"
 
 export type BaselineOutcome = "ok" | "not_enough_seats" | "token_used" | "unknown_token" | "reservation_not_pending";
 
+/** Runs `work` in one transaction on a connection of its own: committed on "ok", rolled back otherwise. */
+async function transaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<BaselineOutcome>): Promise<BaselineOutcome> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const outcome = await work(client);
+    await client.query(outcome === "ok" ? "COMMIT" : "ROLLBACK");
+    return outcome;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /** booking.create's statements: performance read, seat count, reservation + token + outbox in one transaction. */
 export async function baselineCreate(pool: pg.Pool, performanceId: string, i: number, prefix: string): Promise<BaselineOutcome> {
   const p = await pool.query(
@@ -27,9 +43,7 @@ export async function baselineCreate(pool: pg.Pool, performanceId: string, i: nu
   );
   const partySize = 1 + (i % 4);
   if (perf.roomCapacity + perf.additionalSeats - perf.manuallyOccupiedSeats - seats.rows[0].s < partySize) return "not_enough_seats";
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  return transaction(pool, async (client) => {
     const r = await client.query(
       `INSERT INTO "Reservation" ("id","performanceId","status","name","email","partySize","locale","updatedAt")
        VALUES (gen_random_uuid(), $1::uuid, 'pending', $2, $3, $4, 'it', now()) RETURNING "id"`,
@@ -43,14 +57,8 @@ export async function baselineCreate(pool: pg.Pool, performanceId: string, i: nu
       `INSERT INTO "EmailOutbox" ("id","kind","reservationId","toAddress","subject","payload","status","updatedAt") VALUES (gen_random_uuid(), 'confirmation', $1, $2, 'Conferma', $3::jsonb, 'sent', now())`,
       [r.rows[0].id, `${prefix}${i}@bench.test`, EMAIL_PAYLOAD],
     );
-    await client.query("COMMIT");
     return "ok";
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**
@@ -68,9 +76,7 @@ export async function baselineConfirm(pool: pg.Pool, rawToken: string): Promise<
   if (!tok || tok.purpose !== "confirmation") return "unknown_token";
   if (tok.usedAt) return "token_used";
   if (tok.status !== "pending") return "reservation_not_pending";
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  return transaction(pool, async (client) => {
     const locked = await client.query(
       `SELECT "roomCapacity", "additionalSeats", "manuallyOccupiedSeats" FROM "Performance" WHERE "id" = $1 FOR UPDATE`,
       [tok.performanceId],
@@ -80,15 +86,9 @@ export async function baselineConfirm(pool: pg.Pool, rawToken: string): Promise<
       `SELECT COALESCE(SUM("partySize"),0)::int AS s FROM "Reservation" WHERE "performanceId" = $1 AND "status" = 'confirmed'`,
       [tok.performanceId],
     );
-    if (perf.roomCapacity + perf.additionalSeats - perf.manuallyOccupiedSeats - seats.rows[0].s < tok.partySize) {
-      await client.query("ROLLBACK");
-      return "not_enough_seats";
-    }
+    if (perf.roomCapacity + perf.additionalSeats - perf.manuallyOccupiedSeats - seats.rows[0].s < tok.partySize) return "not_enough_seats";
     const used = await client.query(`UPDATE "ReservationToken" SET "usedAt" = now() WHERE "id" = $1 AND "usedAt" IS NULL`, [tok.id]);
-    if (used.rowCount !== 1) {
-      await client.query("ROLLBACK");
-      return "token_used";
-    }
+    if (used.rowCount !== 1) return "token_used";
     await client.query(
       `UPDATE "Reservation" SET "status" = 'confirmed', "confirmedAt" = now(), "qrCodeGeneratedAt" = now(), "updatedAt" = now() WHERE "id" = $1 AND "status" = 'pending'`,
       [tok.reservationId],
@@ -101,14 +101,8 @@ export async function baselineConfirm(pool: pg.Pool, rawToken: string): Promise<
       `INSERT INTO "EmailOutbox" ("id","kind","reservationId","toAddress","subject","payload","status","updatedAt") VALUES (gen_random_uuid(), 'ticket', $1, $2, 'Biglietto', $3::jsonb, 'sent', now())`,
       [tok.reservationId, tok.email, EMAIL_PAYLOAD],
     );
-    await client.query("COMMIT");
     return "ok";
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** checkin.confirm's one atomic statement (conditional INSERT ... ON CONFLICT DO NOTHING). */

@@ -116,37 +116,39 @@ export async function createPerformance(pool: pg.Pool, c: Catalogue, capacity: n
  * `count` pending reservations (1-4 seats) each with a live confirmation token whose raw
  * value is `${prefix}${i}`: what the pg baseline confirms.
  */
-export async function insertPendingWithTokens(pool: pg.Pool, performanceId: string, count: number, prefix: string): Promise<string[]> {
-  await pool.query(
-    `WITH r AS (
-       INSERT INTO "Reservation" ("id","performanceId","status","name","email","partySize","updatedAt")
-       SELECT gen_random_uuid(), $1::uuid, 'pending', 'Baseline ' || g, 'baseline' || g || '@bench.test', 1 + (g % 4), now()
-       FROM generate_series(1, $2::int) g
-       RETURNING "id", "email")
-     INSERT INTO "ReservationToken" ("id","reservationId","purpose","tokenHash","expiresAt")
-     SELECT gen_random_uuid(), r."id", 'confirmation',
-            encode(sha256(convert_to($3 || substring(r."email" from 'baseline([0-9]+)@'), 'UTF8')), 'hex'),
-            now() + interval '1 day'
-     FROM r`,
-    [performanceId, count, prefix],
-  );
-  return Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
+export function insertPendingWithTokens(pool: pg.Pool, performanceId: string, count: number, prefix: string): Promise<string[]> {
+  return insertWithTokens(pool, performanceId, count, prefix, { status: "pending", purpose: "confirmation", name: "Baseline", mailbox: "baseline" });
 }
 
 /** `count` confirmed reservations with ticket tokens `${prefix}${i}` (the door baseline's tickets). */
-export async function insertConfirmedTickets(pool: pg.Pool, performanceId: string, count: number, prefix: string): Promise<string[]> {
+export function insertConfirmedTickets(pool: pg.Pool, performanceId: string, count: number, prefix: string): Promise<string[]> {
+  return insertWithTokens(pool, performanceId, count, prefix, { status: "confirmed", purpose: "check_in", name: "Door", mailbox: "door" });
+}
+
+/**
+ * `count` reservations named `${name} ${i}` at `${mailbox}${i}@bench.test`, each with one
+ * token of `purpose` whose raw value is `${prefix}${i}`; returns the raw tokens.
+ */
+async function insertWithTokens(
+  pool: pg.Pool,
+  performanceId: string,
+  count: number,
+  prefix: string,
+  kind: { status: "pending" | "confirmed"; purpose: "confirmation" | "check_in"; name: string; mailbox: string },
+): Promise<string[]> {
   await pool.query(
     `WITH r AS (
        INSERT INTO "Reservation" ("id","performanceId","status","name","email","partySize","confirmedAt","updatedAt")
-       SELECT gen_random_uuid(), $1::uuid, 'confirmed', 'Door ' || g, 'door' || g || '@bench.test', 1 + (g % 4), now(), now()
+       SELECT gen_random_uuid(), $1::uuid, $4::text::"ReservationStatus", $5::text || ' ' || g, $6::text || g || '@bench.test', 1 + (g % 4),
+              CASE WHEN $4::text = 'confirmed' THEN now() END, now()
        FROM generate_series(1, $2::int) g
        RETURNING "id", "email")
      INSERT INTO "ReservationToken" ("id","reservationId","purpose","tokenHash","expiresAt")
-     SELECT gen_random_uuid(), r."id", 'check_in',
-            encode(sha256(convert_to($3 || substring(r."email" from 'door([0-9]+)@'), 'UTF8')), 'hex'),
+     SELECT gen_random_uuid(), r."id", $7::text::"TokenPurpose",
+            encode(sha256(convert_to($3 || substring(r."email" from $6::text || '([0-9]+)@'), 'UTF8')), 'hex'),
             now() + interval '1 day'
      FROM r`,
-    [performanceId, count, prefix],
+    [performanceId, count, prefix, kind.status, kind.name, kind.mailbox, kind.purpose],
   );
   return Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
 }

@@ -4,6 +4,7 @@ import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFile
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isAlive } from "../../packages/db/src/pid.ts";
 
 /**
  * Server processes for the bench and the fault tests: the production build of the site
@@ -69,15 +70,6 @@ export function siteSnapshot(): string {
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   snapshot = join(dir, "build", "index.js");
   return snapshot;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 export function siteIsBuilt(): boolean {

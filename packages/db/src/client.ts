@@ -6,6 +6,7 @@ import { PrismaClient } from "@prisma/client";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { assertDatabaseUrl, DatabaseSetupError, describeConnectionError } from "./errors.ts";
 import { dataDir } from "./paths.ts";
+import { isAlive } from "./pid.ts";
 import { pgliteSession, pgSession, type SqlSession } from "./sql.ts";
 
 export type Database = {
@@ -101,15 +102,6 @@ function lockEmbeddedDir(dir: string): () => void {
   }
   writeFileSync(lockFile, String(process.pid));
   return () => rmSync(lockFile, { force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 const GLOBAL_KEY = Symbol.for("sipario.database");
