@@ -6,10 +6,12 @@ const config = {
   preprocess: vitePreprocess(),
   kit: {
     adapter: adapter({ out: "build" }),
-    // Kit adds a nonce (or hash) to its own inline bootstrap script, so no page needs
-    // 'unsafe-inline'. Our styles are all in files (the theme colour comes from /theme.css).
+    // Kit adds the hash of its own inline bootstrap script, so no page needs
+    // 'unsafe-inline'. Hashes, not nonces: a public page rendered once is shared by every
+    // anonymous visitor for a moment (src/lib/server/page-cache.ts), and a shared nonce
+    // would be no nonce. Our styles are all in files (the theme colour comes from /theme.css).
     csp: {
-      mode: "auto",
+      mode: "hash",
       directives: {
         "default-src": ["self"],
         // wasm-unsafe-eval lets the door scanner compile its QR reader (WebAssembly); it does not allow eval().

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { getConfig, getLogger, redactPath } from "@sipario/api";
+import { getConfig, getLogger, redactPath, SESSION_COOKIE_NAME } from "@sipario/api";
 import { startBackgroundJobs, type BackgroundJobs } from "@sipario/api/server";
 import { closeDatabase, getDatabase } from "@sipario/db";
 import type { Handle, HandleServerError, ServerInit } from "@sveltejs/kit";
 import { isLocale, LOCALE_COOKIE, localeFromAcceptLanguage } from "$lib/i18n";
+import { isShareablePageRequest, sharedPageResponse } from "$lib/server/page-cache";
 import { resolveSession } from "$lib/server/session";
 
 /**
@@ -56,9 +57,13 @@ export const handle: Handle = async ({ event, resolve }) => {
     event.locals.sessionId = session.sessionId;
   }
 
-  const response = await resolve(event, {
-    transformPageChunk: ({ html }) => html.replace("%lang%", event.locals.locale),
-  });
+  const render = () =>
+    resolve(event, {
+      transformPageChunk: ({ html }) => html.replace("%lang%", event.locals.locale),
+    });
+  const response = isShareablePageRequest(event, SESSION_COOKIE_NAME)
+    ? await sharedPageResponse((await getDatabase()).prisma, event, render)
+    : await render();
 
   const headers = response.headers;
   headers.set("x-request-id", requestId);

@@ -297,6 +297,47 @@ describe("company pages", () => {
   });
 });
 
+describe("shared rendering of public pages", () => {
+  it("anonymous visitors share one rendering for a moment; a signed-in staff member never gets it", async () => {
+    const path = `/shows/${small.slug}`;
+    const anonymous = () => fetch(`${site.origin}${path}`, { headers: { "accept-language": "it" } });
+
+    // The shared copy lives 2 s: an attempt counts only if both requests fit well inside it.
+    let checked = false;
+    for (let attempt = 0; attempt < 5 && !checked; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2_100));
+      const first = await anonymous();
+      const firstHtml = await first.text();
+      const renderedAt = Date.now();
+      const second = await anonymous();
+      if (Date.now() - renderedAt > 1_000) continue;
+      expect(second.headers.get("x-cache")).toBe("hit");
+      expect(await second.text()).toBe(firstHtml);
+      // Shared body, but each answer is still its own: request id, security headers.
+      expect(second.headers.get("x-request-id")).not.toBe(first.headers.get("x-request-id"));
+      expect(second.headers.get("content-security-policy")).toBe(first.headers.get("content-security-policy"));
+      expect(firstHtml).not.toContain("Area staff");
+      checked = true;
+    }
+    expect(checked, "no attempt fitted inside the shared copy's lifetime").toBe(true);
+
+    const staff = await factories.user(db.prisma, { role: "staff", name: "Porta Due" });
+    const login = await fetch(`${site.origin}/api/trpc/auth.login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: staff.user.email, password: staff.password }),
+    });
+    const cookie = login.headers.getSetCookie().find((c) => c.startsWith("sipario_session="))!.split(";")[0]!;
+    await anonymous(); // a shared copy exists now, without the staff link ...
+    const own = await fetch(`${site.origin}${path}`, { headers: { "accept-language": "it", cookie } });
+    expect(own.headers.get("x-cache")).toBeNull();
+    expect(await own.text()).toContain("Area staff");
+    expect(own.headers.get("cache-control")).toBe("private, no-store");
+    // ... and the staff member's page is never shared back to visitors.
+    expect(await (await anonymous()).text()).not.toContain("Area staff");
+  });
+});
+
 describe("errors, languages and headers", () => {
   const pages = () => [
     "/",
@@ -371,7 +412,9 @@ describe("errors, languages and headers", () => {
     const res = await fetch(`${site.origin}/`);
     const csp = res.headers.get("content-security-policy")!;
     // 'wasm-unsafe-eval' is for the scanner's WebAssembly QR reader; eval() stays forbidden.
-    expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'nonce-[A-Za-z0-9+/=]+'/);
+    // Hashes, not nonces: public pages are shared between visitors for a moment.
+    expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(csp).not.toContain("nonce-");
     expect(csp).not.toContain("'unsafe-eval'");
     expect(csp).not.toContain("unsafe-inline");
     expect(csp).toContain("frame-ancestors 'none'");

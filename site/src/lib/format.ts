@@ -61,8 +61,11 @@ export function formatTime(value: string | Date, locale: Locale, timeZone?: stri
   }).format(new Date(value));
 }
 
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
 export function formatNumber(value: number, locale: Locale): string {
-  return new Intl.NumberFormat(INTL_LOCALE[locale]).format(value);
+  let format = numberFormats.get(locale);
+  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(INTL_LOCALE[locale])));
+  return format.format(value);
 }
 
 /** ISO string for a <time datetime>. */
@@ -70,6 +73,9 @@ export function isoString(value: string | Date): string {
   return new Date(value).toISOString();
 }
 
+const pluralRules = new Map<Locale, Intl.PluralRules>();
 export function plural(locale: Locale, count: number): "one" | "other" {
-  return new Intl.PluralRules(INTL_LOCALE[locale]).select(count) === "one" ? "one" : "other";
+  let rules = pluralRules.get(locale);
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(INTL_LOCALE[locale])));
+  return rules.select(count) === "one" ? "one" : "other";
 }

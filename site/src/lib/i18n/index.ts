@@ -1,5 +1,6 @@
 import { en } from "./en.ts";
 import { it, type MessageKey, type Messages } from "./it.ts";
+import { plural } from "../format.ts";
 
 export type { MessageKey, Messages };
 export const LOCALES = ["it", "en"] as const;
@@ -45,7 +46,7 @@ export function translator(locale: Locale): Translate {
 
 /** Picks `${base}.one` or `${base}.other` by the locale's plural rules and fills {count}. */
 export function translatePlural(t: Translate, locale: Locale, base: string, count: number, params: Params = {}): string {
-  const rule = new Intl.PluralRules(locale === "it" ? "it-IT" : "en-GB").select(count) === "one" ? "one" : "other";
+  const rule = plural(locale, count);
   const key = (rule === "one" && `${base}.one` in catalogues[locale] ? `${base}.one` : `${base}.other`) as MessageKey;
   return t(key, { count, ...params });
 }
