@@ -13,16 +13,25 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
+// One formatter per locale and zone: building one costs more than the rest of an email.
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatDateTime(instant: Date, locale: MailLocale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "it-IT", {
-    timeZone,
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).format(instant);
+  const key = `${locale}|${timeZone}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "it-IT", {
+      timeZone,
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+    if (dateTimeFormats.size < 200) dateTimeFormats.set(key, format);
+  }
+  return format.format(instant);
 }
 
 export interface PerformanceFacts {

@@ -3,17 +3,46 @@
  * performance", whatever the server's own zone.
  */
 
+// Building an Intl.DateTimeFormat costs far more than using one, and every scan at the
+// door and every ticket email asks for them: one per zone (a theatre has a handful).
+const MAX_CACHED_ZONES = 200;
+function perZone<T>(build: (timeZone: string) => T): (timeZone: string) => T {
+  const cache = new Map<string, T>();
+  return (timeZone) => {
+    let value = cache.get(timeZone);
+    if (value === undefined) {
+      value = build(timeZone);
+      if (cache.size < MAX_CACHED_ZONES) cache.set(timeZone, value);
+    }
+    return value;
+  };
+}
+
+const wallClockFormat = perZone(
+  (timeZone) =>
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    }),
+);
+const calendarDateFormat = perZone((timeZone) => new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }));
+const zoneIsValid = perZone((timeZone) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+});
+
 function zoneOffsetMs(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(instant);
+  const parts = wallClockFormat(timeZone).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
@@ -21,7 +50,7 @@ function zoneOffsetMs(instant: Date, timeZone: string): number {
 
 /** The local calendar date (y, m 1-12, d) of an instant in a zone. */
 export function localDate(instant: Date, timeZone: string): { year: number; month: number; day: number } {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(instant);
+  const parts = calendarDateFormat(timeZone).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return { year: get("year"), month: get("month"), day: get("day") };
 }
@@ -51,13 +80,7 @@ export function ticketExpiry(startsAt: Date, timeZone: string, graceHours: numbe
 /** A zone Intl accepts, else the fallback (a typo in a venue must not break emails). */
 export function safeTimeZone(timeZone: string | null | undefined, fallback: string): string {
   for (const tz of [timeZone, fallback, "Europe/Rome"]) {
-    if (!tz) continue;
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: tz });
-      return tz;
-    } catch {
-      /* try the next one */
-    }
+    if (tz && zoneIsValid(tz)) return tz;
   }
   return "UTC";
 }
