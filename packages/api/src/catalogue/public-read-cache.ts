@@ -26,6 +26,16 @@ interface DatabaseCache {
 }
 
 const MAX_ENTRIES = 2_000;
+/**
+ * Rendered pages are keyed by their full URL, so anyone can add entries with made-up query
+ * strings: the cache is bounded by size, not only by count (~64 MB per database).
+ */
+const MAX_BYTES = 64 * 1024 * 1024;
+
+function approximateBytes(value: NonNullable<unknown>): number {
+  if (typeof value === "object" && "body" in value && typeof value.body === "string") return value.body.length + 1_024;
+  return (JSON.stringify(value)?.length ?? 0) + 256;
+}
 const caches = new WeakMap<PrismaClient, DatabaseCache>();
 
 function cacheFor(prisma: PrismaClient): DatabaseCache {
@@ -35,6 +45,8 @@ function cacheFor(prisma: PrismaClient): DatabaseCache {
       generation: 0,
       entries: new LRUCache<string, NonNullable<unknown>, Loader>({
         max: MAX_ENTRIES,
+        maxSize: MAX_BYTES,
+        sizeCalculation: approximateBytes,
         ttl: 2_000, // each fetch passes the configured TTL
         // A read evicted while in flight (many distinct keys) still answers its callers.
         ignoreFetchAbort: true,
