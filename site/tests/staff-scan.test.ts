@@ -167,6 +167,24 @@ describe.skipIf(!realPg)("staff at the door (Chromium, fake camera)", () => {
     await page.click("section.status >> text=Next");
   });
 
+  it("a QR reader that cannot download says so (not 'camera denied'), and typing still works", async () => {
+    const door = await context.newPage();
+    await door.route("**/*.wasm", (route) => route.abort("internetdisconnected"));
+    await door.goto(`${site.origin}/staff/scan`);
+    await door.click("text=Start camera");
+    const problem = door.locator("[data-problem]");
+    await expect.poll(() => problem.count(), { timeout: 25_000 }).toBe(1);
+    expect(await problem.getAttribute("data-problem")).toBe("reader");
+    expect(await problem.innerText()).toContain("The QR reader did not load");
+    // The camera was released, not left running behind the message.
+    expect(await door.locator("video").evaluate((v) => (v as HTMLVideoElement).srcObject)).toBeNull();
+    await door.click("#tab-code");
+    await door.fill("#ticket-code", generateToken());
+    await door.click("#panel-code >> text=Check");
+    await expect.poll(() => door.locator("section.status").getAttribute("data-reason")).toBe("unknown_token");
+    await door.close();
+  });
+
   it("manual entry accepts the ticket URL, refuses junk, and a repeat is a duplicate", async () => {
     await page.click("#tab-code");
     await page.fill("#ticket-code", "hello world");

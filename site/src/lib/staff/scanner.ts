@@ -11,6 +11,14 @@
 
 export type ScannerEngine = "native" | "zxing-wasm";
 
+/** The camera works but the QR reader could not be loaded (offline, blocked): not a camera problem. */
+export class ScannerLoadError extends Error {
+  constructor(cause: unknown) {
+    super("The QR reader could not be loaded.", { cause });
+    this.name = "ScannerLoadError";
+  }
+}
+
 export interface CameraScanner {
   stop(): void;
   engine: ScannerEngine;
@@ -23,6 +31,8 @@ const CONSTRAINTS: MediaStreamConstraints = {
 
 /** How often a frame is read: fast enough to feel instant, slow enough to spare a phone's battery. */
 const FRAME_INTERVAL_MS = 180;
+/** ~460 kB compressed: generous for a venue's patchy network, short enough to say so. */
+const READER_LOAD_TIMEOUT_MS = 20_000;
 
 type Detector = { detect(source: HTMLVideoElement): Promise<{ rawValue: string }[]> };
 type DetectorClass = { new (options: { formats: string[] }): Detector; getSupportedFormats(): Promise<string[]> };
@@ -44,14 +54,30 @@ async function nativeDetector(): Promise<Detector | null> {
  * which our CSP refuses and a venue's network may not reach.
  */
 async function wasmDetector(): Promise<Detector> {
-  const [{ BarcodeDetector, prepareZXingModule }, { default: wasmUrl }] = await Promise.all([
+  const [{ BarcodeDetector, prepareZXingModule, purgeZXingModule }, { default: wasmUrl }] = await Promise.all([
     import("barcode-detector/ponyfill"),
     import("zxing-wasm/reader/zxing_reader.wasm?url"),
   ]);
-  prepareZXingModule({
+  const ready = prepareZXingModule({
     overrides: { locateFile: (path: string, prefix: string) => (path.endsWith(".wasm") ? wasmUrl : prefix + path) },
     fireImmediately: true,
   });
+  // Wait for the reader here: if it cannot load, every frame would fail silently and the
+  // camera view would look alive while reading nothing.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      ready,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error("QR reader download timed out")), READER_LOAD_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (error) {
+    purgeZXingModule(); // so that pressing "Start camera" again downloads it again
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
   return new BarcodeDetector({ formats: ["qr_code"] });
 }
 
@@ -75,7 +101,12 @@ export async function startCameraScanner(video: HTMLVideoElement, onText: (text:
   };
   try {
     video.srcObject = stream;
-    const [{ detector, engine }] = await Promise.all([createDetector(), video.play()]);
+    const [{ detector, engine }] = await Promise.all([
+      createDetector().catch((error: unknown) => {
+        throw new ScannerLoadError(error);
+      }),
+      video.play(),
+    ]);
     const tick = async () => {
       if (stopped) return;
       try {
