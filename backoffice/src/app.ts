@@ -98,27 +98,39 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
     next();
   });
 
-  app.get(`${ADMIN_ROOT}/export/performances/:id/reservations.csv`, requireAdmin(), async (req, res, next) => {
-    try {
-      const id = String(req.params.id);
-      const name = await services.reservationsExportName(id);
-      res.status(200).set({
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": `attachment; filename="reservations-${name}.csv"`,
-      });
+  // The box-office list of a performance, as CSV or as an Excel workbook.
+  const exportRoute =
+    (extension: "csv" | "xlsx", contentType: string, write: (performanceId: string, res: express.Response) => Promise<void>): RequestHandler =>
+    async (req, res, next) => {
+      try {
+        const id = String(req.params.id);
+        const name = await services.reservationsExportName(id);
+        res.status(200).set({ "Content-Type": contentType, "Content-Disposition": `attachment; filename="reservations-${name}.${extension}"` });
+        await write(id, res);
+        res.end();
+      } catch (error) {
+        if (error instanceof DomainError && error.reason === "not_found" && !res.headersSent) {
+          res.status(404).type("text/plain").send("Performance not found.");
+          return;
+        }
+        next(error);
+      }
+    };
+  app.get(
+    `${ADMIN_ROOT}/export/performances/:id/reservations.csv`,
+    requireAdmin(),
+    exportRoute("csv", "text/csv; charset=utf-8", async (id, res) => {
       res.write("\uFEFF"); // lets spreadsheet programs read the accents as UTF-8
       for await (const line of services.reservationsCsv(id)) {
         if (!res.write(line)) await new Promise((resolve) => res.once("drain", resolve));
       }
-      res.end();
-    } catch (error) {
-      if (error instanceof DomainError && error.reason === "not_found" && !res.headersSent) {
-        res.status(404).type("text/plain").send("Performance not found.");
-        return;
-      }
-      next(error);
-    }
-  });
+    }),
+  );
+  app.get(
+    `${ADMIN_ROOT}/export/performances/:id/reservations.xlsx`,
+    requireAdmin(),
+    exportRoute("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (id, res) => services.writeReservationsXlsx(id, res)),
+  );
 
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,

@@ -1,6 +1,7 @@
 import { startTestSmtp, testCaller, type TestSmtp } from "@sipario/api/testing";
 import { factories } from "@sipario/db/testing";
 import { verifyPassword } from "@sipario/db";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminApi, login, startBackoffice, type Harness } from "./helpers.ts";
 
@@ -349,6 +350,48 @@ describe("operations", () => {
     expect(text).toContain(`"line1\nline2, ""quoted"""`);
     const missing = await fetch(`${h.base}/admin/export/performances/00000000-0000-4000-8000-000000000000/reservations.csv`, { headers: { cookie: sessionCookie() } });
     expect(missing.status).toBe(404);
+  });
+
+  it("exports the same list as an Excel workbook: typed cells, local times, names never formulas", async () => {
+    const { perf } = await performanceWith({ roomCapacity: 20 });
+    // 19:30 in Rome on a winter day is 18:30 UTC: the sheet must say 19:30.
+    const confirmedAt = new Date("2026-12-01T18:30:00Z");
+    await factories.reservation(h.db.prisma, { performanceId: perf.id, name: "=HYPERLINK(\"http://evil\")", email: "x@example.org", partySize: 3, status: "confirmed", confirmedAt });
+    await factories.reservation(h.db.prisma, { performanceId: perf.id, name: "Anna Bianchi", email: "anna@example.org", partySize: 2 });
+    const res = await fetch(`${h.base}/admin/export/performances/${perf.id}/reservations.xlsx`, { headers: { cookie: sessionCookie() } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect(res.headers.get("content-disposition")).toMatch(/attachment; filename="reservations-\d{4}-\d{2}-\d{2}-show-[a-z0-9-]+\.xlsx"/);
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet("Reservations")!;
+    expect(sheet.getRow(1).values).toEqual([
+      undefined,
+      "name",
+      "email",
+      "phone",
+      "partySize",
+      "status",
+      "createdAt (Europe/Rome)",
+      "confirmedAt (Europe/Rome)",
+      "checkedInAt (Europe/Rome)",
+      "notes",
+    ]);
+    expect(sheet.rowCount).toBe(3);
+    const rowOf = (email: string) => [2, 3].map((n) => sheet.getRow(n)).find((row) => row.getCell(2).value === email)!;
+    const evil = rowOf("x@example.org");
+    expect(evil.getCell(1).type).toBe(ExcelJS.ValueType.String);
+    expect(evil.getCell(1).value).toBe('=HYPERLINK("http://evil")');
+    expect(evil.getCell(4).value).toBe(3);
+    expect((evil.getCell(7).value as Date).toISOString()).toBe("2026-12-01T19:30:00.000Z");
+    expect(rowOf("anna@example.org").getCell(1).value).toBe("Anna Bianchi");
+    expect(rowOf("anna@example.org").getCell(7).value).toBeNull(); // not confirmed
+
+    const missing = await fetch(`${h.base}/admin/export/performances/00000000-0000-4000-8000-000000000000/reservations.xlsx`, { headers: { cookie: sessionCookie() } });
+    expect(missing.status).toBe(404);
+    const anonymous = await fetch(`${h.base}/admin/export/performances/${perf.id}/reservations.xlsx`);
+    expect(anonymous.status).toBe(401);
   });
 
   it("retries a failed email: back to pending, due now, delivered", async () => {

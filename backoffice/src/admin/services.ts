@@ -7,6 +7,7 @@ import * as api from "@sipario/api";
 import type { AppConfig, SessionUser } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
 import type { AdminActor } from "./sipario-resource.ts";
+import type { Writable } from "node:stream";
 
 const actorOf = (actor: AdminActor | null) => (actor ? { userId: actor.id, label: actor.email } : undefined);
 
@@ -47,6 +48,7 @@ export function makeServices({ prisma, config }: BackofficeServices) {
     // Times on the dashboard are the company's, whatever the admin's computer says.
     dashboard: async () => ({ ...(await api.adminDashboard(prisma, { timeZone: config.TIME_ZONE })), timeZone: config.TIME_ZONE }),
     reservationsCsv: (performanceId: string) => api.reservationsCsv(prisma, performanceId),
+    writeReservationsXlsx: (performanceId: string, output: Writable) => api.writeReservationsXlsx(prisma, performanceId, output),
     reservationsExportName: (performanceId: string) => api.reservationsExportName(prisma, performanceId),
   };
 }

@@ -1,14 +1,19 @@
 import React from "react";
 import { Box, Text } from "@adminjs/design-system";
 
-// A plain link: the browser downloads the CSV from the back-office's export route.
+// Plain links: the browser downloads the file from the back-office's export routes.
 const ExportCsv = (props) => {
   const { record } = props;
-  const href = `/admin/export/performances/${encodeURIComponent(record.id)}/reservations.csv`;
+  const base = `/admin/export/performances/${encodeURIComponent(record.id)}/reservations`;
   return (
     <Box variant="container">
       <Text mb="lg">The box-office list of this performance: every reservation with its status and check-in time.</Text>
-      <a href={href} download data-testid="export-csv-link">Download CSV</a>
+      <Text mb="default">
+        <a href={`${base}.xlsx`} download data-testid="export-xlsx-link">Download Excel (.xlsx)</a>
+      </Text>
+      <Text>
+        <a href={`${base}.csv`} download data-testid="export-csv-link">Download CSV</a>
+      </Text>
     </Box>
   );
 };

@@ -48,6 +48,14 @@ function zoneOffsetMs(instant: Date, timeZone: string): number {
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
+/**
+ * The instant's wall-clock time in `timeZone`, expressed as the same digits in UTC: for
+ * formats without zones (a spreadsheet cell) that should read as local time.
+ */
+export function wallClockAsUtc(instant: Date, timeZone: string): Date {
+  return new Date(instant.getTime() + zoneOffsetMs(instant, timeZone));
+}
+
 /** The local calendar date (y, m 1-12, d) of an instant in a zone. */
 export function localDate(instant: Date, timeZone: string): { year: number; month: number; day: number } {
   const parts = calendarDateFormat(timeZone).formatToParts(instant);
