@@ -33,6 +33,19 @@ describe("public read cache", () => {
     expect((await cachedPublicRead(db.prisma, "test.shared", load)).reads).toBe(1);
   });
 
+  it("caches 'nothing there' (null) like any answer, and large answers too", async () => {
+    let reads = 0;
+    const missing = async () => {
+      reads++;
+      return null;
+    };
+    expect(await cachedPublicRead(db.prisma, "test.null", missing)).toBeNull();
+    expect(await cachedPublicRead(db.prisma, "test.null", missing)).toBeNull();
+    expect(reads).toBe(1);
+    const page = { shareable: true, status: 200, headers: [], body: "x".repeat(200_000) };
+    expect(await cachedPublicRead(db.prisma, "test.page", async () => page)).toBe(page);
+  });
+
   it("errors are not cached: the next caller reads again", async () => {
     let calls = 0;
     const failing = async () => {

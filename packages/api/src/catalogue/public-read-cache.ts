@@ -32,8 +32,9 @@ const MAX_ENTRIES = 2_000;
  */
 const MAX_BYTES = 64 * 1024 * 1024;
 
-function approximateBytes(value: NonNullable<unknown>): number {
-  if (typeof value === "object" && "body" in value && typeof value.body === "string") return value.body.length + 1_024;
+function approximateBytes(value: unknown): number {
+  // null is a real answer ("no such page"), cached like any other.
+  if (value !== null && typeof value === "object" && "body" in value && typeof value.body === "string") return value.body.length + 1_024;
   return (JSON.stringify(value)?.length ?? 0) + 256;
 }
 const caches = new WeakMap<PrismaClient, DatabaseCache>();
