@@ -68,6 +68,11 @@ export function formatNumber(value: number, locale: Locale): string {
   return format.format(value);
 }
 
+/** "sabato 28 novembre 2026, 21:00": the performance's date and time in its venue's zone. */
+export function formatDateTime(value: string | Date, locale: Locale, timeZone?: string): string {
+  return `${formatDate(value, locale, timeZone)}, ${formatTime(value, locale, timeZone)}`;
+}
+
 /** ISO string for a <time datetime>. */
 export function isoString(value: string | Date): string {
   return new Date(value).toISOString();
