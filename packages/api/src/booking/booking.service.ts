@@ -146,6 +146,10 @@ export interface ConfirmResult {
  * concurrency. Throws not_enough_seats, reservation_not_pending, token_used (for
  * `confirmationTokenId`), not_found.
  */
+/** Seats still free at performance `p` (unlocked read: a courtesy check, never the decision). */
+const AVAILABLE_SEATS_OF_P = Prisma.sql`(p."roomCapacity" + p."additionalSeats" - p."manuallyOccupiedSeats"
+  - COALESCE((SELECT SUM(c."partySize") FROM "Reservation" c WHERE c."performanceId" = p."id" AND c."status" = 'confirmed'), 0))::int`;
+
 function notEnoughSeats(available: number): DomainError {
   return new DomainError(
     "not_enough_seats",
@@ -158,7 +162,13 @@ export async function confirmReservationById(
   prisma: PrismaClient,
   config: AppConfig,
   reservationId: string,
-  options: { confirmationTokenId?: string; allowExpired?: boolean; now?: Date } = {},
+  options: {
+    confirmationTokenId?: string;
+    allowExpired?: boolean;
+    now?: Date;
+    /** The caller has just made the unlocked seat pre-check (confirmReservation does it in its token lookup). */
+    seatsPreChecked?: boolean;
+  } = {},
 ): Promise<ConfirmResult> {
   const now = options.now ?? new Date();
   const reservation = await reservationForEmail(prisma, reservationId);
@@ -168,12 +178,9 @@ export async function confirmReservationById(
   // through cancellations, so this merely answers a moment earlier. The recount under the
   // lock below stays the one that decides. Other states keep their precise errors there.
   // The race tests' lock-off control run skips it too: it is part of the capacity guard.
-  if (reservation.status === "pending" && !capacityLockDisabled()) {
+  if (reservation.status === "pending" && !options.seatsPreChecked && !capacityLockDisabled()) {
     const [pre] = await prisma.$queryRaw<{ available: number }[]>`
-      SELECT (p."roomCapacity" + p."additionalSeats" - p."manuallyOccupiedSeats"
-        - COALESCE((SELECT SUM(r."partySize") FROM "Reservation" r
-            WHERE r."performanceId" = p."id" AND r."status" = 'confirmed'), 0))::int AS "available"
-      FROM "Performance" p WHERE p."id" = ${performance.id}::uuid`;
+      SELECT ${AVAILABLE_SEATS_OF_P} AS "available" FROM "Performance" p WHERE p."id" = ${performance.id}::uuid`;
     const available = Math.max(0, pre?.available ?? 0);
     if (reservation.partySize > available) throw notEnoughSeats(available);
   }
@@ -258,10 +265,18 @@ export async function confirmReservationById(
  * expired), reservation_not_pending, not_enough_seats. A failure changes nothing else.
  */
 export async function confirmReservation(prisma: PrismaClient, config: AppConfig, rawToken: string, now = new Date()): Promise<ConfirmResult> {
-  const token = await prisma.reservationToken.findUnique({
-    where: { tokenHash: hashToken(rawToken) },
-    select: { id: true, purpose: true, usedAt: true, expiresAt: true, reservationId: true, reservation: { select: { status: true } } },
-  });
+  // One statement reads the token, its reservation and the seats still free: when sales
+  // open, most confirmations are turned away right here (not_enough_seats) without
+  // another round trip. The locked recount in confirmReservationById still decides.
+  const [token] = await prisma.$queryRaw<
+    { id: string; purpose: string; usedAt: Date | null; expiresAt: Date; reservationId: string; status: string; partySize: number; available: number }[]
+  >`
+    SELECT t."id"::text AS "id", t."purpose"::text AS "purpose", t."usedAt", t."expiresAt", t."reservationId"::text AS "reservationId",
+      r."status"::text AS "status", r."partySize", ${AVAILABLE_SEATS_OF_P} AS "available"
+    FROM "ReservationToken" t
+    JOIN "Reservation" r ON r."id" = t."reservationId"
+    JOIN "Performance" p ON p."id" = r."performanceId"
+    WHERE t."tokenHash" = ${hashToken(rawToken)}`;
   if (!token || token.purpose !== "confirmation") throw new DomainError("unknown_token", "This confirmation link is not valid.");
   if (token.usedAt) throw new DomainError("token_used", "This confirmation link has already been used.");
   if (token.expiresAt.getTime() <= now.getTime()) {
@@ -269,13 +284,16 @@ export async function confirmReservation(prisma: PrismaClient, config: AppConfig
     throw new DomainError("token_expired", "This confirmation link has expired. Please book again.");
   }
   // Confirmed means this link (or an admin on its behalf) was already used: say so.
-  if (token.reservation.status === "confirmed") throw new DomainError("token_used", "This confirmation link has already been used.");
-  if (token.reservation.status !== "pending") {
+  if (token.status === "confirmed") throw new DomainError("token_used", "This confirmation link has already been used.");
+  if (token.status !== "pending") {
     throw new DomainError("reservation_not_pending", "This reservation is no longer waiting for confirmation.", {
-      status: token.reservation.status,
+      status: token.status,
     });
   }
-  return confirmReservationById(prisma, config, token.reservationId, { confirmationTokenId: token.id, now });
+  // The lock-off control of the race tests switches this courtesy check off with the lock.
+  const seatsPreChecked = !capacityLockDisabled();
+  if (seatsPreChecked && token.partySize > Math.max(0, token.available)) throw notEnoughSeats(Math.max(0, token.available));
+  return confirmReservationById(prisma, config, token.reservationId, { confirmationTokenId: token.id, now, seatsPreChecked });
 }
 
 /**
