@@ -98,6 +98,13 @@ describe.skipIf(!realPg)("staff at the door (Chromium, fake camera)", () => {
     context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "en-GB" });
     await context.grantPermissions(["camera"], { origin: site.origin });
     page = await context.newPage();
+    // A step that hangs should fail on its own, naming itself, well inside the test timeout
+    // (a CI run once spent the whole 60 s of the first test somewhere unknown).
+    page.setDefaultTimeout(15_000);
+    page.setDefaultNavigationTimeout(20_000);
+    // Warm the freshly started server (route modules, database pool, argon2) before the
+    // first test: the first request of a new process is the slow one.
+    for (const path of ["/staff/login", "/theme.css"]) expect((await fetch(`${site.origin}${path}`)).status).toBe(200);
   });
 
   afterAll(async () => {
