@@ -297,6 +297,32 @@ describe("company pages", () => {
   });
 });
 
+describe("typing before the page's JavaScript has loaded", () => {
+  it("keeps what the visitor typed when the page hydrates (slow phone)", async () => {
+    const page = await it_.newPage();
+    // A slow connection: the app's scripts arrive 1.5 s after the HTML.
+    await page.route("**/_app/immutable/**/*.js", async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue();
+    });
+    await page.goto(`${site.origin}/book/${small.id}`, { waitUntil: "domcontentloaded" });
+    expect(await page.evaluate(() => "hydrated" in document.documentElement.dataset)).toBe(false);
+    await page.fill("#name", "Giulia Lenta");
+    await page.fill("#email", "giulia.lenta@example.org");
+    await page.fill("#partySize", "2");
+    await page.fill("#notes", "Arriviamo in bici");
+    expect(await page.evaluate(() => "hydrated" in document.documentElement.dataset)).toBe(false);
+    // Hydration sets every value={...} field to its expression (empty here); the values
+    // typed before it must survive.
+    await page.waitForFunction(() => "hydrated" in document.documentElement.dataset, undefined, { timeout: 15_000 });
+    expect(await page.inputValue("#name")).toBe("Giulia Lenta");
+    expect(await page.inputValue("#email")).toBe("giulia.lenta@example.org");
+    expect(await page.inputValue("#partySize")).toBe("2");
+    expect(await page.inputValue("#notes")).toBe("Arriviamo in bici");
+    await page.close();
+  });
+});
+
 describe("shared rendering of public pages", () => {
   it("anonymous visitors share one rendering for a moment; a signed-in staff member never gets it", async () => {
     const path = `/shows/${small.slug}`;

@@ -50,6 +50,20 @@ let axeSource: string | undefined;
  * protocol instead, and the pages keep their real CSP during the test.
  */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  // page.evaluate has no timeout of its own: bound the audit so a stuck one names itself
+  // instead of using up the whole test's time.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`axe audit of ${page.url()} did not finish within 20 s`)), 20_000);
+  });
+  try {
+    return await Promise.race([runAxe(page), stuck]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function runAxe(page: Page): Promise<AxeViolation[]> {
   const hasAxe = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== "undefined");
   if (!hasAxe) {
     axeSource ??= readFileSync(axePath, "utf8");

@@ -1,0 +1,7 @@
+import type { ClientInit } from "@sveltejs/kit";
+import { startKeepingTypedInput } from "$lib/keep-typed-input";
+
+export const init: ClientInit = () => {
+  // Before hydration: hydration would otherwise wipe what the visitor already typed.
+  startKeepingTypedInput();
+};
