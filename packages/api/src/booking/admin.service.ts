@@ -5,10 +5,9 @@ import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
 import { deliverSoon, enqueueEmail } from "../mail/outbox.service.ts";
 import { ticketUrl } from "../tickets/ticket-assets.ts";
-import { ticketExpiry } from "../tickets/ticket-time.ts";
 import { generateToken, hashToken } from "../tickets/tokens.ts";
 import { confirmationExpiry, confirmReservationById, type ConfirmResult } from "./booking.service.ts";
-import { confirmationEmail, reservationForEmail, ticketEmail } from "./emails.ts";
+import { confirmationEmail, newTicket, reservationForEmail } from "./emails.ts";
 import { UUID } from "../capacity/capacity.service.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 
@@ -140,16 +139,7 @@ export async function resendTicketEmail(prisma: PrismaClient, config: AppConfig,
   assertId(reservationId);
   const now = options.now ?? new Date();
   const reservation = await reservationForEmail(prisma, reservationId);
-  const token = generateToken();
-  const email = await ticketEmail(config, {
-    reservationId,
-    to: reservation.email,
-    locale: reservation.locale,
-    partySize: reservation.partySize,
-    performance: reservation.performance,
-    token,
-  });
-  const expiresAt = ticketExpiry(reservation.performance.startsAt, reservation.performance.venue.timeZone, config.TICKET_GRACE_HOURS);
+  const { token, email, expiresAt } = await newTicket(config, reservation);
   const outboxId = await withTransaction(prisma, async (tx) => {
     const rows = await tx.$queryRaw<{ status: string }[]>`
       SELECT "status"::text AS "status" FROM "Reservation" WHERE "id" = ${reservationId}::uuid FOR UPDATE`;

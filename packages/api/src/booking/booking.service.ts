@@ -6,13 +6,12 @@ import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
 import { deliverSoon, enqueueEmail } from "../mail/outbox.service.ts";
 import { ticketUrl } from "../tickets/ticket-assets.ts";
-import { ticketExpiry } from "../tickets/ticket-time.ts";
 import { generateToken, hashToken } from "../tickets/tokens.ts";
 import type { CreateBookingInput } from "./booking.schema.ts";
 
 /** The validated booking.create input (phone/notes optional for other callers). */
 export type CreateReservationInput = Omit<CreateBookingInput, "phone" | "notes"> & { phone?: string; notes?: string };
-import { confirmationEmail, performancePlaceSelect, reservationForEmail, ticketEmail } from "./emails.ts";
+import { confirmationEmail, newTicket, performancePlaceSelect, reservationForEmail } from "./emails.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 
 const HOUR = 3_600_000;
@@ -185,16 +184,7 @@ export async function confirmReservationById(
     if (reservation.partySize > available) throw notEnoughSeats(available);
   }
   // Everything slow (random token, QR, calendar) happens before the lock is taken.
-  const token = generateToken();
-  const email = await ticketEmail(config, {
-    reservationId,
-    to: reservation.email,
-    locale: reservation.locale,
-    partySize: reservation.partySize,
-    performance,
-    token,
-  });
-  const tokenExpiresAt = ticketExpiry(performance.startsAt, performance.venue.timeZone, config.TICKET_GRACE_HOURS);
+  const { token, email, expiresAt: tokenExpiresAt } = await newTicket(config, reservation);
 
   const allowExpired = options.allowExpired === true;
   const tokenId = options.confirmationTokenId ?? null;

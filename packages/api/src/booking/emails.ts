@@ -4,7 +4,8 @@ import { DomainError } from "../errors.ts";
 import type { EnqueueEmail } from "../mail/outbox.service.ts";
 import { mailLocale, QR_CID, renderConfirmationEmail, renderTicketEmail, type PerformanceFacts } from "../mail/templates.ts";
 import { calendarEvent, cancelUrl, confirmUrl, qrPng, ticketUrl } from "../tickets/ticket-assets.ts";
-import { safeTimeZone } from "../tickets/ticket-time.ts";
+import { safeTimeZone, ticketExpiry } from "../tickets/ticket-time.ts";
+import { generateToken } from "../tickets/tokens.ts";
 
 /** What the emails need to know about a performance. */
 export interface PerformancePlace {
@@ -63,6 +64,26 @@ export function confirmationEmail(
 }
 
 /** The ticket email: QR inline (cid), ticket and cancel links, .ics attachment. */
+/**
+ * A new ticket for a reservation (as `reservationForEmail` reads it): the raw check-in
+ * token, when it stops working (end of the performance day + TICKET_GRACE_HOURS) and the
+ * ticket email carrying it. Confirmation and "send the ticket again" both issue tickets
+ * this way; the caller stores `hashToken(token)` in its own transaction.
+ */
+export async function newTicket(config: AppConfig, reservation: Awaited<ReturnType<typeof reservationForEmail>>) {
+  const token = generateToken();
+  const email = await ticketEmail(config, {
+    reservationId: reservation.id,
+    to: reservation.email,
+    locale: reservation.locale,
+    partySize: reservation.partySize,
+    performance: reservation.performance,
+    token,
+  });
+  const expiresAt = ticketExpiry(reservation.performance.startsAt, reservation.performance.venue.timeZone, config.TICKET_GRACE_HOURS);
+  return { token, email, expiresAt };
+}
+
 export async function ticketEmail(
   config: AppConfig,
   input: { reservationId: string; to: string; locale: string; partySize: number; performance: PerformancePlace; token: string },
