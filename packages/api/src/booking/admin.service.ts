@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@sipario/db";
-import { withTransaction } from "../capacity/transaction.ts";
+import { withTransaction, type Tx } from "../capacity/transaction.ts";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
@@ -10,6 +10,7 @@ import { confirmationExpiry, confirmReservationById, type ConfirmResult } from "
 import { confirmationEmail, newTicket, reservationForEmail } from "./emails.ts";
 import { UUID } from "../capacity/capacity.service.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
+import { recordAudit } from "../audit/audit.service.ts";
 
 /** Who did it, for the audit log (a back-office user, a script...). */
 export interface Actor {
@@ -49,16 +50,7 @@ export async function cancelReservation(prisma: PrismaClient, reservationId: str
     // A cancelled booking's pending confirmation link must not revive it.
     await tx.reservationToken.updateMany({ where: { reservationId, purpose: "confirmation", usedAt: null }, data: { usedAt: now } });
     if (options.actor) {
-      await tx.auditLog.create({
-        data: {
-          userId: options.actor.userId ?? null,
-          actorLabel: options.actor.label ?? "",
-          action: "reservation.cancel",
-          entity: "Reservation",
-          entityId: reservationId,
-          changes: { from: row.status, to: "cancelled" },
-        },
-      });
+      await audit(tx, options.actor, "reservation.cancel", reservationId, { from: row.status, to: "cancelled" });
     }
     return { reservationId, status: "cancelled" as const, previousStatus: row.status, performanceId: row.performanceId };
   });
@@ -111,7 +103,7 @@ export async function resendConfirmationEmail(
     if (updated.count !== 1) throw new DomainError("reservation_not_pending", "Only a pending or expired reservation can get a new confirmation link.");
     await tx.reservationToken.deleteMany({ where: { reservationId, purpose: "confirmation" } });
     await tx.reservationToken.create({ data: { reservationId, purpose: "confirmation", tokenHash: hashToken(token), expiresAt } });
-    if (options.actor) await audit(tx as unknown as PrismaClient, options.actor, "reservation.resend_confirmation", reservationId);
+    if (options.actor) await audit(tx, options.actor, "reservation.resend_confirmation", reservationId);
     return enqueueEmail(
       tx,
       confirmationEmail(config, {
@@ -149,7 +141,7 @@ export async function resendTicketEmail(prisma: PrismaClient, config: AppConfig,
     await tx.reservationToken.deleteMany({ where: { reservationId, purpose: "check_in" } });
     await tx.reservationToken.create({ data: { reservationId, purpose: "check_in", tokenHash: hashToken(token), expiresAt } });
     await tx.reservation.update({ where: { id: reservationId }, data: { qrCodeGeneratedAt: now } });
-    if (options.actor) await audit(tx as unknown as PrismaClient, options.actor, "reservation.resend_ticket", reservationId);
+    if (options.actor) await audit(tx, options.actor, "reservation.resend_ticket", reservationId);
     return enqueueEmail(tx, email);
   });
   getLogger().info({ reservationId }, "ticket email re-sent");
@@ -157,8 +149,6 @@ export async function resendTicketEmail(prisma: PrismaClient, config: AppConfig,
   return { reservationId, outboxId, ticketUrl: ticketUrl(config.ORIGIN, token), ticketToken: token };
 }
 
-async function audit(prisma: PrismaClient, actor: Actor, action: string, reservationId: string): Promise<void> {
-  await prisma.auditLog.create({
-    data: { userId: actor.userId ?? null, actorLabel: actor.label ?? "", action, entity: "Reservation", entityId: reservationId },
-  });
+async function audit(db: PrismaClient | Tx, actor: Actor, action: string, reservationId: string, changes?: Record<string, unknown>): Promise<void> {
+  await recordAudit(db, { userId: actor.userId ?? null, actorLabel: actor.label, action, entity: "Reservation", entityId: reservationId, changes });
 }

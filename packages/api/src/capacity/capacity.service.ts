@@ -5,6 +5,7 @@ import { ticketExpiry } from "../tickets/ticket-time.ts";
 import { getLogger } from "../logger.ts";
 import { withTransaction, type Tx } from "./transaction.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
+import { recordAudit } from "../audit/audit.service.ts";
 
 /** Seats of a performance as configured: room + additional - manually occupied. */
 export function configuredSeats(p: { roomCapacity: number; additionalSeats: number; manuallyOccupiedSeats: number }): number {
@@ -207,15 +208,13 @@ export async function updatePerformanceCapacity(
         data: { expiresAt: ticketExpiry(patch.startsAt, updated.venue.timeZone, (options.config ?? getConfig()).TICKET_GRACE_HOURS) },
       });
     }
-    await tx.auditLog.create({
-      data: {
-        userId: options.actor?.userId ?? null,
-        actorLabel: options.actor?.label ?? "",
-        action: "performance.capacity",
-        entity: "Performance",
-        entityId: performanceId,
-        changes: { before: { ...current, startsAt: current.startsAt.toISOString() }, patch: { ...patch, startsAt: patch.startsAt?.toISOString() } },
-      },
+    await recordAudit(tx, {
+      userId: options.actor?.userId ?? null,
+      actorLabel: options.actor?.label,
+      action: "performance.capacity",
+      entity: "Performance",
+      entityId: performanceId,
+      changes: { before: current, patch },
     });
     getLogger().info({ performanceId, confirmedSeats: confirmed }, "performance capacity updated");
     const { venue: _venue, ...performance } = updated;
