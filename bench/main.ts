@@ -643,7 +643,14 @@ function markdown(report: { date: string; quick: boolean; machine: Record<string
   }
   // Outcomes are useful to see why a rate is what it is (most confirms lose the race).
   lines.push("", "Outcomes:");
-  for (const r of report.results) for (const row of r.rows) lines.push(`- (${row.servers}) ${row.scenario} ${row.op}: ${JSON.stringify(row.stats.outcomes)}`);
+  for (const r of report.results) {
+    for (const row of r.rows) {
+      const latency = Object.entries(row.stats.outcomeLatency ?? {})
+        .map(([key, l]) => `${key}: p50 ${l.p50} / p99 ${l.p99} / max ${l.max} ms`)
+        .join("; ");
+      lines.push(`- (${row.servers}) ${row.scenario} ${row.op}: ${JSON.stringify(row.stats.outcomes)}${latency ? ` (${latency})` : ""}`);
+    }
+  }
   return lines.join("\n");
 }
 

@@ -79,10 +79,13 @@ export interface OpStats {
   errors: number;
   /** Answers by status/reason, e.g. {"200": 480, "409 not_enough_seats": 4520}. */
   outcomes: Record<string, number>;
+  /** Latency per outcome: a p99 is often one outcome's (the few winners of a sell-out). */
+  outcomeLatency: Record<string, { p50: number; p99: number; max: number }>;
 }
 
 export class Recorder {
   private samples = new Map<string, number[]>();
+  private outcomeSamples = new Map<string, Map<string, number[]>>();
   private outcomes = new Map<string, Record<string, number>>();
   private errors = new Map<string, number>();
 
@@ -94,12 +97,22 @@ export class Recorder {
     const o = this.outcomes.get(op) ?? {};
     o[key] = (o[key] ?? 0) + 1;
     this.outcomes.set(op, o);
+    const byOutcome = this.outcomeSamples.get(op) ?? new Map<string, number[]>();
+    this.outcomeSamples.set(op, byOutcome);
+    const outcomeList = byOutcome.get(key) ?? [];
+    byOutcome.set(key, outcomeList);
+    outcomeList.push(r.ms);
     if (r.status === 0 || r.status >= 500) this.errors.set(op, (this.errors.get(op) ?? 0) + 1);
   }
 
   stats(op: string, wallMs: number): OpStats {
     const list = [...(this.samples.get(op) ?? [])].sort((a, b) => a - b);
-    const pick = (q: number) => (list.length ? round(list[Math.min(list.length - 1, Math.ceil(q * list.length) - 1)]!) : 0);
+    const pick = (q: number) => quantile(list, q);
+    const outcomeLatency: OpStats["outcomeLatency"] = {};
+    for (const [key, samples] of this.outcomeSamples.get(op) ?? []) {
+      const sorted = [...samples].sort((a, b) => a - b);
+      outcomeLatency[key] = { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: round(sorted.at(-1) ?? 0) };
+    }
     return {
       count: list.length,
       rps: round((list.length / wallMs) * 1000),
@@ -109,8 +122,14 @@ export class Recorder {
       max: list.length ? round(list[list.length - 1]!) : 0,
       errors: this.errors.get(op) ?? 0,
       outcomes: this.outcomes.get(op) ?? {},
+      outcomeLatency,
     };
   }
+}
+
+/** Nearest-rank quantile of an ascending list. */
+function quantile(sorted: number[], q: number): number {
+  return sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!) : 0;
 }
 
 export function round(n: number): number {

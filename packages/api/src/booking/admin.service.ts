@@ -131,7 +131,7 @@ export async function resendTicketEmail(prisma: PrismaClient, config: AppConfig,
   assertId(reservationId);
   const now = options.now ?? new Date();
   const reservation = await reservationForEmail(prisma, reservationId);
-  const { token, email, expiresAt } = await newTicket(config, reservation);
+  const { token, email, expiresAt } = newTicket(config, reservation);
   const outboxId = await withTransaction(prisma, async (tx) => {
     const rows = await tx.$queryRaw<{ status: string }[]>`
       SELECT "status"::text AS "status" FROM "Reservation" WHERE "id" = ${reservationId}::uuid FOR UPDATE`;

@@ -11,7 +11,7 @@ import type { CreateBookingInput } from "./booking.schema.ts";
 
 /** The validated booking.create input (phone/notes optional for other callers). */
 export type CreateReservationInput = Omit<CreateBookingInput, "phone" | "notes"> & { phone?: string; notes?: string };
-import { confirmationEmail, newTicket, performancePlaceSelect, reservationForEmail } from "./emails.ts";
+import { confirmationEmail, newTicket, performancePlaceSelect, type TicketReservation } from "./emails.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 
 const HOUR = 3_600_000;
@@ -136,18 +136,66 @@ export interface ConfirmResult {
   ticketToken: string;
 }
 
-/**
- * The anti-overbooking point. One transaction: lock the performance row (FOR UPDATE),
- * recount confirmed seats, confirm only if the party still fits, consume the
- * confirmation token with a conditional update (exactly one row, else it was used
- * concurrently), create the check_in token, and queue the ticket email in the outbox.
- * Invariant: confirmed seats + manual seats <= room + additional, whatever the
- * concurrency. Throws not_enough_seats, reservation_not_pending, token_used (for
- * `confirmationTokenId`), not_found.
- */
 /** Seats still free at performance `p` (unlocked read: a courtesy check, never the decision). */
 const AVAILABLE_SEATS_OF_P = Prisma.sql`(p."roomCapacity" + p."additionalSeats" - p."manuallyOccupiedSeats"
   - COALESCE((SELECT SUM(c."partySize") FROM "Reservation" c WHERE c."performanceId" = p."id" AND c."status" = 'confirmed'), 0))::int`;
+
+/**
+ * A reservation about to be confirmed: what its ticket email needs, plus the seats free
+ * when it was read (unlocked). Read in one statement, with its confirmation token when
+ * the visitor confirms from the email.
+ */
+export interface ConfirmCandidate extends TicketReservation {
+  status: string;
+  available: number;
+}
+
+const CANDIDATE_COLUMNS = Prisma.sql`r."id"::text AS "id", r."status"::text AS "status", r."email", r."locale", r."partySize",
+  ${AVAILABLE_SEATS_OF_P} AS "available", p."id"::text AS "performanceId", p."startsAt", s."title" AS "showTitle",
+  v."name" AS "venueName", v."address" AS "venueAddress", v."city" AS "venueCity", v."timeZone" AS "venueTimeZone"`;
+const CANDIDATE_JOINS = Prisma.sql`JOIN "Performance" p ON p."id" = r."performanceId"
+  JOIN "Show" s ON s."id" = p."showId" JOIN "Venue" v ON v."id" = p."venueId"`;
+
+interface CandidateRow {
+  id: string;
+  status: string;
+  email: string;
+  locale: string;
+  partySize: number;
+  available: number;
+  performanceId: string;
+  startsAt: Date;
+  showTitle: string;
+  venueName: string;
+  venueAddress: string;
+  venueCity: string;
+  venueTimeZone: string;
+}
+
+function toCandidate(row: CandidateRow): ConfirmCandidate {
+  return {
+    id: row.id,
+    status: row.status,
+    email: row.email,
+    locale: row.locale,
+    partySize: row.partySize,
+    available: Math.max(0, row.available),
+    performance: {
+      id: row.performanceId,
+      startsAt: row.startsAt,
+      show: { title: row.showTitle },
+      venue: { name: row.venueName, address: row.venueAddress, city: row.venueCity, timeZone: row.venueTimeZone },
+    },
+  };
+}
+
+async function readCandidate(prisma: PrismaClient, reservationId: string): Promise<ConfirmCandidate> {
+  if (!isUuid(reservationId)) throw new DomainError("not_found", "Reservation not found.");
+  const [row] = await prisma.$queryRaw<CandidateRow[]>`
+    SELECT ${CANDIDATE_COLUMNS} FROM "Reservation" r ${CANDIDATE_JOINS} WHERE r."id" = ${reservationId}::uuid`;
+  if (!row) throw new DomainError("not_found", "Reservation not found.");
+  return toCandidate(row);
+}
 
 function notEnoughSeats(available: number): DomainError {
   return new DomainError(
@@ -157,6 +205,23 @@ function notEnoughSeats(available: number): DomainError {
   );
 }
 
+function tokenUsed(): DomainError {
+  return new DomainError("token_used", "This confirmation link has already been used.");
+}
+
+function notPending(status: string | null): DomainError {
+  return new DomainError("reservation_not_pending", "This reservation is no longer waiting for confirmation.", { status });
+}
+
+/**
+ * The anti-overbooking point. One transaction: lock the performance row (FOR UPDATE),
+ * then one statement recounts the confirmed seats and, only if the party still fits,
+ * the token is unused and the reservation still pending, consumes the confirmation
+ * token, confirms, creates the check_in token and queues the ticket email in the outbox.
+ * Invariant: confirmed seats + manual seats <= room + additional, whatever the
+ * concurrency. Throws not_enough_seats, reservation_not_pending, token_used (for
+ * `confirmationTokenId`), not_found.
+ */
 export async function confirmReservationById(
   prisma: PrismaClient,
   config: AppConfig,
@@ -165,65 +230,59 @@ export async function confirmReservationById(
     confirmationTokenId?: string;
     allowExpired?: boolean;
     now?: Date;
-    /** The caller has just made the unlocked seat pre-check (confirmReservation does it in its token lookup). */
-    seatsPreChecked?: boolean;
+    /** The reservation as the caller has just read it (saves reading it again). */
+    candidate?: ConfirmCandidate;
   } = {},
 ): Promise<ConfirmResult> {
   const now = options.now ?? new Date();
-  const reservation = await reservationForEmail(prisma, reservationId);
+  const reservation = options.candidate ?? (await readCandidate(prisma, reservationId));
   const performance = reservation.performance;
-  // In a sell-out most confirmations lose. Turn a party that cannot fit away before the
-  // costly part (ticket email with QR and calendar) with a plain read; seats only free up
+  // In a sell-out most confirmations lose. Turn a party that cannot fit away on the
+  // unlocked read, before a ticket is made and the lock queued for: seats only free up
   // through cancellations, so this merely answers a moment earlier. The recount under the
   // lock below stays the one that decides. Other states keep their precise errors there.
   // The race tests' lock-off control run skips it too: it is part of the capacity guard.
-  if (reservation.status === "pending" && !options.seatsPreChecked && !capacityLockDisabled()) {
-    const [pre] = await prisma.$queryRaw<{ available: number }[]>`
-      SELECT ${AVAILABLE_SEATS_OF_P} AS "available" FROM "Performance" p WHERE p."id" = ${performance.id}::uuid`;
-    const available = Math.max(0, pre?.available ?? 0);
-    if (reservation.partySize > available) throw notEnoughSeats(available);
+  if (reservation.status === "pending" && !capacityLockDisabled() && reservation.partySize > reservation.available) {
+    throw notEnoughSeats(reservation.available);
   }
-  // Everything slow (random token, QR, calendar) happens before the lock is taken.
-  const { token, email, expiresAt: tokenExpiresAt } = await newTicket(config, reservation);
+  const { token, email, expiresAt: tokenExpiresAt } = newTicket(config, reservation);
 
   const allowExpired = options.allowExpired === true;
   const tokenId = options.confirmationTokenId ?? null;
+  const consume = tokenId
+    ? Prisma.sql`UPDATE "ReservationToken" SET "usedAt" = ${now}
+        WHERE "id" = ${tokenId}::uuid AND "usedAt" IS NULL AND EXISTS (SELECT 1 FROM fits) RETURNING "id"`
+    : Prisma.sql`UPDATE "ReservationToken" SET "usedAt" = ${now}
+        WHERE "reservationId" = ${reservationId}::uuid AND "purpose" = 'confirmation' AND "usedAt" IS NULL AND EXISTS (SELECT 1 FROM fits) RETURNING "id"`;
 
-  // Everything between the lock and the commit is three statements: the lock, one read
-  // of the current state, one write. The lock is the throughput limit of a busy
-  // performance, so it is held for as few round trips as possible.
-  const outboxId = await withTransaction(prisma, async (tx) => {
+  // The lock is the throughput limit of a busy performance: it is held for two round
+  // trips, the one statement below and the commit.
+  const written = await withTransaction(prisma, async (tx) => {
     const locked = await lockPerformance(tx, performance.id);
     if (!locked) throw new DomainError("not_found", "Performance not found.");
-    // A new statement after the lock: in READ COMMITTED it sees every confirmation that
-    // committed while this one waited.
-    const [state] = await tx.$queryRaw<{ confirmedSeats: number; status: string | null; tokenUsed: boolean | null }[]>`
-      SELECT
-        (SELECT COALESCE(SUM("partySize"), 0)::int FROM "Reservation"
-          WHERE "performanceId" = ${performance.id}::uuid AND "status" = 'confirmed') AS "confirmedSeats",
-        (SELECT "status"::text FROM "Reservation" WHERE "id" = ${reservationId}::uuid) AS "status",
-        (SELECT "usedAt" IS NOT NULL FROM "ReservationToken" WHERE "id" = ${tokenId}::uuid) AS "tokenUsed"`;
-    if (tokenId && state?.tokenUsed !== false) throw new DomainError("token_used", "This confirmation link has already been used.");
-    if (!state?.status || !(state.status === "pending" || (allowExpired && state.status === "expired"))) {
-      throw new DomainError("reservation_not_pending", "This reservation is no longer waiting for confirmation.", {
-        status: state?.status ?? null,
-      });
-    }
-    const available = Math.max(0, configuredSeats(locked) - state.confirmedSeats);
-    if (reservation.partySize > available) throw notEnoughSeats(available);
-    const consume = tokenId
-      ? Prisma.sql`UPDATE "ReservationToken" SET "usedAt" = ${now}
-          WHERE "id" = ${tokenId}::uuid AND "usedAt" IS NULL RETURNING "id"`
-      : Prisma.sql`UPDATE "ReservationToken" SET "usedAt" = ${now}
-          WHERE "reservationId" = ${reservationId}::uuid AND "purpose" = 'confirmation' AND "usedAt" IS NULL RETURNING "id"`;
-    // Conditional writes: the token must still be unused and the reservation still
-    // pending, or nothing happens (a concurrent confirmation got there first).
-    const [written] = await tx.$queryRaw<{ consumed: number; confirmed: number; outboxId: string | null }[]>`
-      WITH tok AS (${consume}),
+    // A new statement after the lock: in READ COMMITTED its snapshot holds every
+    // confirmation that committed while this one waited. The writes are conditional on
+    // `fits` (and on each other), so a refusal writes nothing.
+    const [row] = await tx.$queryRaw<
+      { confirmedSeats: number; status: string | null; tokenUsed: boolean | null; consumed: number; confirmed: number; outboxId: string | null }[]
+    >`
+      WITH state AS (
+        SELECT
+          (SELECT COALESCE(SUM("partySize"), 0)::int FROM "Reservation"
+            WHERE "performanceId" = ${performance.id}::uuid AND "status" = 'confirmed') AS "confirmedSeats",
+          (SELECT "status"::text FROM "Reservation" WHERE "id" = ${reservationId}::uuid) AS "status",
+          (SELECT "usedAt" IS NOT NULL FROM "ReservationToken" WHERE "id" = ${tokenId}::uuid) AS "tokenUsed"),
+      fits AS (
+        SELECT 1 FROM state
+        WHERE (${tokenId}::uuid IS NULL OR "tokenUsed" = false)
+          AND ("status" = 'pending' OR (${allowExpired}::boolean AND "status" = 'expired'))
+          AND "confirmedSeats" + ${reservation.partySize}::int <= ${configuredSeats(locked)}::int),
+      tok AS (${consume}),
       res AS (
         UPDATE "Reservation" SET "status" = 'confirmed', "confirmedAt" = ${now}, "qrCodeGeneratedAt" = ${now}, "updatedAt" = ${now}
         WHERE "id" = ${reservationId}::uuid
           AND ("status" = 'pending' OR (${allowExpired}::boolean AND "status" = 'expired'))
+          AND EXISTS (SELECT 1 FROM fits)
           AND (${tokenId}::uuid IS NULL OR EXISTS (SELECT 1 FROM tok))
         RETURNING "id"),
       ticket AS (
@@ -235,17 +294,24 @@ export async function confirmReservationById(
         SELECT gen_random_uuid(), ${email.kind}, "id", ${email.to}, ${email.subject.slice(0, 300)}, ${JSON.stringify(email.payload)}::jsonb,
           'pending', 0, ${now}, ${now}, ${now} FROM res
         RETURNING "id")
-      SELECT (SELECT COUNT(*) FROM tok)::int AS "consumed", (SELECT COUNT(*) FROM res)::int AS "confirmed",
-        (SELECT "id"::text FROM mail) AS "outboxId", (SELECT COUNT(*) FROM ticket)::int AS "tickets"`;
-    if (tokenId && written?.consumed !== 1) throw new DomainError("token_used", "This confirmation link has already been used.");
-    if (written?.confirmed !== 1 || !written.outboxId) {
-      throw new DomainError("reservation_not_pending", "This reservation is no longer waiting for confirmation.");
-    }
-    return written.outboxId;
+      SELECT state.*, (SELECT COUNT(*) FROM tok)::int AS "consumed", (SELECT COUNT(*) FROM res)::int AS "confirmed",
+        (SELECT "id"::text FROM mail) AS "outboxId", (SELECT COUNT(*) FROM ticket)::int AS "tickets"
+      FROM state`;
+    return { row, configured: configuredSeats(locked) };
   });
+  const { row, configured } = written;
+  if (row?.confirmed !== 1 || !row.outboxId) {
+    // Nothing was written: say why, in the order a visitor can act on.
+    if (tokenId && row?.tokenUsed !== false) throw tokenUsed();
+    if (!row?.status || !(row.status === "pending" || (allowExpired && row.status === "expired"))) throw notPending(row?.status ?? null);
+    const available = Math.max(0, configured - row.confirmedSeats);
+    if (reservation.partySize > available) throw notEnoughSeats(available);
+    // Fitted, pending and unused a moment ago, yet not written: a concurrent confirmation.
+    throw tokenId ? tokenUsed() : notPending(row.status);
+  }
   invalidatePublicReads(prisma);
   getLogger().info({ reservationId, performanceId: performance.id, partySize: reservation.partySize }, "reservation confirmed");
-  deliverSoon(prisma, config, outboxId);
+  deliverSoon(prisma, config, row.outboxId);
   return { reservationId, status: "confirmed", partySize: reservation.partySize, ticketUrl: ticketUrl(config.ORIGIN, token), ticketToken: token };
 }
 
@@ -255,35 +321,25 @@ export async function confirmReservationById(
  * expired), reservation_not_pending, not_enough_seats. A failure changes nothing else.
  */
 export async function confirmReservation(prisma: PrismaClient, config: AppConfig, rawToken: string, now = new Date()): Promise<ConfirmResult> {
-  // One statement reads the token, its reservation and the seats still free: when sales
-  // open, most confirmations are turned away right here (not_enough_seats) without
-  // another round trip. The locked recount in confirmReservationById still decides.
-  const [token] = await prisma.$queryRaw<
-    { id: string; purpose: string; usedAt: Date | null; expiresAt: Date; reservationId: string; status: string; partySize: number; available: number }[]
-  >`
-    SELECT t."id"::text AS "id", t."purpose"::text AS "purpose", t."usedAt", t."expiresAt", t."reservationId"::text AS "reservationId",
-      r."status"::text AS "status", r."partySize", ${AVAILABLE_SEATS_OF_P} AS "available"
+  // One statement reads the token, its reservation, what the ticket email needs and the
+  // seats still free: when sales open, most confirmations are turned away right after it
+  // (not_enough_seats). The locked recount in confirmReservationById still decides.
+  const [token] = await prisma.$queryRaw<(CandidateRow & { tokenId: string; purpose: string; usedAt: Date | null; expiresAt: Date })[]>`
+    SELECT t."id"::text AS "tokenId", t."purpose"::text AS "purpose", t."usedAt", t."expiresAt", ${CANDIDATE_COLUMNS}
     FROM "ReservationToken" t
     JOIN "Reservation" r ON r."id" = t."reservationId"
-    JOIN "Performance" p ON p."id" = r."performanceId"
+    ${CANDIDATE_JOINS}
     WHERE t."tokenHash" = ${hashToken(rawToken)}`;
   if (!token || token.purpose !== "confirmation") throw new DomainError("unknown_token", "This confirmation link is not valid.");
-  if (token.usedAt) throw new DomainError("token_used", "This confirmation link has already been used.");
+  if (token.usedAt) throw tokenUsed();
   if (token.expiresAt.getTime() <= now.getTime()) {
-    await expireIfStale(prisma, token.reservationId, now);
+    await expireIfStale(prisma, token.id, now);
     throw new DomainError("token_expired", "This confirmation link has expired. Please book again.");
   }
   // Confirmed means this link (or an admin on its behalf) was already used: say so.
-  if (token.status === "confirmed") throw new DomainError("token_used", "This confirmation link has already been used.");
-  if (token.status !== "pending") {
-    throw new DomainError("reservation_not_pending", "This reservation is no longer waiting for confirmation.", {
-      status: token.status,
-    });
-  }
-  // The lock-off control of the race tests switches this courtesy check off with the lock.
-  const seatsPreChecked = !capacityLockDisabled();
-  if (seatsPreChecked && token.partySize > Math.max(0, token.available)) throw notEnoughSeats(Math.max(0, token.available));
-  return confirmReservationById(prisma, config, token.reservationId, { confirmationTokenId: token.id, now, seatsPreChecked });
+  if (token.status === "confirmed") throw tokenUsed();
+  if (token.status !== "pending") throw notPending(token.status);
+  return confirmReservationById(prisma, config, token.id, { confirmationTokenId: token.tokenId, now, candidate: toCandidate(token) });
 }
 
 /**

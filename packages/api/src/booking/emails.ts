@@ -3,7 +3,7 @@ import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import type { EnqueueEmail } from "../mail/outbox.service.ts";
 import { mailLocale, QR_CID, renderConfirmationEmail, renderTicketEmail, type PerformanceFacts } from "../mail/templates.ts";
-import { calendarEvent, cancelUrl, confirmUrl, qrPng, ticketUrl } from "../tickets/ticket-assets.ts";
+import { calendarEvent, cancelUrl, confirmUrl, ticketUrl } from "../tickets/ticket-assets.ts";
 import { safeTimeZone, ticketExpiry } from "../tickets/ticket-time.ts";
 import { generateToken } from "../tickets/tokens.ts";
 
@@ -32,6 +32,15 @@ export const performancePlaceSelect = {
   show: { select: { title: true } },
   venue: { select: { name: true, address: true, city: true, timeZone: true } },
 } as const;
+
+/** What a ticket and its email are made of. */
+export interface TicketReservation {
+  id: string;
+  email: string;
+  locale: string;
+  partySize: number;
+  performance: PerformancePlace;
+}
 
 /** A reservation with what its emails need (no token). Throws not_found. */
 export async function reservationForEmail(prisma: PrismaClient, reservationId: string) {
@@ -63,16 +72,15 @@ export function confirmationEmail(
   };
 }
 
-/** The ticket email: QR inline (cid), ticket and cancel links, .ics attachment. */
 /**
  * A new ticket for a reservation (as `reservationForEmail` reads it): the raw check-in
  * token, when it stops working (end of the performance day + TICKET_GRACE_HOURS) and the
  * ticket email carrying it. Confirmation and "send the ticket again" both issue tickets
  * this way; the caller stores `hashToken(token)` in its own transaction.
  */
-export async function newTicket(config: AppConfig, reservation: Awaited<ReturnType<typeof reservationForEmail>>) {
+export function newTicket(config: AppConfig, reservation: TicketReservation) {
   const token = generateToken();
-  const email = await ticketEmail(config, {
+  const email = ticketEmail(config, {
     reservationId: reservation.id,
     to: reservation.email,
     locale: reservation.locale,
@@ -84,10 +92,11 @@ export async function newTicket(config: AppConfig, reservation: Awaited<ReturnTy
   return { token, email, expiresAt };
 }
 
-export async function ticketEmail(
+/** The ticket email: QR inline (cid, drawn when sent), ticket and cancel links, .ics attachment. */
+export function ticketEmail(
   config: AppConfig,
   input: { reservationId: string; to: string; locale: string; partySize: number; performance: PerformancePlace; token: string },
-): Promise<EnqueueEmail> {
+): EnqueueEmail {
   const url = ticketUrl(config.ORIGIN, input.token);
   const rendered = renderTicketEmail({
     locale: mailLocale(input.locale),
@@ -96,7 +105,6 @@ export async function ticketEmail(
     ticketUrl: url,
     cancelUrl: cancelUrl(config.ORIGIN, input.token),
   });
-  const png = await qrPng(url);
   const ics = calendarEvent({
     uid: input.reservationId,
     showTitle: input.performance.show.title,
@@ -115,7 +123,7 @@ export async function ticketEmail(
       text: rendered.text,
       html: rendered.html,
       attachments: [
-        { filename: "ticket-qr.png", contentType: "image/png", content: png.toString("base64"), cid: QR_CID },
+        { filename: "ticket-qr.png", contentType: "image/png", qrCodeOf: url, cid: QR_CID },
         { filename: "performance.ics", contentType: "text/calendar; charset=utf-8", content: Buffer.from(ics, "utf8").toString("base64") },
       ],
     },

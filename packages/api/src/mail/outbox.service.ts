@@ -3,6 +3,7 @@ import type { SendMailOptions } from "nodemailer";
 import type { AppConfig } from "../config.ts";
 import type { Tx } from "../capacity/transaction.ts";
 import { getLogger } from "../logger.ts";
+import { qrPng } from "../tickets/ticket-assets.ts";
 import type { MailTransport } from "./transport.ts";
 import { getMailTransport } from "./transport.ts";
 
@@ -14,13 +15,13 @@ import { getMailTransport } from "./transport.ts";
  * schedule a retry with exponential backoff; after MAIL_MAX_ATTEMPTS they are failed.
  */
 
-export interface OutboxAttachment {
-  filename: string;
-  contentType: string;
-  /** base64 */
-  content: string;
-  cid?: string;
-}
+/**
+ * An attachment as stored: its bytes (base64), or a QR code of a URL drawn when the
+ * message is sent. Drawing the PNG costs a few ms of CPU; stored as a URL it stays off
+ * the request that queues the message (a confirmation during an on-sale rush) and out of
+ * the row written while the performance is locked.
+ */
+export type OutboxAttachment = { filename: string; contentType: string; cid?: string } & ({ content: string } | { qrCodeOf: string });
 
 export interface OutboxPayload {
   text: string;
@@ -97,7 +98,7 @@ async function claim(prisma: PrismaClient, options: DeliveryOptions, now: Date):
     RETURNING o."id"::text AS "id", o."kind", o."toAddress", o."subject", o."payload", o."attempts"`;
 }
 
-function toMessage(row: ClaimedRow, from: string | undefined): SendMailOptions {
+async function toMessage(row: ClaimedRow, from: string | undefined): Promise<SendMailOptions> {
   const p = row.payload;
   return {
     ...(from ? { from } : {}),
@@ -105,12 +106,14 @@ function toMessage(row: ClaimedRow, from: string | undefined): SendMailOptions {
     subject: row.subject,
     text: p.text,
     html: p.html,
-    attachments: (p.attachments ?? []).map((a) => ({
-      filename: a.filename,
-      contentType: a.contentType,
-      content: Buffer.from(a.content, "base64"),
-      ...(a.cid ? { cid: a.cid } : {}),
-    })),
+    attachments: await Promise.all(
+      (p.attachments ?? []).map(async (a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: "qrCodeOf" in a ? await qrPng(a.qrCodeOf) : Buffer.from(a.content, "base64"),
+        ...(a.cid ? { cid: a.cid } : {}),
+      })),
+    ),
   };
 }
 
@@ -142,7 +145,7 @@ export async function deliverPendingEmails(
   const log = getLogger();
   const deliverOne = async (row: (typeof rows)[number]) => {
     try {
-      await transport.sendMail(toMessage(row, options.from));
+      await transport.sendMail(await toMessage(row, options.from));
       // The body holds raw tokens in links: drop it once it is out.
       await prisma.emailOutbox.update({
         where: { id: row.id },
