@@ -130,6 +130,8 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     OUTBOX_POLL_SECONDS: "1",
     ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
     BENCH_QUERY_COUNT_FILE: countFile,
+    // BENCH_SERVER_NODE_OPTIONS: try V8/Node flags on the servers only, not the load side.
+    ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
     ...options.env,
   };
   // A vitest worker's own variables must not leak into the server.
@@ -143,7 +145,8 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, "--import", join(repoRoot, "bench", "lib", "exit-on-usr2.mjs")]
     : [];
   if (kind === "site") {
-    args = [...counter, ...prof, "--import", "tsx", siteSnapshot()];
+    // As deploy/Dockerfile and compose.yaml run it.
+    args = [...counter, ...prof, "--max-semi-space-size=64", "--import", "tsx", siteSnapshot()];
   } else {
     const entry = apiServerCandidates.find((f) => existsSync(f));
     if (!entry) throw new Error("neither site/build/index.js nor the api test server exists");

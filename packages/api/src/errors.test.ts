@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isTransientDatabaseError } from "./errors.ts";
+import { DomainError, isTransientDatabaseError, toTRPCError } from "./errors.ts";
 
 /** The shape @prisma/adapter-pg throws (name, message and cause as in its DriverAdapterError). */
 function driverAdapterError(kind: string): Error {
@@ -21,5 +21,20 @@ describe("isTransientDatabaseError", () => {
     expect(isTransientDatabaseError(new TypeError("x is undefined"))).toBe(false);
     expect(isTransientDatabaseError({ code: "P2002", meta: { target: ["slug"] } })).toBe(false);
     expect(isTransientDatabaseError(driverAdapterError("UniqueConstraintViolation"))).toBe(false);
+  });
+});
+
+describe("DomainError", () => {
+  it("carries reason, details and code but no stack frames, and leaves stack traces on for everything else", () => {
+    const before = Error.stackTraceLimit;
+    const error = new DomainError("not_enough_seats", "Sold out.", { availableSeats: 0 });
+    expect(error).toBeInstanceOf(Error);
+    expect([error.reason, error.code, error.details, error.message]).toEqual(["not_enough_seats", "CONFLICT", { availableSeats: 0 }, "Sold out."]);
+    expect(error.stack).toBe("DomainError: Sold out.");
+    const trpc = toTRPCError(error);
+    expect([trpc.code, trpc.cause]).toEqual(["CONFLICT", error]);
+    expect(trpc.stack).toBe("TRPCError: Sold out.");
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(new Error("a bug").stack!.split("\n").length).toBeGreaterThan(1);
   });
 });

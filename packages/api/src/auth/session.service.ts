@@ -1,5 +1,5 @@
-import { sha256 } from "@oslojs/crypto/sha2";
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
+import { createHash } from "node:crypto";
+import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import type { PrismaClient } from "@sipario/db";
 import type { AppConfig } from "../config.ts";
 import type { CookieOptions, SessionUser } from "../trpc.ts";
@@ -34,7 +34,7 @@ export function generateSessionToken(): string {
 
 /** The session id stored in the database for a cookie token. */
 export function sessionIdFromToken(token: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+  return createHash("sha256").update(token).digest("hex");
 }
 
 function sessionTtlMs(config: Pick<AppConfig, "SESSION_TTL_DAYS">): number {
@@ -72,10 +72,12 @@ export async function validateSessionToken(
 ): Promise<SessionValidationResult> {
   if (!token || !TOKEN_SHAPE.test(token)) return { session: null, user: null };
   const sessionId = sessionIdFromToken(token);
-  const row = await prisma.session.findUnique({
-    where: { id: sessionId },
-    include: { user: { select: { id: true, email: true, name: true, role: true } } },
-  });
+  // Every signed-in request runs this: one hand-written join rather than Prisma's
+  // include, which cost ~3x the client-side CPU for the same statement (door benchmark).
+  const [row] = await prisma.$queryRaw<{ id: string; userId: string; expiresAt: Date; email: string; name: string; role: SessionUser["role"] }[]>`
+    SELECT s."id", s."userId"::text AS "userId", s."expiresAt", u."email", u."name", u."role"::text AS "role"
+    FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+    WHERE s."id" = ${sessionId}`;
   if (!row) return { session: null, user: null };
   const now = Date.now();
   if (now >= row.expiresAt.getTime()) {
@@ -91,7 +93,7 @@ export async function validateSessionToken(
   }
   return {
     session: { id: row.id, userId: row.userId, expiresAt },
-    user: { id: row.user.id, email: row.user.email, name: row.user.name, role: row.user.role },
+    user: { id: row.userId, email: row.email, name: row.name, role: row.role },
   };
 }
 

@@ -19,7 +19,7 @@ import type { RequestEvent } from "@sveltejs/kit";
  * - it lives in the same cache as the catalogue reads, so a confirmation, cancellation or
  *   capacity edit in this process shows at once; other processes' edits within the TTL.
  */
-const SHARED_ROUTES = new Set(["/", "/shows", "/shows/[slug]", "/[page=pageslug]", "/book/[id]"]);
+const SHARED_ROUTES = new Set(["/", "/shows", "/shows/[slug]", "/[page]", "/book/[id]"]);
 
 interface SharedResponse {
   shareable: boolean;
