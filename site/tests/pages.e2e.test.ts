@@ -364,6 +364,41 @@ describe("shared rendering of public pages", () => {
   });
 });
 
+describe("shared answers of the public catalogue API", () => {
+  it("shares anonymous catalogue queries for a moment, never other procedures or signed-in callers", async () => {
+    const get = (path: string, headers: Record<string, string> = {}) => fetch(`${site.origin}${path}`, { headers });
+    const shows = "/api/trpc/catalogue.shows";
+    let checked = false;
+    for (let attempt = 0; attempt < 5 && !checked; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2_100));
+      const first = await get(shows);
+      const firstBody = await first.text();
+      const answeredAt = Date.now();
+      const second = await get(shows);
+      if (Date.now() - answeredAt > 1_000) continue;
+      expect(first.status).toBe(200);
+      expect(second.headers.get("x-cache")).toBe("hit");
+      expect(await second.text()).toBe(firstBody);
+      expect(JSON.parse(firstBody).result.data.items.length).toBeGreaterThan(0);
+      checked = true;
+    }
+    expect(checked, "no attempt fitted inside the shared copy's lifetime").toBe(true);
+
+    // auth.me answers per caller: never shared, even anonymously.
+    await get("/api/trpc/auth.me");
+    expect((await get("/api/trpc/auth.me")).headers.get("x-cache")).toBeNull();
+    // A batch that mixes in a non-catalogue procedure is not shared either.
+    const mixed = `/api/trpc/catalogue.shows,auth.me?batch=1&input=${encodeURIComponent("{}")}`;
+    await get(mixed);
+    expect((await get(mixed)).headers.get("x-cache")).toBeNull();
+    // Invalid input is answered per request (400), never from a shared copy.
+    const invalid = `/api/trpc/catalogue.show?input=${encodeURIComponent(JSON.stringify({ slug: 42 }))}`;
+    expect((await get(invalid)).status).toBe(400);
+    const again = await get(invalid);
+    expect([again.status, again.headers.get("x-cache")]).toEqual([400, null]);
+  });
+});
+
 describe("errors, languages and headers", () => {
   const pages = () => [
     "/",

@@ -28,13 +28,18 @@ interface SharedResponse {
   body: string;
 }
 
+/**
+ * The public catalogue's tRPC queries (`catalogue.shows`, or a batch of catalogue
+ * procedures): the same answer for every visitor, already read through the public-read
+ * cache; sharing the serialized answer also skips tRPC's request handling.
+ */
+const TRPC_ROUTE = "/api/trpc/[...trpc]";
+const CATALOGUE_PROCEDURES = /^\/api\/trpc\/catalogue\.[A-Za-z]+(?:,catalogue\.[A-Za-z]+)*$/;
+
 export function isShareablePageRequest(event: RequestEvent, sessionCookieName: string): boolean {
-  return (
-    event.request.method === "GET" &&
-    event.route.id !== null &&
-    SHARED_ROUTES.has(event.route.id) &&
-    !event.cookies.get(sessionCookieName)
-  );
+  if (event.request.method !== "GET" || event.route.id === null || event.cookies.get(sessionCookieName)) return false;
+  if (event.route.id === TRPC_ROUTE) return CATALOGUE_PROCEDURES.test(event.url.pathname);
+  return SHARED_ROUTES.has(event.route.id);
 }
 
 /** Answers from the shared copy when there is one; otherwise renders (once for all waiting visitors). */
