@@ -146,7 +146,7 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     : [];
   if (kind === "site") {
     // As deploy/Dockerfile and compose.yaml run it.
-    args = [...counter, ...prof, "--max-semi-space-size=64", "--import", "tsx", siteSnapshot()];
+    args = [...counter, ...prof, "--max-semi-space-size=32", "--import", "tsx", siteSnapshot()];
   } else {
     const entry = apiServerCandidates.find((f) => existsSync(f));
     if (!entry) throw new Error("neither site/build/index.js nor the api test server exists");

@@ -123,7 +123,7 @@ describe("compose.yaml", () => {
   it("starts the apps with the documented commands and production settings", () => {
     const site = services.site!;
     const backoffice = services.backoffice!;
-    expect(site.command).toEqual(["node", "--max-semi-space-size=64", "--import", "tsx", "site/build/index.js"]);
+    expect(site.command).toEqual(["node", "--max-semi-space-size=32", "--import", "tsx", "site/build/index.js"]);
     expect((backoffice.command as string[]).join(" ")).toContain("backoffice/src/server.ts");
     for (const app of [site, backoffice]) {
       expect(app.environment?.NODE_ENV).toBe("production");
