@@ -159,6 +159,19 @@ describe("booking.confirm", () => {
     expect(await db.prisma.emailOutbox.count({ where: { reservationId, kind: "ticket" } })).toBe(1);
   });
 
+  it("a venue time zone Intl does not know falls back to TIME_ZONE for the ticket's expiry instead of failing", async () => {
+    // The back-office refuses such a zone, but a row written another way (SQL, an ICU
+    // update) must not turn every confirmation for that venue into a 500.
+    const venue = await factories.venue(db.prisma, { timeZone: "Mars/Olympus_Mons" });
+    const startsAt = new Date(Date.UTC(2031, 6, 10, 18, 0));
+    const p = await factories.performance(db.prisma, { venueId: venue.id, startsAt });
+    const { reservationId, confirmationToken } = await book(p.id, 2, new Date(Date.UTC(2031, 6, 1)));
+    await confirmReservation(db.prisma, config, confirmationToken, new Date(Date.UTC(2031, 6, 1, 12)));
+    const ticket = await db.prisma.reservationToken.findFirstOrThrow({ where: { reservationId, purpose: "check_in" } });
+    // End of 10 July in Europe/Rome (UTC+2 in summer), grace 0.
+    expect(ticket.expiresAt.toISOString()).toBe("2031-07-10T22:00:00.000Z");
+  });
+
   it("unknown_token, malformed token, and a ticket token are not confirmation tokens", async () => {
     const api = testCaller(db.prisma, { config });
     expect(await reasonOf(api.booking.confirm({ token: "Z".repeat(43) }))).toEqual({ code: "NOT_FOUND", reason: "unknown_token" });

@@ -4,7 +4,7 @@ import { DomainError } from "../errors.ts";
 import type { EnqueueEmail } from "../mail/outbox.service.ts";
 import { mailLocale, QR_CID, renderConfirmationEmail, renderTicketEmail, type PerformanceFacts } from "../mail/templates.ts";
 import { calendarEvent, cancelUrl, confirmUrl, ticketUrl } from "../tickets/ticket-assets.ts";
-import { safeTimeZone, ticketExpiry } from "../tickets/ticket-time.ts";
+import { safeTimeZone, ticketsValidUntil } from "../tickets/ticket-time.ts";
 import { generateToken } from "../tickets/tokens.ts";
 
 /** What the emails need to know about a performance. */
@@ -88,7 +88,7 @@ export function newTicket(config: AppConfig, reservation: TicketReservation) {
     performance: reservation.performance,
     token,
   });
-  const expiresAt = ticketExpiry(reservation.performance.startsAt, reservation.performance.venue.timeZone, config.TICKET_GRACE_HOURS);
+  const expiresAt = ticketsValidUntil(reservation.performance, config);
   return { token, email, expiresAt };
 }
 

@@ -1,7 +1,7 @@
 import { Prisma, type PrismaClient } from "@sipario/db";
 import { getConfig, type AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
-import { ticketExpiry } from "../tickets/ticket-time.ts";
+import { ticketsValidUntil } from "../tickets/ticket-time.ts";
 import { getLogger } from "../logger.ts";
 import { withTransaction, type Tx } from "./transaction.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
@@ -205,7 +205,7 @@ export async function updatePerformanceCapacity(
       // Tickets stay valid until the (new) performance day ends.
       await tx.reservationToken.updateMany({
         where: { purpose: "check_in", reservation: { performanceId } },
-        data: { expiresAt: ticketExpiry(patch.startsAt, updated.venue.timeZone, (options.config ?? getConfig()).TICKET_GRACE_HOURS) },
+        data: { expiresAt: ticketsValidUntil({ startsAt: patch.startsAt, venue: updated.venue }, options.config ?? getConfig()) },
       });
     }
     await recordAudit(tx, {

@@ -4,7 +4,7 @@ import { withTransaction } from "../capacity/transaction.ts";
 import type { AppConfig } from "../config.ts";
 import { getLogger } from "../logger.ts";
 import { enqueueEmail } from "../mail/outbox.service.ts";
-import { endOfLocalDay, localDate, safeTimeZone, ticketExpiry } from "../tickets/ticket-time.ts";
+import { endOfLocalDay, localDate, safeTimeZone, ticketsValidUntil } from "../tickets/ticket-time.ts";
 import { generateToken, hashToken } from "../tickets/tokens.ts";
 import { reminderEmail } from "./reminder-email.ts";
 
@@ -100,7 +100,7 @@ export async function sendDueReminders(
             reservationId: row.id,
             purpose: "check_in",
             tokenHash: hashToken(token),
-            expiresAt: ticketExpiry(performance.startsAt, timeZone, config.TICKET_GRACE_HOURS),
+            expiresAt: ticketsValidUntil(performance, config),
           },
         });
         return enqueueEmail(

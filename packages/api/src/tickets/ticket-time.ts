@@ -85,6 +85,23 @@ export function ticketExpiry(startsAt: Date, timeZone: string, graceHours: numbe
   return new Date(endOfLocalDay(startsAt, timeZone).getTime() + graceHours * 3_600_000);
 }
 
+/**
+ * When the tickets of a performance stop working: the end of its day in the venue's zone
+ * (or the configured zone, if the venue's is not one Intl knows) plus TICKET_GRACE_HOURS.
+ * Every ticket issued, re-issued or moved with its performance gets this expiry.
+ */
+export function ticketsValidUntil(
+  performance: { startsAt: Date; venue: { timeZone: string } },
+  config: { TIME_ZONE: string; TICKET_GRACE_HOURS: number },
+): Date {
+  return ticketExpiry(performance.startsAt, safeTimeZone(performance.venue.timeZone, config.TIME_ZONE), config.TICKET_GRACE_HOURS);
+}
+
+/** True when Intl knows `timeZone` (an IANA name such as Europe/Rome). */
+export function isValidTimeZone(timeZone: string): boolean {
+  return timeZone.length > 0 && zoneIsValid(timeZone);
+}
+
 /** A zone Intl accepts, else the fallback (a typo in a venue must not break emails). */
 export function safeTimeZone(timeZone: string | null | undefined, fallback: string): string {
   for (const tz of [timeZone, fallback, "Europe/Rome"]) {
