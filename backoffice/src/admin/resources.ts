@@ -1,4 +1,4 @@
-import { DomainError, type AppConfig } from "@sipario/api";
+import { DomainError, isValidTimeZone, type AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
 import type { ActionContext, ActionRequest, ActionResponse, RecordJSON, ResourceWithOptions } from "adminjs";
 import { bulkServiceAction, readOnlyActions, serviceAction, type ServiceActionOptions } from "./actions.ts";
@@ -146,12 +146,8 @@ export function buildResources(deps: { prisma: PrismaClient; config: AppConfig; 
       resource: resource("Venue", {
         prepare: (params, mode) => {
           const timeZone = text(params.timeZone)?.trim();
-          if (timeZone !== undefined) {
-            try {
-              new Intl.DateTimeFormat("en", { timeZone: timeZone || "invalid" });
-            } catch {
-              throw new DomainError("invalid_input", "Enter an IANA time zone such as Europe/Rome.", { field: "timeZone" });
-            }
+          if (timeZone !== undefined && !isValidTimeZone(timeZone)) {
+            throw new DomainError("invalid_input", "Enter an IANA time zone such as Europe/Rome.", { field: "timeZone" });
           }
           return venueSlug(params, mode);
         },

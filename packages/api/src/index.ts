@@ -34,6 +34,7 @@ export { adminConfirmReservation, cancelReservation, resendConfirmationEmail, re
 export { createBookingSchema, type CreateBookingInput } from "./booking/booking.schema.ts";
 export { getTicket, cancelTicket, ticketCalendar } from "./tickets/tickets.service.ts";
 export { generateToken, hashToken, rawTokenSchema, tokenInputSchema } from "./tickets/tokens.ts";
+export { isValidTimeZone } from "./tickets/ticket-time.ts";
 export { ticketUrl, confirmUrl, qrCodes } from "./tickets/ticket-assets.ts";
 export { deliverSoon } from "./mail/outbox.service.ts";
 export { cachedPublicRead, invalidatePublicReads } from "./catalogue/public-read-cache.ts";
