@@ -156,13 +156,8 @@ const CANDIDATE_COLUMNS = Prisma.sql`r."id"::text AS "id", r."status"::text AS "
 const CANDIDATE_JOINS = Prisma.sql`JOIN "Performance" p ON p."id" = r."performanceId"
   JOIN "Show" s ON s."id" = p."showId" JOIN "Venue" v ON v."id" = p."venueId"`;
 
-interface CandidateRow {
-  id: string;
-  status: string;
-  email: string;
-  locale: string;
-  partySize: number;
-  available: number;
+/** A row of CANDIDATE_COLUMNS: the candidate, with its performance flattened. */
+type CandidateRow = Omit<ConfirmCandidate, "performance"> & {
   performanceId: string;
   startsAt: Date;
   showTitle: string;
@@ -170,7 +165,7 @@ interface CandidateRow {
   venueAddress: string;
   venueCity: string;
   venueTimeZone: string;
-}
+};
 
 function toCandidate(row: CandidateRow): ConfirmCandidate {
   return {

@@ -72,20 +72,13 @@ const STATE_JOINS = Prisma.sql`JOIN "Performance" p ON p."id" = r."performanceId
   LEFT JOIN "CheckIn" c ON c."reservationId" = r."id"
   LEFT JOIN "User" u ON u."id" = c."checkedInById"`;
 
-interface StateRow {
-  reservationId: string;
-  status: ReservationStatus;
-  partySize: number;
-  performanceId: string;
-  startsAt: Date;
-  showTitle: string;
-  venueName: string;
-  timeZone: string;
+/** A row of STATE_COLUMNS: the ticket state, with the check-in flattened. */
+type StateRow = Omit<TicketState, "tokenExpiresAt" | "checkIn"> & {
   checkedInAt: Date | null;
   checkedInById: string | null;
   checkedInByName: string | null;
   checkedInByEmail: string | null;
-}
+};
 
 function toState(r: StateRow, tokenExpiresAt: Date | null, config: CheckInConfig): TicketState {
   return {
