@@ -4,7 +4,7 @@ import { startBackgroundJobs, type BackgroundJobs } from "@sipario/api/server";
 import { closeDatabase, getDatabase } from "@sipario/db";
 import type { Handle, HandleServerError, ServerInit } from "@sveltejs/kit";
 import { isLocale, LOCALE_COOKIE, localeFromAcceptLanguage } from "$lib/i18n";
-import { isShareablePageRequest, sharedPageResponse } from "$lib/server/page-cache";
+import { isShareablePublicRequest, sharedPublicResponse } from "$lib/server/page-cache";
 import { resolveSession } from "$lib/server/session";
 
 /**
@@ -61,8 +61,8 @@ export const handle: Handle = async ({ event, resolve }) => {
     resolve(event, {
       transformPageChunk: ({ html }) => html.replace("%lang%", event.locals.locale),
     });
-  const response = isShareablePageRequest(event, SESSION_COOKIE_NAME)
-    ? await sharedPageResponse((await getDatabase()).prisma, event, render)
+  const response = isShareablePublicRequest(event, SESSION_COOKIE_NAME)
+    ? await sharedPublicResponse((await getDatabase()).prisma, event, render)
     : await render();
 
   const headers = response.headers;

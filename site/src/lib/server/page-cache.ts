@@ -3,7 +3,7 @@ import type { PrismaClient } from "@sipario/db";
 import type { RequestEvent } from "@sveltejs/kit";
 
 /**
- * Rendered public pages, shared by every anonymous visitor for the public-read cache's TTL
+ * Rendered public pages (and the public catalogue's tRPC answers, below), shared by every anonymous visitor for the public-read cache's TTL
  * (PUBLIC_READ_CACHE_MS, 2 s by default). When sales open, hundreds of visitors load the
  * same show page in the same second; rendering it once per TTL instead of once per visitor
  * is what keeps the booking requests fast (docs/performance.md, scenario 3).
@@ -36,14 +36,14 @@ interface SharedResponse {
 const TRPC_ROUTE = "/api/trpc/[...trpc]";
 const CATALOGUE_PROCEDURES = /^\/api\/trpc\/catalogue\.[A-Za-z]+(?:,catalogue\.[A-Za-z]+)*$/;
 
-export function isShareablePageRequest(event: RequestEvent, sessionCookieName: string): boolean {
+export function isShareablePublicRequest(event: RequestEvent, sessionCookieName: string): boolean {
   if (event.request.method !== "GET" || event.route.id === null || event.cookies.get(sessionCookieName)) return false;
   if (event.route.id === TRPC_ROUTE) return CATALOGUE_PROCEDURES.test(event.url.pathname);
   return SHARED_ROUTES.has(event.route.id);
 }
 
 /** Answers from the shared copy when there is one; otherwise renders (once for all waiting visitors). */
-export async function sharedPageResponse(
+export async function sharedPublicResponse(
   prisma: PrismaClient,
   event: RequestEvent,
   render: () => Response | Promise<Response>,
