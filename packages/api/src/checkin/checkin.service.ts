@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient, type ReservationStatus } from "@sipario/db";
 import type { AppConfig } from "../config.ts";
-import { performanceSeatSummary, UUID } from "../capacity/capacity.service.ts";
+import { performanceSeatSummary } from "../capacity/capacity.service.ts";
+import { isUuid } from "../lib/ids.ts";
 import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
 import { localDate, safeTimeZone, ticketExpiry } from "../tickets/ticket-time.ts";
@@ -117,7 +118,7 @@ async function loadByToken(prisma: PrismaClient, tokenHash: string, config: Chec
 }
 
 async function loadByReservation(prisma: PrismaClient, reservationId: string, config: CheckInConfig): Promise<TicketState> {
-  const [row] = UUID.test(reservationId)
+  const [row] = isUuid(reservationId)
     ? await prisma.$queryRaw<StateRow[]>`
         SELECT ${STATE_COLUMNS} FROM "Reservation" r ${STATE_JOINS} WHERE r."id" = ${reservationId}::uuid`
     : [];
