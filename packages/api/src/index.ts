@@ -20,6 +20,13 @@ export {
 export { diffRecords, recordAudit, scrubChanges, type AuditEntry } from "./audit/audit.service.ts";
 export * from "./admin/index.ts";
 export { authenticateUser } from "./auth/auth.service.ts";
+export {
+  ADMIN_DEVICE_COOKIE_NAME,
+  DEVICE_COOKIE_NAME,
+  deviceCookieOptions,
+  issueDeviceCookie,
+  verifyDeviceCookie,
+} from "./auth/device-cookie.ts";
 export { loginInputSchema, type LoginInput } from "./auth/auth.schema.ts";
 export { REPEAT_WINDOW_MS, type CheckInPreview, type CheckInResult, type DoorStats } from "./checkin/checkin.service.ts";
 export {
@@ -38,4 +45,4 @@ export { isValidTimeZone } from "./tickets/ticket-time.ts";
 export { ticketUrl, confirmUrl, qrCodes } from "./tickets/ticket-assets.ts";
 export { deliverSoon } from "./mail/outbox.service.ts";
 export { cachedPublicRead, invalidatePublicReads } from "./catalogue/public-read-cache.ts";
-export { consumeRateLimits, RATE_LIMITS, type RateLimitRule } from "./rate-limit/rate-limit.service.ts";
+export { consumeRateLimits, holdRateLimits, personKey, RATE_LIMITS, type RateLimitRule } from "./rate-limit/rate-limit.service.ts";
