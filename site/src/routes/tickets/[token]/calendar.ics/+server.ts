@@ -1,24 +1,17 @@
-import { consumeTicketRequest, getConfig, ticketCalendar } from "@sipario/api";
-import { getDatabase } from "@sipario/db";
+import { isRawToken } from "@sipario/api";
 import { error } from "@sveltejs/kit";
-import { TOKEN } from "$lib/server/tickets";
-import { clientAddress } from "$lib/server/trpc";
+import { callFailure, serverCaller } from "$lib/server/trpc";
 import type { RequestHandler } from "./$types";
 
 export const GET: RequestHandler = async (event) => {
-  const { params } = event;
-  if (!TOKEN.test(params.token)) error(404, "Not found");
+  if (!isRawToken(event.params.token)) error(404, "Not found");
   let ics: string;
   try {
-    const [{ prisma }, config] = [await getDatabase(), getConfig()];
-    await consumeTicketRequest(prisma, config, clientAddress(event));
-    ics = await ticketCalendar(prisma, config, params.token);
+    ({ ics } = await (await serverCaller(event)).tickets.calendar({ token: event.params.token }));
   } catch (e) {
-    const reason = (e as { reason?: unknown }).reason;
-    if (reason === "rate_limited") error(429, "Too many requests. Please wait a minute.");
-    if (reason === "unknown_token") error(404, "Not found");
-    if (reason === "reservation_not_confirmed") error(409, "This booking is not confirmed.");
-    throw e;
+    const failure = callFailure(e);
+    if (failure.reason === "reservation_not_confirmed") error(409, "This booking is not confirmed.");
+    error(failure.status, failure.status === 404 ? "Not found" : failure.message);
   }
   return new Response(ics, {
     headers: {
