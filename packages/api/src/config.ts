@@ -33,6 +33,8 @@ const envSchema = z.object({
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   TIME_ZONE: z.string().default("Europe/Rome"),
   MAX_PARTY_SIZE: positiveInt(10),
+  /** Confirmed seats one email may hold at one performance (unset: MAX_PARTY_SIZE). The box office may exceed it. */
+  MAX_SEATS_PER_EMAIL: z.coerce.number().int().positive().optional(),
   CONFIRMATION_TOKEN_TTL_HOURS: positiveInt(24),
   /** Ticket tokens stay valid until this many hours after the performance day ends. */
   TICKET_GRACE_HOURS: z.coerce.number().int().min(0).default(0),
@@ -51,7 +53,8 @@ const envSchema = z.object({
   PUBLIC_READ_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
 });
 
-export type AppConfig = Omit<z.output<typeof envSchema>, "ORIGIN"> & {
+export type AppConfig = Omit<z.output<typeof envSchema>, "ORIGIN" | "MAX_SEATS_PER_EMAIL"> & {
+  MAX_SEATS_PER_EMAIL: number;
   /** The public origin, without a trailing slash. */
   ORIGIN: string;
   production: boolean;
@@ -82,7 +85,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const backofficeOrigin =
     cfg.BACKOFFICE_ORIGIN?.replace(/\/+$/, "") ?? `http://${cfg.HOST === "0.0.0.0" ? "localhost" : cfg.HOST}:${cfg.BACKOFFICE_PORT}`;
   const ORIGIN = cfg.ORIGIN ?? `http://localhost:${cfg.PORT}`;
-  return { ...cfg, ORIGIN, production, sessionSecret: cfg.SESSION_SECRET ?? developmentSecret(), backofficeOrigin };
+  const MAX_SEATS_PER_EMAIL = cfg.MAX_SEATS_PER_EMAIL ?? cfg.MAX_PARTY_SIZE;
+  return { ...cfg, ORIGIN, MAX_SEATS_PER_EMAIL, production, sessionSecret: cfg.SESSION_SECRET ?? developmentSecret(), backofficeOrigin };
 }
 
 /** Outside production, a secret generated once and kept under .data/, never committed. */

@@ -10,6 +10,8 @@ export const REASON_CODES = {
   not_found: "NOT_FOUND",
   unknown_token: "NOT_FOUND",
   booking_closed: "CONFLICT",
+  booking_not_open_yet: "CONFLICT",
+  limit_per_person: "CONFLICT",
   not_enough_seats: "CONFLICT",
   token_used: "CONFLICT",
   reservation_not_pending: "CONFLICT",

@@ -49,3 +49,21 @@ export { deliverSoon } from "./mail/outbox.service.ts";
 export { cachedPublicRead, invalidatePublicReads } from "./catalogue/public-read-cache.ts";
 export { consumeRateLimits, holdRateLimits, personKey, RATE_LIMITS, type RateLimitRule } from "./rate-limit/rate-limit.service.ts";
 export { checkReadiness, READINESS_CACHE_MS, type Readiness } from "./health/readiness.service.ts";
+export {
+  assertBookingOpen,
+  bookingClosesAtOf,
+  bookingStateOf,
+  nextBookingTransition,
+  type BookingState,
+  type BookingWindowFacts,
+} from "./season/booking-window.ts";
+export {
+  cancelPerformance,
+  createBoxOfficeReservation,
+  holdersToTell,
+  movePerformance,
+  type BoxOfficeBooking,
+  type PerformanceCancellation,
+  type PerformanceMove,
+} from "./season/season.service.ts";
+export { boxOfficeBookingSchema, type BoxOfficeBookingInput } from "./season/season.schema.ts";

@@ -11,6 +11,7 @@ import { confirmationEmail, newTicket, reservationForEmail } from "./emails.ts";
 import { isUuid } from "../lib/ids.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { selfCancelEmail } from "../season/season.service.ts";
 
 /** Who did it, for the audit log (a back-office user, a script...). */
 export interface Actor {
@@ -28,9 +29,19 @@ function assertId(id: string): void {
  * Throws not_found, already_checked_in, reservation_not_confirmed (already cancelled or
  * expired).
  */
-export async function cancelReservation(prisma: PrismaClient, reservationId: string, options: { actor?: Actor; now?: Date } = {}) {
+export async function cancelReservation(
+  prisma: PrismaClient,
+  reservationId: string,
+  options: {
+    actor?: Actor;
+    now?: Date;
+    /** The visitor cancelled: email them that it is done (in the same transaction). */
+    notifyHolder?: AppConfig;
+  } = {},
+) {
   assertId(reservationId);
   const now = options.now ?? new Date();
+  const forEmail = options.notifyHolder ? await reservationForEmail(prisma, reservationId) : null;
   const result = await withTransaction(prisma, async (tx) => {
     const rows = await tx.$queryRaw<{ status: string; performanceId: string }[]>`
       SELECT "status"::text AS "status", "performanceId"::text AS "performanceId" FROM "Reservation"
@@ -52,9 +63,12 @@ export async function cancelReservation(prisma: PrismaClient, reservationId: str
     if (options.actor) {
       await audit(tx, options.actor, "reservation.cancel", reservationId, { from: row.status, to: "cancelled" });
     }
-    return { reservationId, status: "cancelled" as const, previousStatus: row.status, performanceId: row.performanceId };
+    const outboxId =
+      options.notifyHolder && forEmail?.email ? await enqueueEmail(tx, selfCancelEmail(options.notifyHolder, { ...forEmail, email: forEmail.email })) : null;
+    return { reservationId, status: "cancelled" as const, previousStatus: row.status, performanceId: row.performanceId, outboxId };
   });
   invalidatePublicReads(prisma);
+  if (result.outboxId && options.notifyHolder) deliverSoon(prisma, options.notifyHolder, result.outboxId);
   getLogger().info({ reservationId, performanceId: result.performanceId }, "reservation cancelled");
   return result;
 }

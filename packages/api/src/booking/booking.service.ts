@@ -14,6 +14,8 @@ import type { CreateBookingInput } from "./booking.schema.ts";
 export type CreateReservationInput = Omit<CreateBookingInput, "phone" | "notes"> & { phone?: string; notes?: string };
 import { confirmationEmail, newTicket, performancePlaceSelect, type TicketReservation } from "./emails.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
+import { assertBookingOpen, bookingWindowSelect } from "../season/booking-window.ts";
+import { assertWithinPerPersonLimit, confirmedSeatsOfEmail } from "../season/per-person-limit.ts";
 
 const HOUR = 3_600_000;
 
@@ -27,7 +29,8 @@ export function confirmationExpiry(config: AppConfig, startsAt: Date, now: Date)
  * confirmation email in the same transaction. Pending reservations hold no seats; the
  * availability check here only turns away requests that cannot fit now.
  * Throws DomainError invalid_input (party over MAX_PARTY_SIZE), not_found (missing or
- * unpublished), booking_closed (disabled or started), not_enough_seats.
+ * unpublished), booking_not_open_yet, booking_closed (disabled, closed, started or
+ * cancelled), limit_per_person (MAX_SEATS_PER_EMAIL), not_enough_seats.
  * The raw token is returned for the caller's own use (tests, seeding); never send it
  * to a client other than by email.
  */
@@ -41,7 +44,7 @@ export async function createReservation(prisma: PrismaClient, config: AppConfig,
     where: { id: input.performanceId },
     select: {
       ...performancePlaceSelect,
-      isBookingEnabled: true,
+      ...bookingWindowSelect,
       roomCapacity: true,
       additionalSeats: true,
       manuallyOccupiedSeats: true,
@@ -49,9 +52,9 @@ export async function createReservation(prisma: PrismaClient, config: AppConfig,
     },
   });
   if (!performance || !performance.show.isPublished) throw new DomainError("not_found", "Performance not found.");
-  if (!performance.isBookingEnabled || performance.startsAt.getTime() <= now.getTime()) {
-    throw new DomainError("booking_closed", "Booking is closed for this performance.");
-  }
+  assertBookingOpen(performance, now);
+  const alreadyHeld = await confirmedSeatsOfEmail(prisma, performance.id, input.email);
+  assertWithinPerPersonLimit(config.MAX_SEATS_PER_EMAIL, alreadyHeld, input.partySize);
   const confirmed = (await confirmedSeatsByPerformance(prisma, [performance.id])).get(performance.id) ?? 0;
   const available = availableSeats(performance, confirmed);
   if (input.partySize > available) {
@@ -228,6 +231,11 @@ export async function confirmReservationById(
     now?: Date;
     /** The reservation as the caller has just read it (saves reading it again). */
     candidate?: ConfirmCandidate;
+    /**
+     * Confirmed seats one email may hold at this performance (MAX_SEATS_PER_EMAIL),
+     * rechecked under the lock; null when staff confirm on someone's behalf.
+     */
+    perPersonLimit?: number | null;
   } = {},
 ): Promise<ConfirmResult> {
   const now = options.now ?? new Date();
@@ -246,6 +254,7 @@ export async function confirmReservationById(
   if (!email) throw notPending(reservation.status);
 
   const allowExpired = options.allowExpired === true;
+  const perPersonLimit = options.perPersonLimit ?? null;
   const tokenId = options.confirmationTokenId ?? null;
   const consume = tokenId
     ? Prisma.sql`UPDATE "ReservationToken" SET "usedAt" = ${now}
@@ -258,23 +267,27 @@ export async function confirmReservationById(
   const written = await withTransaction(prisma, async (tx) => {
     const locked = await lockPerformance(tx, performance.id);
     if (!locked) throw new DomainError("not_found", "Performance not found.");
+    if (locked.status === "cancelled") throw new DomainError("booking_closed", "This performance has been cancelled.");
     // A new statement after the lock: in READ COMMITTED its snapshot holds every
     // confirmation that committed while this one waited. The writes are conditional on
     // `fits` (and on each other), so a refusal writes nothing.
     const [row] = await tx.$queryRaw<
-      { confirmedSeats: number; status: string | null; tokenUsed: boolean | null; consumed: number; confirmed: number; outboxId: string | null }[]
+      { confirmedSeats: number; personSeats: number; status: string | null; tokenUsed: boolean | null; consumed: number; confirmed: number; outboxId: string | null }[]
     >`
       WITH state AS (
         SELECT
           (SELECT COALESCE(SUM("partySize"), 0)::int FROM "Reservation"
             WHERE "performanceId" = ${performance.id}::uuid AND "status" = 'confirmed') AS "confirmedSeats",
           (SELECT "status"::text FROM "Reservation" WHERE "id" = ${reservationId}::uuid) AS "status",
-          (SELECT "usedAt" IS NOT NULL FROM "ReservationToken" WHERE "id" = ${tokenId}::uuid) AS "tokenUsed"),
+          (SELECT "usedAt" IS NOT NULL FROM "ReservationToken" WHERE "id" = ${tokenId}::uuid) AS "tokenUsed",
+          (SELECT COALESCE(SUM("partySize"), 0)::int FROM "Reservation"
+            WHERE "performanceId" = ${performance.id}::uuid AND "status" = 'confirmed' AND "email" = ${reservation.email}) AS "personSeats"),
       fits AS (
         SELECT 1 FROM state
         WHERE (${tokenId}::uuid IS NULL OR "tokenUsed" = false)
           AND ("status" = 'pending' OR (${allowExpired}::boolean AND "status" = 'expired'))
-          AND "confirmedSeats" + ${reservation.partySize}::int <= ${configuredSeats(locked)}::int),
+          AND "confirmedSeats" + ${reservation.partySize}::int <= ${configuredSeats(locked)}::int
+          AND (${perPersonLimit}::int IS NULL OR "personSeats" + ${reservation.partySize}::int <= ${perPersonLimit}::int)),
       tok AS (${consume}),
       res AS (
         UPDATE "Reservation" SET "status" = 'confirmed', "confirmedAt" = ${now}, "qrCodeGeneratedAt" = ${now}, "updatedAt" = ${now}
@@ -304,6 +317,7 @@ export async function confirmReservationById(
     if (!row?.status || !(row.status === "pending" || (allowExpired && row.status === "expired"))) throw notPending(row?.status ?? null);
     const available = Math.max(0, configured - row.confirmedSeats);
     if (reservation.partySize > available) throw notEnoughSeats(available);
+    if (perPersonLimit !== null) assertWithinPerPersonLimit(perPersonLimit, row.personSeats, reservation.partySize);
     // Fitted, pending and unused a moment ago, yet not written: a concurrent confirmation.
     throw tokenId ? tokenUsed() : notPending(row.status);
   }
@@ -337,7 +351,12 @@ export async function confirmReservation(prisma: PrismaClient, config: AppConfig
   // Confirmed means this link (or an admin on its behalf) was already used: say so.
   if (token.status === "confirmed") throw tokenUsed();
   if (token.status !== "pending") throw notPending(token.status);
-  return confirmReservationById(prisma, config, token.id, { confirmationTokenId: token.tokenId, now, candidate: toCandidate(token) });
+  return confirmReservationById(prisma, config, token.id, {
+    confirmationTokenId: token.tokenId,
+    now,
+    candidate: toCandidate(token),
+    perPersonLimit: config.MAX_SEATS_PER_EMAIL,
+  });
 }
 
 /**

@@ -38,6 +38,7 @@ export interface TicketReservation {
   id: string;
   /** Null only for a box-office reservation made without one: its ticket is printed instead. */
   email: string | null;
+  source?: "online" | "box_office" | "waitlist";
   locale: string;
   partySize: number;
   performance: PerformancePlace;
@@ -90,6 +91,7 @@ export function newTicket(config: AppConfig, reservation: TicketReservation) {
         partySize: reservation.partySize,
         performance: reservation.performance,
         token,
+        boxOffice: reservation.source === "box_office",
       })
     : null;
   const expiresAt = ticketsValidUntil(reservation.performance, config);
@@ -99,7 +101,15 @@ export function newTicket(config: AppConfig, reservation: TicketReservation) {
 /** The ticket email: QR inline (cid, drawn when sent), ticket and cancel links, .ics attachment. */
 export function ticketEmail(
   config: AppConfig,
-  input: { reservationId: string; to: string; locale: string; partySize: number; performance: PerformancePlace; token: string },
+  input: {
+    reservationId: string;
+    to: string;
+    locale: string;
+    partySize: number;
+    performance: PerformancePlace;
+    token: string;
+    boxOffice?: boolean;
+  },
 ): EnqueueEmail {
   const url = ticketUrl(config.ORIGIN, input.token);
   const rendered = renderTicketEmail({
@@ -108,6 +118,7 @@ export function ticketEmail(
     partySize: input.partySize,
     ticketUrl: url,
     cancelUrl: cancelUrl(config.ORIGIN, input.token),
+    boxOffice: input.boxOffice,
   });
   const ics = calendarEvent({
     uid: input.reservationId,

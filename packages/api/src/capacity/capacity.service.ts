@@ -106,6 +106,7 @@ export interface LockedPerformance {
   additionalSeats: number;
   manuallyOccupiedSeats: number;
   isBookingEnabled: boolean;
+  status: "scheduled" | "cancelled";
 }
 
 /**
@@ -117,10 +118,10 @@ export interface LockedPerformance {
 export async function lockPerformance(tx: Tx, performanceId: string): Promise<LockedPerformance | null> {
   const rows = capacityLockDisabled()
     ? await tx.$queryRaw<LockedPerformance[]>`
-        SELECT "id"::text AS "id", "startsAt", "roomCapacity", "additionalSeats", "manuallyOccupiedSeats", "isBookingEnabled"
+        SELECT "id"::text AS "id", "startsAt", "roomCapacity", "additionalSeats", "manuallyOccupiedSeats", "isBookingEnabled", "status"::text AS "status"
         FROM "Performance" WHERE "id" = ${performanceId}::uuid`
     : await tx.$queryRaw<LockedPerformance[]>`
-        SELECT "id"::text AS "id", "startsAt", "roomCapacity", "additionalSeats", "manuallyOccupiedSeats", "isBookingEnabled"
+        SELECT "id"::text AS "id", "startsAt", "roomCapacity", "additionalSeats", "manuallyOccupiedSeats", "isBookingEnabled", "status"::text AS "status"
         FROM "Performance" WHERE "id" = ${performanceId}::uuid FOR UPDATE`;
   return rows[0] ?? null;
 }

@@ -1,6 +1,8 @@
 import type { PrismaClient } from "@sipario/db";
 import { availableSeats, confirmedSeatsByPerformance } from "../capacity/capacity.service.ts";
 import { DomainError } from "../errors.ts";
+import { bookingWindowSelect, nextBookingTransition, publicBookingFields, type BookingWindowFacts } from "../season/booking-window.ts";
+import { notePublicReadBoundary } from "./public-read-cache.ts";
 
 /** Published shows, by title. */
 export async function listShows(prisma: PrismaClient) {
@@ -14,12 +16,20 @@ export async function listShows(prisma: PrismaClient) {
 
 const performanceSelect = {
   id: true,
-  startsAt: true,
-  isBookingEnabled: true,
+  ...bookingWindowSelect,
   roomCapacity: true,
   additionalSeats: true,
   manuallyOccupiedSeats: true,
 } as const;
+
+/**
+ * The on-sale fields of a catalogue item; also tells the public-read cache when this
+ * answer goes stale by itself (the booking opening, closing or the curtain).
+ */
+function bookingFields(prisma: PrismaClient, p: BookingWindowFacts, now: Date) {
+  notePublicReadBoundary(prisma, nextBookingTransition(p, now), now.getTime());
+  return publicBookingFields(p, now);
+}
 
 /**
  * A published show with its upcoming performances and their available seats (one grouped
@@ -58,7 +68,7 @@ export async function getShow(prisma: PrismaClient, slug: string, now = new Date
       id: p.id,
       startsAt: p.startsAt.toISOString(),
       venue: p.venue,
-      bookingEnabled: p.isBookingEnabled,
+      ...bookingFields(prisma, p, now),
       availableSeats: availableSeats(p, seats.get(p.id) ?? 0),
     })),
   };
@@ -90,7 +100,7 @@ export async function listPerformances(prisma: PrismaClient, input: { show?: str
       startsAt: p.startsAt.toISOString(),
       show: p.show,
       venue: p.venue,
-      bookingEnabled: p.isBookingEnabled,
+      ...bookingFields(prisma, p, now),
       availableSeats: availableSeats(p, seats.get(p.id) ?? 0),
     })),
   };
@@ -98,7 +108,7 @@ export async function listPerformances(prisma: PrismaClient, input: { show?: str
 
 /**
  * One performance of a published show (past ones too, so a booking page can say it is
- * over). `bookingEnabled` is false once it has started. Throws DomainError not_found.
+ * over). `bookingEnabled` is true only while its on-sale window is open. Throws DomainError not_found.
  */
 export async function getPerformance(prisma: PrismaClient, id: string, now = new Date()) {
   const p = await prisma.performance.findFirst({
@@ -116,7 +126,7 @@ export async function getPerformance(prisma: PrismaClient, id: string, now = new
     startsAt: p.startsAt.toISOString(),
     show: p.show,
     venue: p.venue,
-    bookingEnabled: p.isBookingEnabled && p.startsAt.getTime() > now.getTime(),
+    ...bookingFields(prisma, p, now),
     availableSeats: availableSeats(p, seats.get(p.id) ?? 0),
   };
 }

@@ -22,6 +22,12 @@ type Loader = () => Promise<unknown>;
 interface DatabaseCache {
   /** Bumped by every invalidation: a read that started before it stores under a dead key. */
   generation: number;
+  /**
+   * Instants (ms, ascending) at which something cached changes by itself: a performance's
+   * booking opens or closes. Reaching one invalidates, so no answer read before the opening
+   * is served after it (see notePublicReadBoundary).
+   */
+  boundaries: number[];
   entries: LRUCache<string, NonNullable<unknown>, Loader>;
 }
 
@@ -44,6 +50,7 @@ function cacheFor(prisma: PrismaClient): DatabaseCache {
   if (!cache) {
     cache = {
       generation: 0,
+      boundaries: [],
       entries: new LRUCache<string, NonNullable<unknown>, Loader>({
         max: MAX_ENTRIES,
         maxSize: MAX_BYTES,
@@ -69,6 +76,11 @@ export async function cachedPublicRead<T>(prisma: PrismaClient, key: string, loa
   const ttl = getConfig().PUBLIC_READ_CACHE_MS;
   if (ttl === 0) return load();
   const cache = cacheFor(prisma);
+  const now = Date.now();
+  if (cache.boundaries.length > 0 && cache.boundaries[0]! <= now) {
+    cache.boundaries = cache.boundaries.filter((b) => b > now);
+    cache.generation++;
+  }
   const value = await cache.entries.fetch(`${cache.generation}:${key}`, { context: load as Loader, ttl });
   return value as T;
 }
@@ -81,4 +93,20 @@ export async function cachedPublicRead<T>(prisma: PrismaClient, key: string, loa
 export function invalidatePublicReads(prisma: PrismaClient): void {
   const cache = caches.get(prisma);
   if (cache) cache.generation++;
+}
+
+/**
+ * Tells the cache that what a read is loading changes by itself at `instant` (a booking
+ * window opening or closing). Entries live at most PUBLIC_READ_CACHE_MS, so only instants
+ * within that horizon are kept: later ones are noted again by the reads that follow.
+ */
+export function notePublicReadBoundary(prisma: PrismaClient, instant: Date | null, now = Date.now()): void {
+  if (!instant) return;
+  const at = instant.getTime();
+  const ttl = getConfig().PUBLIC_READ_CACHE_MS;
+  if (ttl === 0 || at <= now || at > now + ttl) return;
+  const cache = cacheFor(prisma);
+  if (cache.boundaries.includes(at)) return;
+  cache.boundaries.push(at);
+  cache.boundaries.sort((a, b) => a - b);
 }

@@ -62,6 +62,19 @@ const strings = {
     cancelText: "Non puoi venire? Libera i posti per altri spettatori:",
     cancelLink: "Annulla la prenotazione",
     calendar: "In allegato trovi l'evento da aggiungere al calendario.",
+    cancelledPerformanceSubject: (t: string) => `Spettacolo annullato: ${t}`,
+    cancelledPerformanceIntro: "Ci dispiace molto: la replica qui sotto è stata annullata e la tua prenotazione non è più valida.",
+    cancelledPerformanceNext: "Non devi fare nulla: i posti non ti verranno addebitati e il biglietto non serve più.",
+    contact: (c: string) => `Per qualsiasi domanda rispondi a questa email o scrivi a ${c}.`,
+    movedSubject: (t: string) => `Cambio di data o di luogo: ${t}`,
+    movedIntro: "La replica per cui hai prenotato è stata spostata. Ecco la nuova data, ora e luogo:",
+    movedBefore: (d: string) => `Prima era: ${d}.`,
+    movedTicket: "Il tuo biglietto resta valido: porta lo stesso codice QR. Se non puoi più venire, annulla dal biglietto per liberare i posti.",
+    movedCalendar: "In allegato l'evento aggiornato: il tuo calendario sostituirà quello vecchio.",
+    selfCancelSubject: (t: string) => `Prenotazione annullata: ${t}`,
+    selfCancelIntro: "Come hai chiesto, la tua prenotazione è annullata e i posti sono di nuovo liberi per altri spettatori.",
+    selfCancelAgain: "Se cambi idea puoi prenotare di nuovo dal sito, finché ci sono posti.",
+    boxOfficeIntro: "Ecco il tuo biglietto, prenotato in biglietteria. Mostra questo codice QR all'ingresso (dal telefono o stampato).",
     show: "Spettacolo",
     when: "Quando",
     where: "Dove",
@@ -79,6 +92,19 @@ const strings = {
     cancelText: "Cannot come? Give the seats back to other visitors:",
     cancelLink: "Cancel the booking",
     calendar: "The attached event can be added to your calendar.",
+    cancelledPerformanceSubject: (t: string) => `Performance cancelled: ${t}`,
+    cancelledPerformanceIntro: "We are very sorry: the performance below has been cancelled, and your booking no longer stands.",
+    cancelledPerformanceNext: "You need not do anything: nothing is charged and the ticket is no longer needed.",
+    contact: (c: string) => `For any question, reply to this email or write to ${c}.`,
+    movedSubject: (t: string) => `New date or place: ${t}`,
+    movedIntro: "The performance you booked has been moved. Here are the new date, time and place:",
+    movedBefore: (d: string) => `It was: ${d}.`,
+    movedTicket: "Your ticket stays valid: bring the same QR code. If you can no longer come, cancel from the ticket to free the seats.",
+    movedCalendar: "The attached event is updated: your calendar will replace the old one.",
+    selfCancelSubject: (t: string) => `Booking cancelled: ${t}`,
+    selfCancelIntro: "As you asked, your booking is cancelled and the seats are free again for other visitors.",
+    selfCancelAgain: "If you change your mind you can book again on the website while seats are left.",
+    boxOfficeIntro: "Here is your ticket, booked at the box office. Show this QR code at the entrance (on your phone or printed).",
     show: "Show",
     when: "When",
     where: "Where",
@@ -137,13 +163,16 @@ export function renderTicketEmail(input: {
   partySize: number;
   ticketUrl: string;
   cancelUrl: string;
+  /** A box-office booking: the opening line says where it was made. */
+  boxOffice?: boolean;
 }): RenderedEmail {
   const s = strings[input.locale];
   const facts = factsBlock(input.locale, input.facts, input.partySize);
+  const intro = input.boxOffice ? s.boxOfficeIntro : s.ticketIntro;
   return {
     subject: s.ticketSubject(input.facts.showTitle),
     text: [
-      s.ticketIntro,
+      intro,
       "",
       facts.text,
       "",
@@ -154,11 +183,61 @@ export function renderTicketEmail(input: {
       s.calendar,
     ].join("\n"),
     html: page(
-      `<p>${escapeHtml(s.ticketIntro)}</p>${facts.html}` +
+      `<p>${escapeHtml(intro)}</p>${facts.html}` +
         `<p><img src="cid:${QR_CID}" alt="QR" width="240" height="240"></p>` +
         `<p><a href="${escapeHtml(input.ticketUrl)}">${escapeHtml(s.ticketLink)}</a></p>` +
         `<p>${escapeHtml(s.cancelText)} <a href="${escapeHtml(input.cancelUrl)}">${escapeHtml(s.cancelLink)}</a></p>` +
         `<p><small>${escapeHtml(s.calendar)}</small></p>`,
     ),
+  };
+}
+
+/** The performance was cancelled by the company: sorry, what happened, whom to contact. */
+export function renderPerformanceCancelledEmail(input: { locale: MailLocale; facts: PerformanceFacts; partySize: number; contact: string }): RenderedEmail {
+  const s = strings[input.locale];
+  const facts = factsBlock(input.locale, input.facts, input.partySize);
+  const contact = s.contact(input.contact);
+  return {
+    subject: s.cancelledPerformanceSubject(input.facts.showTitle),
+    text: [s.cancelledPerformanceIntro, "", facts.text, "", s.cancelledPerformanceNext, "", contact].join("\n"),
+    html: page(
+      `<p>${escapeHtml(s.cancelledPerformanceIntro)}</p>${facts.html}` +
+        `<p>${escapeHtml(s.cancelledPerformanceNext)}</p><p>${escapeHtml(contact)}</p>`,
+    ),
+  };
+}
+
+/** The performance moved: the new date, time and place (the .ics travels as an attachment). */
+export function renderPerformanceMovedEmail(input: {
+  locale: MailLocale;
+  facts: PerformanceFacts;
+  previous: PerformanceFacts;
+  partySize: number;
+  contact: string;
+}): RenderedEmail {
+  const s = strings[input.locale];
+  const facts = factsBlock(input.locale, input.facts, input.partySize);
+  const before = s.movedBefore(
+    [formatDateTime(input.previous.startsAt, input.locale, input.previous.timeZone), input.previous.venueName].filter(Boolean).join(", "),
+  );
+  const contact = s.contact(input.contact);
+  return {
+    subject: s.movedSubject(input.facts.showTitle),
+    text: [s.movedIntro, "", facts.text, "", before, "", s.movedTicket, "", s.movedCalendar, "", contact].join("\n"),
+    html: page(
+      `<p>${escapeHtml(s.movedIntro)}</p>${facts.html}<p>${escapeHtml(before)}</p>` +
+        `<p>${escapeHtml(s.movedTicket)}</p><p><small>${escapeHtml(s.movedCalendar)}</small></p><p>${escapeHtml(contact)}</p>`,
+    ),
+  };
+}
+
+/** The visitor cancelled their own booking: it is done, the seats are free again. */
+export function renderSelfCancelEmail(input: { locale: MailLocale; facts: PerformanceFacts; partySize: number }): RenderedEmail {
+  const s = strings[input.locale];
+  const facts = factsBlock(input.locale, input.facts, input.partySize);
+  return {
+    subject: s.selfCancelSubject(input.facts.showTitle),
+    text: [s.selfCancelIntro, "", facts.text, "", s.selfCancelAgain].join("\n"),
+    html: page(`<p>${escapeHtml(s.selfCancelIntro)}</p>${facts.html}<p>${escapeHtml(s.selfCancelAgain)}</p>`),
   };
 }

@@ -1,3 +1,4 @@
+import { getConfig } from "../config.ts";
 import type { PrismaClient } from "@sipario/db";
 import { cancelReservation } from "../booking/admin.service.ts";
 import type { AppConfig } from "../config.ts";
@@ -75,7 +76,7 @@ export async function cancelTicket(prisma: PrismaClient, rawToken: string) {
   if (r.status !== "confirmed" && !r.checkIn) {
     throw new DomainError("reservation_not_confirmed", "This booking is not confirmed.", { status: r.status });
   }
-  const result = await cancelReservation(prisma, r.id, { actor: { label: "ticket holder" } });
+  const result = await cancelReservation(prisma, r.id, { actor: { label: "ticket holder" }, notifyHolder: getConfig() });
   return { reservationId: result.reservationId, status: "cancelled" as const };
 }
 

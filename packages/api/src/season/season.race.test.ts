@@ -1,0 +1,135 @@
+import { createTestDatabase, factories, requireRealPostgres, type TestDatabase } from "@sipario/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { confirmReservation, createReservation } from "../booking/booking.service.ts";
+import { testConfig } from "../testing/index.ts";
+import { readThenCancelHolders, unlockedPerformanceRead } from "../testing/unsafe-season.ts";
+import { cancelPerformance, createBoxOfficeReservation, type PerformanceLocker } from "./season.service.ts";
+
+/**
+ * Season races on a real PostgreSQL, many transactions at once through one pool. Each has a
+ * control run with the guard swapped for the naive variant from testing/unsafe-season.ts,
+ * showing that the race does happen without it.
+ */
+const realPostgres = await requireRealPostgres();
+const config = testConfig({ MAX_PARTY_SIZE: "10" });
+let db: TestDatabase;
+
+beforeAll(async () => {
+  if (!realPostgres) return;
+  db = await createTestDatabase({ poolSize: 30 });
+}, 120_000);
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+/** A performance with `pending` visitors each holding a confirmation link for 2 seats. */
+async function pendingVisitors(count: number, roomCapacity: number) {
+  const performance = await factories.performance(db.prisma, { roomCapacity, startsAt: new Date(Date.now() + 7 * 86_400_000) });
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const created = await createReservation(db.prisma, config, {
+      performanceId: performance.id,
+      name: `Visitor ${i}`,
+      email: `visitor-${i}-${performance.id.slice(0, 8)}@example.org`,
+      partySize: 2,
+    });
+    tokens.push(created.confirmationToken);
+  }
+  return { performanceId: performance.id, tokens };
+}
+
+async function confirmedSeats(performanceId: string): Promise<number> {
+  const sum = await db.prisma.reservation.aggregate({ where: { performanceId, status: "confirmed" }, _sum: { partySize: true } });
+  return sum._sum.partySize ?? 0;
+}
+
+describe.skipIf(!realPostgres)("a box-office booking against 50 online confirmations", () => {
+  // 50 parties of 2 want 100 seats of 60; the box office sells 10 at the same moment.
+  async function race(lock?: PerformanceLocker) {
+    const { performanceId, tokens } = await pendingVisitors(50, 60);
+    const online = tokens.map((token) => confirmReservation(db.prisma, config, token).then(() => "ok", (e: { reason?: string }) => e.reason ?? "error"));
+    const boxOffice = createBoxOfficeReservation(db.prisma, config, { performanceId, name: "Walk-in group", partySize: 10 }, { lock }).then(
+      () => "ok",
+      (e: { reason?: string }) => e.reason ?? "error",
+    );
+    const outcomes = await Promise.all([...online, boxOffice]);
+    return { outcomes, seats: await confirmedSeats(performanceId) };
+  }
+
+  it("never oversells", async () => {
+    const { outcomes, seats } = await race();
+    expect(seats).toBeLessThanOrEqual(60);
+    expect(outcomes.filter((o) => o !== "ok" && o !== "not_enough_seats")).toEqual([]);
+  }, 120_000);
+
+  it("control: with the box office reading seats without the lock, it oversells", async () => {
+    const { seats } = await race(unlockedPerformanceRead);
+    expect(seats).toBeGreaterThan(60);
+  }, 120_000);
+});
+
+describe.skipIf(!realPostgres)("cancelPerformance racing with confirmations", () => {
+  // Box-office bookings are confirmed the moment they are made: twenty of them arrive while
+  // the performance is being cancelled. (Online confirmations of links sent earlier cannot
+  // outlive it either: their reservations are cancelled and booking.confirm refuses; see
+  // season.test.ts.)
+  async function race(options: Parameters<typeof cancelPerformance>[3] = {}) {
+    const performance = await factories.performance(db.prisma, { roomCapacity: 200, startsAt: new Date(Date.now() + 7 * 86_400_000) });
+    const performanceId = performance.id;
+    await factories.reservation(db.prisma, { performanceId, status: "confirmed", partySize: 2 });
+    const cancellation = cancelPerformance(db.prisma, config, performanceId, options);
+    const boxOffice: Promise<unknown>[] = [];
+    for (let i = 0; i < 20; i++) {
+      boxOffice.push(createBoxOfficeReservation(db.prisma, config, { performanceId, name: `Walk-in ${i}`, partySize: 1 }).catch(() => null));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all([...boxOffice, cancellation]);
+    const after = await db.prisma.performance.findUniqueOrThrow({ where: { id: performanceId } });
+    const stillConfirmed = await db.prisma.reservation.count({ where: { performanceId, status: "confirmed" } });
+    return { status: after.status, stillConfirmed };
+  }
+
+  it("leaves no confirmed reservation on a cancelled performance", async () => {
+    const { status, stillConfirmed } = await race();
+    expect(status).toBe("cancelled");
+    expect(stillConfirmed).toBe(0);
+  }, 120_000);
+
+  it("control: read-then-cancel without the lock lets bookings survive the cancellation", async () => {
+    const { status, stillConfirmed } = await race({ lock: unlockedPerformanceRead, takeHolders: readThenCancelHolders });
+    expect(status).toBe("cancelled");
+    expect(stillConfirmed).toBeGreaterThan(0);
+  }, 120_000);
+});
+
+describe.skipIf(!realPostgres)("cancelPerformance twice at once", () => {
+  async function twice(options: Parameters<typeof cancelPerformance>[3] = {}) {
+    const performance = await factories.performance(db.prisma, { roomCapacity: 100, startsAt: new Date(Date.now() + 86_400_000) });
+    for (let i = 0; i < 20; i++) {
+      await factories.reservation(db.prisma, { performanceId: performance.id, status: "confirmed", partySize: 2, locale: i % 2 ? "en" : "it" });
+    }
+    const results = await Promise.all([
+      cancelPerformance(db.prisma, config, performance.id, options),
+      cancelPerformance(db.prisma, config, performance.id, options),
+    ]);
+    const emails = await db.prisma.emailOutbox.groupBy({
+      by: ["reservationId"],
+      where: { kind: "performance_cancelled", reservation: { performanceId: performance.id } },
+      _count: { _all: true },
+    });
+    return { results, emails };
+  }
+
+  it("emails each holder exactly once, and the told counts add up", async () => {
+    const { results, emails } = await twice();
+    expect(emails).toHaveLength(20);
+    expect(emails.every((e) => e._count._all === 1)).toBe(true);
+    expect(results.map((r) => r.told).sort()).toEqual([0, 20]);
+  }, 120_000);
+
+  it("control: read-then-cancel without the lock emails people twice", async () => {
+    const { emails } = await twice({ lock: unlockedPerformanceRead, takeHolders: readThenCancelHolders });
+    expect(emails.some((e) => e._count._all > 1)).toBe(true);
+  }, 120_000);
+});
