@@ -32,19 +32,21 @@ declare module "express-session" {
   }
 }
 
-const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+/** The only methods that never change anything: HEAD is not one (AdminJS ran `delete` on a HEAD). */
+const SAFE = new Set(["GET", "OPTIONS"]);
 
 /**
- * CSRF defence: a state change is accepted only from a page of the back-office itself.
- * Browsers send Origin on every POST; Referer is the fallback for old ones. Neither,
- * or another origin: 403. `origin()` is read per request (tests learn the port late).
+ * CSRF defence: any request but GET and OPTIONS is accepted only from a page of the
+ * back-office itself. Browsers send Origin on every POST and on every cross-origin
+ * request; Referer is the fallback for old ones. Neither, or another origin: 403.
+ * `origin()` is read per request (tests learn the port late).
  * Outside production the address the browser used (its Host) also counts, so
  * http://localhost:3001 works as well as http://127.0.0.1:3001; a cross-site page still
  * sends its own Origin, which matches neither.
  */
 export function sameOriginOnly(origin: () => string, options: { production: boolean }): RequestHandler {
   return (req, res, next) => {
-    if (!UNSAFE.has(req.method)) return next();
+    if (SAFE.has(req.method)) return next();
     const sent = req.get("origin") ?? refererOrigin(req.get("referer"));
     const allowed = [origin()];
     if (!options.production && req.get("host")) allowed.push(`http://${req.get("host")}`);
@@ -65,6 +67,8 @@ function refererOrigin(referer: string | undefined): string | undefined {
 
 export interface SessionSetup {
   middleware: RequestHandler;
+  /** The same options and store, for AdminJS's own session() call: it can never make a second kind of session. */
+  options: session.SessionOptions & { store: session.Store };
   close(): Promise<void>;
   kind: "postgres" | "memory";
 }
@@ -76,7 +80,7 @@ export interface SessionSetup {
  * memory store is used: a restart signs admins out, nothing else is lost.
  */
 export function createSessionMiddleware(config: AppConfig): SessionSetup {
-  let store: session.Store | undefined;
+  let store: session.Store = new session.MemoryStore();
   let pool: pg.Pool | undefined;
   if (config.DATABASE_URL) {
     const PgStore = connectPgSimple(session);
@@ -84,7 +88,7 @@ export function createSessionMiddleware(config: AppConfig): SessionSetup {
     pool.on("error", (error) => getLogger().warn({ err: error }, "session store connection error"));
     store = new PgStore({ pool, tableName: "backoffice_session", createTableIfMissing: true, pruneSessionInterval: 15 * 60 });
   }
-  const middleware = session({
+  const options = {
     name: SESSION_COOKIE,
     secret: config.sessionSecret,
     store,
@@ -101,12 +105,13 @@ export function createSessionMiddleware(config: AppConfig): SessionSetup {
       path: "/admin",
       maxAge: 8 * 3_600_000,
     },
-  });
+  } satisfies session.SessionOptions;
   return {
-    middleware,
-    kind: store ? "postgres" : "memory",
+    middleware: session(options),
+    options,
+    kind: pool ? "postgres" : "memory",
     async close() {
-      if (store && "close" in store) await (store as unknown as { close(): Promise<void> }).close();
+      if ("close" in store) await (store as unknown as { close(): Promise<void> }).close();
       await pool?.end().catch(() => {});
     },
   };
