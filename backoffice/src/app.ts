@@ -157,7 +157,7 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
 
   AdminJSExpress.buildAuthenticatedRouter(
     admin,
-    { authenticate: makeAuthenticate(services), cookieName: SESSION_COOKIE, cookiePassword: config.sessionSecret },
+    { authenticate: makeAuthenticate(services, config), cookieName: SESSION_COOKIE, cookiePassword: config.sessionSecret },
     adminRouter,
     // Our store and cookie: AdminJS's own session() finds req.session already set and
     // steps aside; were it ever to run, it would make the same session, never a fallback.

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { DomainError, getLogger, type AppConfig } from "@sipario/api";
+import { clientAddress, DomainError, getLogger, UNKNOWN_ADDRESS, type AddressSettings, type AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
 import connectPgSimple from "connect-pg-simple";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
@@ -117,6 +117,11 @@ export function createSessionMiddleware(config: AppConfig): SessionSetup {
   };
 }
 
+/** The visitor's address of an Express request: packages/api's one reading of ADDRESS_HEADER / XFF_DEPTH. */
+export function requestAddress(req: Request, settings: AddressSettings): string {
+  return clientAddress({ header: (name) => req.get(name), socketAddress: () => req.socket.remoteAddress }, settings);
+}
+
 function regenerate(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
 }
@@ -127,15 +132,15 @@ function regenerate(req: Request): Promise<void> {
  * staff account all get AdminJS's one "invalid credentials" answer; too many attempts
  * get a message saying so. The session id is renewed on success (no fixation).
  */
-export function makeAuthenticate(services: Services) {
+export function makeAuthenticate(services: Services, settings: AddressSettings) {
   return async (email: unknown, password: unknown, context?: { req: Request; res: Response }): Promise<AdminSessionUser | null> => {
     if (typeof email !== "string" || typeof password !== "string" || !email || !password || email.length > 254 || password.length > 200) {
       return null;
     }
     const req = context?.req;
-    // The socket's address: X-Forwarded-For is not trusted here (anyone can send it).
-    // Behind a proxy this is the proxy's; the per-account limit still applies.
-    const address = req?.socket.remoteAddress ?? "unknown";
+    // The visitor's address as the site reads it (ADDRESS_HEADER / XFF_DEPTH): behind
+    // the proxy the socket's address is the proxy's, shared by every admin.
+    const address = req ? requestAddress(req, settings) : UNKNOWN_ADDRESS;
     try {
       const user = await services.authenticate(email, password, address);
       const { passwordHash } = await services.credentialOf(user.id);

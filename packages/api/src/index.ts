@@ -39,3 +39,4 @@ export { ticketUrl, confirmUrl, qrCodes } from "./tickets/ticket-assets.ts";
 export { deliverSoon } from "./mail/outbox.service.ts";
 export { cachedPublicRead, invalidatePublicReads } from "./catalogue/public-read-cache.ts";
 export { consumeRateLimits, RATE_LIMITS, type RateLimitRule } from "./rate-limit/rate-limit.service.ts";
+export { clientAddress, UNKNOWN_ADDRESS, type AddressSettings, type AddressSource } from "./rate-limit/client-address.ts";

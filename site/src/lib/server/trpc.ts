@@ -1,4 +1,4 @@
-import { createCaller, getConfig, type Context } from "@sipario/api";
+import { clientAddress, createCaller, getConfig, type AppConfig, type Context } from "@sipario/api";
 import { getDatabase } from "@sipario/db";
 import type { RequestEvent } from "@sveltejs/kit";
 import { TRPCError } from "@trpc/server";
@@ -6,10 +6,11 @@ import { TRPCError } from "@trpc/server";
 /** The tRPC context of one request, the same for server-side calls and /api/trpc. */
 export async function createContext(event: RequestEvent): Promise<Context> {
   const { prisma } = await getDatabase();
+  const config = getConfig();
   return {
     prisma,
-    config: getConfig(),
-    clientAddress: clientAddress(event),
+    config,
+    clientAddress: visitorAddress(event, config),
     requestId: event.locals.requestId,
     cookies: event.cookies,
     user: event.locals.user,
@@ -18,16 +19,24 @@ export async function createContext(event: RequestEvent): Promise<Context> {
 }
 
 /**
- * The visitor's address for rate limits. With ADDRESS_HEADER set (behind a proxy),
- * adapter-node throws when a request lacks that header, e.g. a health probe straight
- * to the container: such requests share one bucket instead of failing with a 500.
+ * The visitor's address for rate limits: packages/api's clientAddress, the one reading
+ * of ADDRESS_HEADER / XFF_DEPTH that the back-office uses too. The socket's address
+ * comes from getClientAddress(), which is only asked when no header is configured.
  */
-function clientAddress(event: RequestEvent): string {
-  try {
-    return event.getClientAddress();
-  } catch {
-    return "unknown";
-  }
+function visitorAddress(event: RequestEvent, config: AppConfig): string {
+  return clientAddress(
+    {
+      header: (name) => event.request.headers.get(name),
+      socketAddress: () => {
+        try {
+          return event.getClientAddress();
+        } catch {
+          return undefined;
+        }
+      },
+    },
+    config,
+  );
 }
 
 /** A tRPC caller for load functions and form actions: the same procedures the browser gets. */
