@@ -1,4 +1,4 @@
-import { clientAddress, createCaller, errorData, getConfig, type AppConfig, type Context } from "@sipario/api";
+import { clientAddress as addressOf, createCaller, errorData, getConfig, type Context } from "@sipario/api";
 import { getDatabase } from "@sipario/db";
 import type { RequestEvent } from "@sveltejs/kit";
 import { TRPCError } from "@trpc/server";
@@ -7,11 +7,10 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 /** The tRPC context of one request, the same for server-side calls and /api/trpc. */
 export async function createContext(event: RequestEvent): Promise<Context> {
   const { prisma } = await getDatabase();
-  const config = getConfig();
   return {
     prisma,
-    config,
-    clientAddress: visitorAddress(event, config),
+    config: getConfig(),
+    clientAddress: clientAddress(event),
     requestId: event.locals.requestId,
     cookies: event.cookies,
     user: event.locals.user,
@@ -24,8 +23,8 @@ export async function createContext(event: RequestEvent): Promise<Context> {
  * of ADDRESS_HEADER / XFF_DEPTH that the back-office uses too. The socket's address
  * comes from getClientAddress(), which is only asked when no header is configured.
  */
-function visitorAddress(event: RequestEvent, config: AppConfig): string {
-  return clientAddress(
+export function clientAddress(event: RequestEvent): string {
+  return addressOf(
     {
       header: (name) => event.request.headers.get(name),
       socketAddress: () => {
@@ -36,7 +35,7 @@ function visitorAddress(event: RequestEvent, config: AppConfig): string {
         }
       },
     },
-    config,
+    getConfig(),
   );
 }
 
