@@ -26,7 +26,7 @@ describe("behind the proxy", () => {
     const { user, password } = await factories.user(h.db.prisma, { role: "admin" });
     // One address guesses at many accounts until its own limit refuses it; its own
     // forged X-Forwarded-For entries (on the left) do not get it a fresh bucket.
-    const attempts = RATE_LIMITS.loginPerAddress.limit + 1;
+    const attempts = RATE_LIMITS.loginFailuresPerAddress.limit + 1;
     const answers: number[] = [];
     for (let i = 0; i < attempts; i++) {
       const response = await signIn(`nobody-${i}@example.org`, "wrong-password", `10.9.${i}.1, 198.51.100.66`);
