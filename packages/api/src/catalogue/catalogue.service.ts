@@ -26,8 +26,8 @@ const performanceSelect = {
  * The on-sale fields of a catalogue item; also tells the public-read cache when this
  * answer goes stale by itself (the booking opening, closing or the curtain).
  */
-function bookingFields(prisma: PrismaClient, p: BookingWindowFacts, now: Date) {
-  notePublicReadBoundary(prisma, nextBookingTransition(p, now), now.getTime());
+function bookingFields(p: BookingWindowFacts, now: Date) {
+  notePublicReadBoundary(nextBookingTransition(p, now), now.getTime());
   return publicBookingFields(p, now);
 }
 
@@ -68,7 +68,7 @@ export async function getShow(prisma: PrismaClient, slug: string, now = new Date
       id: p.id,
       startsAt: p.startsAt.toISOString(),
       venue: p.venue,
-      ...bookingFields(prisma, p, now),
+      ...bookingFields(p, now),
       availableSeats: availableSeats(p, seats.get(p.id) ?? 0),
     })),
   };
@@ -100,7 +100,7 @@ export async function listPerformances(prisma: PrismaClient, input: { show?: str
       startsAt: p.startsAt.toISOString(),
       show: p.show,
       venue: p.venue,
-      ...bookingFields(prisma, p, now),
+      ...bookingFields(p, now),
       availableSeats: availableSeats(p, seats.get(p.id) ?? 0),
     })),
   };
@@ -126,7 +126,7 @@ export async function getPerformance(prisma: PrismaClient, id: string, now = new
     startsAt: p.startsAt.toISOString(),
     show: p.show,
     venue: p.venue,
-    ...bookingFields(prisma, p, now),
+    ...bookingFields(p, now),
     availableSeats: availableSeats(p, seats.get(p.id) ?? 0),
   };
 }

@@ -53,6 +53,9 @@ describe("catalogue", () => {
       id: soon.id,
       startsAt: soon.startsAt.toISOString(),
       venue: { name: "Teatro Piccolo", city: "Roma", timeZone: "Europe/Rome" },
+      status: "scheduled",
+      bookingOpensAt: null,
+      bookingClosesAt: soon.startsAt.toISOString(),
       bookingEnabled: false,
       availableSeats: 40 + 5 - 7 - 4,
     });

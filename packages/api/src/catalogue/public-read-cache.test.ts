@@ -81,6 +81,22 @@ describe("public read cache", () => {
     expect(reads).toBe(2);
   });
 
+  it("never serves a performance's state, nor a page built from it, across its booking opening", async () => {
+    useTtl(60_000);
+    const performance = await factories.performance(db.prisma);
+    const api = testCaller(db.prisma);
+    // A busy machine is slow: the opening is far enough ahead for the first reads to precede it.
+    const opensAt = new Date(Date.now() + 3_000);
+    await db.prisma.performance.update({ where: { id: performance.id }, data: { bookingOpensAt: opensAt } });
+    const page = () => cachedPublicRead(db.prisma, `test.page:${performance.id}`, () => api.catalogue.performance({ id: performance.id }));
+    expect((await page()).bookingEnabled).toBe(false);
+    // Cached (within a 60 s TTL): a second read before the opening is the same answer.
+    expect((await api.catalogue.performance({ id: performance.id })).bookingOpensAt).toBe(opensAt.toISOString());
+    while (Date.now() <= opensAt.getTime()) await sleep(opensAt.getTime() - Date.now() + 5);
+    expect((await api.catalogue.performance({ id: performance.id })).bookingEnabled).toBe(true);
+    expect((await page()).bookingEnabled).toBe(true);
+  });
+
   it("changes made behind the services' back show once the TTL has passed", async () => {
     useTtl(150);
     const show = await factories.show(db.prisma, { title: "Cache TTL" });

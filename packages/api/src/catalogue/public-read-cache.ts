@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@sipario/db";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { LRUCache } from "lru-cache";
 import { getConfig } from "../config.ts";
 
@@ -19,16 +20,14 @@ import { getConfig } from "../config.ts";
 
 type Loader = () => Promise<unknown>;
 
+/** The earliest self-inflicted change instant noted by the read in progress. */
+const boundaries = new AsyncLocalStorage<{ at: number | null }>();
+
 interface DatabaseCache {
   /** Bumped by every invalidation: a read that started before it stores under a dead key. */
   generation: number;
-  /**
-   * Instants (ms, ascending) at which something cached changes by itself: a performance's
-   * booking opens or closes. Reaching one invalidates, so no answer read before the opening
-   * is served after it (see notePublicReadBoundary).
-   */
-  boundaries: number[];
-  entries: LRUCache<string, NonNullable<unknown>, Loader>;
+
+  entries: LRUCache<string, Entry, Loader>;
 }
 
 const MAX_ENTRIES = 2_000;
@@ -38,7 +37,14 @@ const MAX_ENTRIES = 2_000;
  */
 const MAX_BYTES = 64 * 1024 * 1024;
 
-function approximateBytes(value: unknown): number {
+/** What the cache holds: the answer, and the instant it changes by itself, if any. */
+interface Entry {
+  value: unknown;
+  changesAt: number | null;
+}
+
+function approximateBytes(entry: Entry): number {
+  const value = entry.value;
   // null is a real answer ("no such page"), cached like any other.
   if (value !== null && typeof value === "object" && "body" in value && typeof value.body === "string") return value.body.length + 1_024;
   return (JSON.stringify(value)?.length ?? 0) + 256;
@@ -50,8 +56,7 @@ function cacheFor(prisma: PrismaClient): DatabaseCache {
   if (!cache) {
     cache = {
       generation: 0,
-      boundaries: [],
-      entries: new LRUCache<string, NonNullable<unknown>, Loader>({
+      entries: new LRUCache<string, Entry, Loader>({
         max: MAX_ENTRIES,
         maxSize: MAX_BYTES,
         sizeCalculation: approximateBytes,
@@ -60,7 +65,12 @@ function cacheFor(prisma: PrismaClient): DatabaseCache {
         ignoreFetchAbort: true,
         allowStaleOnFetchAbort: true,
         // Errors (not_found, a dropped connection) are not cached: the next visitor asks again.
-        fetchMethod: async (_key, _stale, { context }) => (await context()) as NonNullable<unknown>,
+        fetchMethod: async (_key, _stale, { context }) => {
+          // Remember the earliest instant the answer changes by itself (notePublicReadBoundary).
+          const boundary: { at: number | null } = { at: null };
+          const value = await boundaries.run(boundary, context);
+          return { value, changesAt: boundary.at };
+        },
       }),
     };
     caches.set(prisma, cache);
@@ -76,13 +86,16 @@ export async function cachedPublicRead<T>(prisma: PrismaClient, key: string, loa
   const ttl = getConfig().PUBLIC_READ_CACHE_MS;
   if (ttl === 0) return load();
   const cache = cacheFor(prisma);
-  const now = Date.now();
-  if (cache.boundaries.length > 0 && cache.boundaries[0]! <= now) {
-    cache.boundaries = cache.boundaries.filter((b) => b > now);
-    cache.generation++;
+  const cacheKey = `${cache.generation}:${key}`;
+  let entry = (await cache.entries.fetch(cacheKey, { context: load as Loader, ttl }))!;
+  if (entry.changesAt !== null && entry.changesAt <= Date.now()) {
+    // Read before a booking window opened or closed: never served after that instant.
+    cache.entries.delete(cacheKey);
+    entry = (await cache.entries.fetch(cacheKey, { context: load as Loader, ttl }))!;
   }
-  const value = await cache.entries.fetch(`${cache.generation}:${key}`, { context: load as Loader, ttl });
-  return value as T;
+  // A page rendered from this answer must not outlive it either.
+  if (entry.changesAt !== null) notePublicReadBoundary(new Date(entry.changesAt));
+  return entry.value as T;
 }
 
 /**
@@ -96,17 +109,12 @@ export function invalidatePublicReads(prisma: PrismaClient): void {
 }
 
 /**
- * Tells the cache that what a read is loading changes by itself at `instant` (a booking
- * window opening or closing). Entries live at most PUBLIC_READ_CACHE_MS, so only instants
- * within that horizon are kept: later ones are noted again by the reads that follow.
+ * Tells the public-read cache that the read now loading changes by itself at `instant` (a
+ * booking window opening or closing, the curtain): its entry is kept only until then, so
+ * "Booking opens on …" is never served after the opening. A no-op outside a cached read.
  */
-export function notePublicReadBoundary(prisma: PrismaClient, instant: Date | null, now = Date.now()): void {
-  if (!instant) return;
-  const at = instant.getTime();
-  const ttl = getConfig().PUBLIC_READ_CACHE_MS;
-  if (ttl === 0 || at <= now || at > now + ttl) return;
-  const cache = cacheFor(prisma);
-  if (cache.boundaries.includes(at)) return;
-  cache.boundaries.push(at);
-  cache.boundaries.sort((a, b) => a - b);
+export function notePublicReadBoundary(instant: Date | null, now = Date.now()): void {
+  const boundary = boundaries.getStore();
+  if (!boundary || !instant || instant.getTime() <= now) return;
+  if (boundary.at === null || instant.getTime() < boundary.at) boundary.at = instant.getTime();
 }
