@@ -12,6 +12,8 @@ export const REASON_CODES = {
   unknown_token: "NOT_FOUND",
   booking_closed: "CONFLICT",
   not_enough_seats: "CONFLICT",
+  seats_available: "CONFLICT",
+  not_waiting: "CONFLICT",
   token_used: "CONFLICT",
   reservation_not_pending: "CONFLICT",
   reservation_not_confirmed: "CONFLICT",

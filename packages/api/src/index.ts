@@ -39,3 +39,17 @@ export { ticketUrl, confirmUrl, qrCodes } from "./tickets/ticket-assets.ts";
 export { deliverSoon } from "./mail/outbox.service.ts";
 export { cachedPublicRead, invalidatePublicReads } from "./catalogue/public-read-cache.ts";
 export { consumeRateLimits, RATE_LIMITS, type RateLimitRule } from "./rate-limit/rate-limit.service.ts";
+export {
+  confirmWaitlistEntry,
+  joinWaitlist,
+  leaveWaitlist,
+  listWaitlist,
+  moveWaitlistEntry,
+  offerWaitlistEntryNow,
+  removeWaitlistEntry,
+  waitlistStatus,
+  type WaitlistRow,
+  type WaitlistStatus,
+} from "./waitlist/waitlist.service.ts";
+export { joinWaitlistSchema, type JoinWaitlistInput } from "./waitlist/waitlist.schema.ts";
+export { closeStartedWaitlists, lapseExpiredOffers } from "./waitlist/offers.ts";

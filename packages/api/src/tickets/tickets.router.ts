@@ -4,5 +4,5 @@ import { cancelTicket, getTicket } from "./tickets.service.ts";
 
 export const ticketsRouter = router({
   get: publicProcedure.input(ticketInputSchema).query(({ ctx, input }) => getTicket(ctx.prisma, ctx.config, input.token)),
-  cancel: publicProcedure.input(ticketInputSchema).mutation(({ ctx, input }) => cancelTicket(ctx.prisma, input.token)),
+  cancel: publicProcedure.input(ticketInputSchema).mutation(({ ctx, input }) => cancelTicket(ctx.prisma, input.token, ctx.config)),
 });
