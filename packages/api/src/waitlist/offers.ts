@@ -2,6 +2,7 @@ import { Prisma, type PrismaClient } from "@sipario/db";
 import { availableSeatsSql, lockPerformance, type LockedPerformance } from "../capacity/capacity.service.ts";
 import { withTransaction, type Tx } from "../capacity/transaction.ts";
 import type { AppConfig } from "../config.ts";
+import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
 import { deliverSoon, enqueueEmail } from "../mail/outbox.service.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
@@ -201,6 +202,35 @@ async function makeOffer(
     }),
   );
   return { entryId: entry.id, reservationId, offerExpiresAt, outboxId };
+}
+
+/**
+ * An offer to one waiting entry chosen by an admin, out of turn, inside the caller's locked
+ * transaction. It may be made while online booking is switched off (the admin is handing
+ * seats out), never after the close or for more seats than are free (held offers count).
+ * Throws not_waiting, not_enough_seats, booking_closed.
+ */
+export async function offerToEntry(tx: Tx, config: AppConfig, entryId: string, now: Date): Promise<OfferMade> {
+  const [row] = await tx.$queryRaw<
+    (Parameters<typeof placeOf>[0] & { bookingClosesAt: Date | null; scheduled: boolean; available: number; entryStatus: string; name: string; email: string; phone: string | null; partySize: number; locale: string })[]
+  >`
+    SELECT ${PLACE_COLUMNS}, p."bookingClosesAt", p."status" = 'scheduled' AS "scheduled", ${availableSeatsSql(now)} AS "available",
+      e."status"::text AS "entryStatus", e."name", e."email", e."phone", e."partySize", e."locale"
+    FROM "WaitlistEntry" e JOIN "Performance" p ON p."id" = e."performanceId" ${PLACE_JOINS}
+    WHERE e."id" = ${entryId}::uuid`;
+  if (!row || row.entryStatus !== "waiting") {
+    throw new DomainError("not_waiting", "Only a waiting entry can get an offer.", { status: row?.entryStatus ?? null });
+  }
+  if (!row.scheduled || listClosesAt(row).getTime() <= now.getTime()) {
+    throw new DomainError("booking_closed", "Booking is closed for this performance.");
+  }
+  if (row.partySize > row.available) {
+    throw new DomainError("not_enough_seats", `Only ${row.available} seats are free for a party of ${row.partySize}.`, { availableSeats: row.available });
+  }
+  const offerExpiresAt = new Date(Math.min(now.getTime() + config.WAITLIST_OFFER_MINUTES * 60_000, listClosesAt(row).getTime()));
+  const made = await makeOffer(tx, config, { ...row, id: entryId, performanceId: row.id }, placeOf(row), offerExpiresAt, now);
+  if (!made) throw new DomainError("not_waiting", "Only a waiting entry can get an offer.");
+  return made;
 }
 
 /** After the commit: send the offer emails at once and refresh public seat counts. */

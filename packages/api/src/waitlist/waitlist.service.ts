@@ -10,7 +10,7 @@ import { performancePlaceSelect } from "../booking/emails.ts";
 import { generateToken, hashToken } from "../tickets/tokens.ts";
 import type { Actor } from "../booking/admin.service.ts";
 import { confirmationExpiry } from "../booking/booking.service.ts";
-import { listClosesAt, offerFreeSeats, placeOfPerformance, withSeatRelease, type OfferMade } from "./offers.ts";
+import { deliverOffers, listClosesAt, offerToEntry, placeOfPerformance, waitlistGuard, withSeatRelease, type OfferMade } from "./offers.ts";
 import type { JoinWaitlistInput } from "./waitlist.schema.ts";
 import { alreadyOnListEmail, positionEmail, verifyEmail } from "./waitlist-emails.ts";
 
@@ -337,34 +337,20 @@ export async function moveWaitlistEntry(prisma: PrismaClient, config: AppConfig,
 }
 
 /**
- * Offers seats to one waiting entry now, out of turn, if its party fits what is free
- * (held offers included); audited. Throws not_found, not_waiting, not_enough_seats,
- * booking_closed.
+ * Offers seats to one waiting entry now, out of turn (also while online booking is
+ * switched off), if its party fits what is free, held offers included; audited.
+ * Throws not_found, not_waiting, not_enough_seats, booking_closed.
  */
 export async function offerWaitlistEntryNow(prisma: PrismaClient, config: AppConfig, entryId: string, actor: Actor, now = new Date()): Promise<OfferMade> {
   const entry = await entryForAdmin(prisma, entryId);
-  const { result } = await withSeatRelease(prisma, config, entry.performanceId, now, async (tx) => {
-    const [me] = await tx.$queryRaw<{ status: string; partySize: number; queueRank: number }[]>`
-      SELECT "status"::text AS "status", "partySize", "queueRank" FROM "WaitlistEntry" WHERE "id" = ${entryId}::uuid`;
-    if (me?.status !== "waiting") throw new DomainError("not_waiting", "Only a waiting entry can get an offer.", { status: me?.status ?? null });
-    // Put it at the head of the queue, then let the ordinary offer make it (same hold, email).
-    await tx.$executeRaw`
-      UPDATE "WaitlistEntry" SET "queueRank" = (SELECT COALESCE(MIN("queueRank"), 1) - 1 FROM "WaitlistEntry" WHERE "performanceId" = ${entry.performanceId}::uuid)
-      WHERE "id" = ${entryId}::uuid`;
-    const offers = await offerFreeSeats(tx, config, entry.performanceId, now);
-    const mine = offers.find((o) => o.entryId === entryId);
-    if (!mine) {
-      const taken = (await seatsTakenByPerformance(tx, [entry.performanceId], now)).get(entry.performanceId) ?? NO_SEATS_TAKEN;
-      const p = await tx.performance.findUniqueOrThrow({ where: { id: entry.performanceId }, select: { roomCapacity: true, additionalSeats: true, manuallyOccupiedSeats: true } });
-      const free = availableSeats(p, taken);
-      if (me.partySize > free) throw new DomainError("not_enough_seats", `Only ${free} seats are free for a party of ${me.partySize}.`, { availableSeats: free });
-      throw new DomainError("booking_closed", "Booking is closed for this performance.");
-    }
-    // Anyone else who fitted got an offer too (deliverOffers below); this call's own is `mine`.
-    await audit(tx, actor, "waitlist.offer", entryId, { reservationId: mine.reservationId, offerExpiresAt: mine.offerExpiresAt.toISOString() });
-    return { mine, all: offers };
+  const made = await withTransaction(prisma, async (tx) => {
+    await waitlistGuard.lockPerformance(tx, entry.performanceId);
+    const offer = await offerToEntry(tx, config, entryId, now);
+    await audit(tx, actor, "waitlist.offer", entryId, { reservationId: offer.reservationId, offerExpiresAt: offer.offerExpiresAt.toISOString() });
+    return offer;
   });
-  return result.mine;
+  deliverOffers(prisma, config, [made]);
+  return made;
 }
 
 /**
