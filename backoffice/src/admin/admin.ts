@@ -6,7 +6,7 @@ import type { AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
 import AdminJS, { ComponentLoader } from "adminjs";
 import { loadDmmf } from "./dmmf.ts";
-import { buildResources } from "./resources.ts";
+import { buildResources } from "./resources/index.ts";
 import type { Services } from "./services.ts";
 
 const componentsDir = fileURLToPath(new URL("./components/", import.meta.url));

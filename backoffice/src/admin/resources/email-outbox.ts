@@ -1,0 +1,29 @@
+import type { ResourceWithOptions } from "adminjs";
+import { readOnlyActions } from "../actions.ts";
+import { administration, askFirst, modelResource, type ResourceDeps } from "./shared.ts";
+
+export function emailOutboxResource(deps: ResourceDeps): ResourceWithOptions {
+  const { services } = deps;
+  return {
+    resource: modelResource(deps, "EmailOutbox", {}, ["payload"]),
+    options: {
+      navigation: administration,
+      titleProperty: "subject",
+      listProperties: ["kind", "toAddress", "subject", "status", "attempts", "nextAttemptAt", "sentAt", "createdAt"],
+      filterProperties: ["status", "kind", "toAddress", "reservation", "createdAt"],
+      showProperties: ["kind", "toAddress", "subject", "status", "attempts", "nextAttemptAt", "lastError", "sentAt", "reservation", "createdAt", "updatedAt"],
+      sort: { sortBy: "createdAt", direction: "desc" },
+      actions: {
+        ...readOnlyActions,
+        retry: askFirst(deps, {
+          label: "Retry sending",
+          icon: "RefreshCw",
+          description: "Put this failed email back in the queue and try to deliver it now.",
+          when: (p) => p.status === "failed",
+          run: services.retryEmail,
+          done: "The email is queued again.",
+        }),
+      },
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { ResourceWithOptions } from "adminjs";
+import { auditLogResource } from "./audit-log.ts";
+import { checkInResource } from "./check-in.ts";
+import { emailOutboxResource } from "./email-outbox.ts";
+import { pageResource } from "./page.ts";
+import { performanceResource } from "./performance.ts";
+import { reservationTokenResource } from "./reservation-token.ts";
+import { reservationResource } from "./reservation.ts";
+import type { ResourceDeps } from "./shared.ts";
+import { showResource } from "./show.ts";
+import { siteSettingResource } from "./site-setting.ts";
+import { userResource } from "./user.ts";
+import { venueResource } from "./venue.ts";
+
+export type { ComponentIds, ResourceDeps } from "./shared.ts";
+
+/** Every resource of the back-office, in menu order; one file per resource. */
+export function buildResources(deps: ResourceDeps): ResourceWithOptions[] {
+  return [
+    showResource(deps),
+    venueResource(deps),
+    performanceResource(deps),
+    reservationResource(deps),
+    reservationTokenResource(deps),
+    checkInResource(deps),
+    pageResource(deps),
+    siteSettingResource(deps),
+    userResource(deps),
+    emailOutboxResource(deps),
+    auditLogResource(deps),
+  ];
+}

@@ -1,0 +1,177 @@
+import { DomainError } from "@sipario/api";
+import type { ActionContext, ActionRequest, ActionResponse, RecordJSON, ResourceWithOptions } from "adminjs";
+import type { Services } from "../services.ts";
+import { bool, date, insensitive, int, modelResource, onlyIn, programme, searchProperty, type ResourceDeps } from "./shared.ts";
+
+/**
+ * Puts a capacity refusal on the field the admin changed: a capacity too small for the
+ * confirmed parties on the capacity (or the seat count that grew), manual seats over the
+ * room on the manual seats.
+ */
+function onCapacityField(error: unknown, patch: Record<string, unknown>): unknown {
+  if (!(error instanceof DomainError) || error.details.field) return error;
+  let field: string | undefined;
+  if (error.reason === "capacity_below_confirmed") {
+    field = ["roomCapacity", "additionalSeats", "manuallyOccupiedSeats"].find((f) => patch[f] !== undefined);
+  } else if (error.reason === "invalid_input") {
+    field = /manually occupied/i.test(error.message) ? "manuallyOccupiedSeats" : /startsAt/.test(error.message) ? "startsAt" : undefined;
+  }
+  return field ? new DomainError(error.reason, error.message, { ...error.details, field }) : error;
+}
+
+/** Seat numbers are computed, never stored: added to list/show responses here. */
+function withSeatNumbers(services: Services) {
+  const apply = (records: RecordJSON[], summaries: Awaited<ReturnType<Services["seatSummary"]>>) => {
+    for (const record of records) {
+      const s = summaries.get(String(record.id));
+      if (!s) continue;
+      Object.assign(record.params, {
+        availableSeats: s.availableSeats,
+        confirmedSeats: s.confirmedSeats,
+        pendingCount: s.pendingCount,
+        checkedInCount: s.checkedInPeople,
+      });
+    }
+  };
+  return async (response: ActionResponse) => {
+    const records: RecordJSON[] = response.records ?? (response.record ? [response.record] : []);
+    if (records.length) apply(records, await services.seatSummary(records.map((r) => String(r.id))));
+    return response;
+  };
+}
+
+export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
+  const { prisma, services, components } = deps;
+  const seatNumbers = withSeatNumbers(services);
+  const seatNumber = () => ({ type: "number", isSortable: false, isVisible: onlyIn("list", "show") }) as const;
+  const seatProps = { availableSeats: seatNumber(), confirmedSeats: seatNumber(), pendingCount: seatNumber(), checkedInCount: seatNumber() };
+  return {
+    resource: modelResource(deps, "Performance", {
+      virtualFilters: {
+        search: (v) => ({ OR: [{ show: { title: insensitive(v) } }, { venue: { name: insensitive(v) } }, { venue: { city: insensitive(v) } }] }),
+        // AdminJS searches references by their title property.
+        label: (v) => ({ show: { title: insensitive(v) } }),
+      },
+      // "Show title · 12/12/26, 20:30" wherever a performance is referenced (reservations...).
+      decorate: async (records) => {
+        const ids = [...new Set(records.map((r) => String(r.params.show)))];
+        const shows = new Map((await prisma.show.findMany({ where: { id: { in: ids } }, select: { id: true, title: true } })).map((x) => [x.id, x.title]));
+        const when = new Intl.DateTimeFormat("it-IT", { timeZone: deps.config.TIME_ZONE, dateStyle: "short", timeStyle: "short" });
+        for (const r of records) {
+          const startsAt = new Date(String(r.params.startsAt));
+          r.params.label = `${shows.get(String(r.params.show)) ?? "?"} · ${Number.isNaN(startsAt.getTime()) ? "" : when.format(startsAt)}`;
+        }
+      },
+      create: async (params) => {
+        const roomCapacity = int(params.roomCapacity, "roomCapacity");
+        if (roomCapacity === undefined) throw new DomainError("invalid_input", "Enter the room capacity.", { field: "roomCapacity" });
+        const additionalSeats = int(params.additionalSeats, "additionalSeats") ?? 0;
+        const manuallyOccupiedSeats = int(params.manuallyOccupiedSeats, "manuallyOccupiedSeats") ?? 0;
+        if (manuallyOccupiedSeats > roomCapacity + additionalSeats) {
+          throw new DomainError(
+            "invalid_input",
+            `Manually occupied seats (${manuallyOccupiedSeats}) cannot exceed the room capacity plus additional seats (${roomCapacity + additionalSeats}).`,
+            { field: "manuallyOccupiedSeats" },
+          );
+        }
+        const startsAt = date(params.startsAt, "startsAt");
+        if (!startsAt) throw new DomainError("invalid_input", "Enter the date and time.", { field: "startsAt" });
+        if (!params.show) throw new DomainError("invalid_input", "Choose the show.", { field: "show" });
+        if (!params.venue) throw new DomainError("invalid_input", "Choose the venue.", { field: "venue" });
+        return prisma.performance.create({
+          data: {
+            showId: String(params.show),
+            venueId: String(params.venue),
+            startsAt,
+            roomCapacity,
+            additionalSeats,
+            manuallyOccupiedSeats,
+            // AdminJS's form sends nothing for a checkbox left unticked: what the admin saw.
+            isBookingEnabled: bool(params.isBookingEnabled) ?? false,
+          },
+        });
+      },
+      // Seats and times go through the capacity service (row lock, confirmed-seat check);
+      // a refusal leaves the row untouched and comes back on the form.
+      update: async (id, params, actor) => {
+        const patch = {
+          roomCapacity: int(params.roomCapacity, "roomCapacity"),
+          manuallyOccupiedSeats: int(params.manuallyOccupiedSeats, "manuallyOccupiedSeats"),
+          additionalSeats: int(params.additionalSeats, "additionalSeats"),
+          isBookingEnabled: bool(params.isBookingEnabled),
+          startsAt: date(params.startsAt, "startsAt"),
+        };
+        const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+        const current = await prisma.performance.findUniqueOrThrow({
+          where: { id },
+          select: { showId: true, venueId: true, roomCapacity: true, additionalSeats: true, manuallyOccupiedSeats: true },
+        });
+        // The form sends every field: blame only the ones that changed.
+        const changed = Object.fromEntries(
+          Object.entries(defined).filter(([key, value]) => !(key in current) || current[key as keyof typeof current] !== value),
+        );
+        const showId = params.show ? String(params.show) : current.showId;
+        const venueId = params.venue ? String(params.venue) : current.venueId;
+        const { performance } = await services.updateCapacity(id, defined, actor).catch((error: unknown) => {
+          throw onCapacityField(error, changed);
+        });
+        if (showId !== current.showId || venueId !== current.venueId) {
+          return prisma.performance.update({ where: { id }, data: { showId, venueId } });
+        }
+        return performance;
+      },
+    }),
+    options: {
+      navigation: programme,
+      listProperties: ["show", "venue", "startsAt", "roomCapacity", "isBookingEnabled", "availableSeats", "confirmedSeats", "pendingCount", "checkedInCount"],
+      filterProperties: ["search", "isBookingEnabled", "startsAt", "show", "venue"],
+      showProperties: [
+        "show",
+        "venue",
+        "startsAt",
+        "roomCapacity",
+        "additionalSeats",
+        "manuallyOccupiedSeats",
+        "isBookingEnabled",
+        "availableSeats",
+        "confirmedSeats",
+        "pendingCount",
+        "checkedInCount",
+        "createdAt",
+        "updatedAt",
+      ],
+      editProperties: ["show", "venue", "startsAt", "roomCapacity", "manuallyOccupiedSeats", "additionalSeats", "isBookingEnabled"],
+      sort: { sortBy: "startsAt", direction: "desc" },
+      titleProperty: "label",
+      properties: {
+        ...searchProperty,
+        ...seatProps,
+        label: { isVisible: false },
+        manuallyOccupiedSeats: { isRequired: false, description: "Seats held outside the booking system (guests, press). Empty means 0." },
+        additionalSeats: { isRequired: false, description: "Extra seats opened for booking. Empty means 0." },
+        isBookingEnabled: { isRequired: false, description: "Tick to let visitors book this performance." },
+      },
+      actions: {
+        list: { after: seatNumbers },
+        show: { after: seatNumbers },
+        bulkDelete: { isAccessible: false },
+        // Read-only shortcut: the reservations of this performance, filtered.
+        reservations: {
+          actionType: "record",
+          icon: "List",
+          component: false,
+          handler: async (_req: ActionRequest, _res: unknown, ctx: ActionContext) => ({
+            record: ctx.record!.toJSON(ctx.currentAdmin),
+            redirectUrl: `${ctx.h.resourceUrl({ resourceId: "Reservation" })}?filters.performance=${encodeURIComponent(String(ctx.record!.id()))}`,
+          }),
+        },
+        exportCsv: {
+          actionType: "record",
+          icon: "Download",
+          component: components.ExportCsv,
+          handler: async (_req: ActionRequest, _res: unknown, ctx: ActionContext) => ({ record: ctx.record!.toJSON(ctx.currentAdmin) }),
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { DomainError, isValidTimeZone } from "@sipario/api";
+import type { ResourceWithOptions } from "adminjs";
+import { anyOf, modelResource, programme, searchProperty, slugPrefill, text, type ResourceDeps } from "./shared.ts";
+
+export function venueResource(deps: ResourceDeps): ResourceWithOptions {
+  const { prisma } = deps;
+  const venueSlug = slugPrefill("name", async (slug) => !!(await prisma.venue.findUnique({ where: { slug }, select: { id: true } })));
+  return {
+    resource: modelResource(deps, "Venue", {
+      prepare: (params, mode) => {
+        const timeZone = text(params.timeZone)?.trim();
+        if (timeZone !== undefined && !isValidTimeZone(timeZone)) {
+          throw new DomainError("invalid_input", "Enter an IANA time zone such as Europe/Rome.", { field: "timeZone" });
+        }
+        return venueSlug(params, mode);
+      },
+      virtualFilters: { search: anyOf(["name", "slug", "address", "city", "notes"]) },
+    }),
+    options: {
+      navigation: programme,
+      listProperties: ["name", "slug", "city", "address", "createdAt", "updatedAt"],
+      filterProperties: ["search", "city"],
+      editProperties: ["name", "slug", "address", "city", "timeZone", "notes"],
+      sort: { sortBy: "name", direction: "asc" },
+      properties: {
+        ...searchProperty,
+        slug: { isRequired: false, description: "Leave empty to build it from the name." },
+        notes: { type: "textarea" },
+      },
+      actions: { bulkDelete: { isAccessible: false } },
+    },
+  };
+}
