@@ -11,6 +11,7 @@ export const REASON_CODES = {
   not_found: "NOT_FOUND",
   unknown_token: "NOT_FOUND",
   booking_closed: "CONFLICT",
+  booking_not_open_yet: "CONFLICT",
   not_enough_seats: "CONFLICT",
   seats_available: "CONFLICT",
   not_waiting: "CONFLICT",

@@ -79,7 +79,7 @@ describe("the capacity formula, written once", () => {
         extra: i % 4,
         manual: i % 3,
         rows: Array.from({ length: i % 6 }, (_, j) => ({
-          status: (["pending", "confirmed", "cancelled", "expired"] as const)[(i + j) % 4],
+          status: (["pending", "confirmed", "cancelled", "expired"] as const)[(i + j) % 4]!,
           size: 1 + ((i + 2 * j) % 4),
           offer: j % 2 ? later : j % 3 ? earlier : undefined,
         })),

@@ -47,7 +47,7 @@ function spawnServer(databaseUrl: string, preload: string | null, env: Record<st
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += String(d)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 45_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 300_000);
     child.once("exit", (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
     createInterface({ input: child.stdout! }).once("line", (line) => {
       clearTimeout(timer);
@@ -57,23 +57,31 @@ function spawnServer(databaseUrl: string, preload: string | null, env: Record<st
 }
 
 let db: TestDatabase;
-let guarded: Server[] = [];
-let withoutHold: Server[] = [];
-let withoutLock: Server[] = [];
+const started: Server[] = [];
+const pools = new Map<string, Promise<Server[]>>();
+/** Two server processes of one kind, started on first use (a loaded machine takes a while). */
+function serversOf(preload: string | null): Promise<Server[]> {
+  const key = preload ?? "guarded";
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = Promise.all([spawnServer(db.url!, preload), spawnServer(db.url!, preload)]).then((servers) => {
+      started.push(...servers);
+      return servers;
+    });
+    pools.set(key, pool);
+  }
+  return pool;
+}
 
 beforeAll(async () => {
   if (!realPostgres) return;
   db = await createTestDatabase();
-  [guarded, withoutHold, withoutLock] = await Promise.all([
-    Promise.all([spawnServer(db.url!, null), spawnServer(db.url!, null)]),
-    Promise.all([spawnServer(db.url!, "without-offer-hold.ts"), spawnServer(db.url!, "without-offer-hold.ts")]),
-    Promise.all([spawnServer(db.url!, "without-offer-lock.ts"), spawnServer(db.url!, "without-offer-lock.ts")]),
-  ]);
-}, 120_000);
+});
 
 afterAll(async () => {
+  await Promise.allSettled(pools.values());
   await Promise.all(
-    [...guarded, ...withoutHold, ...withoutLock].map(
+    started.map(
       (s) =>
         new Promise<void>((resolve) => {
           if (s.child.exitCode !== null) return resolve();
@@ -83,7 +91,7 @@ afterAll(async () => {
     ),
   );
   await db?.drop();
-});
+}, 60_000);
 
 type Outcome = { ok: true; value: unknown } | { ok: false; reason: string | undefined; status: number | undefined };
 async function outcome(p: Promise<unknown>): Promise<Outcome> {
@@ -212,7 +220,7 @@ async function race1Burst(servers: Server[]) {
 describe.skipIf(!realPostgres)("Race 1: a release against 50 direct bookers, two server processes", () => {
   it("the waiting entry gets the offer; no direct booking takes the held seats; the entry then confirms", async () => {
     for (let burst = 0; burst < 2; burst++) {
-      const r = await race1Burst(guarded);
+      const r = await race1Burst(await serversOf(null));
       expect(r.release).toMatchObject({ ok: true });
       expect(r.entry.status).toBe("offered");
       expect(r.directSeats, "seats confirmed by direct bookers").toBe(0);
@@ -221,13 +229,13 @@ describe.skipIf(!realPostgres)("Race 1: a release against 50 direct bookers, two
       expect(r.entryConfirm).toMatchObject({ ok: true });
       expect(r.after).toEqual({ capacity: 10, confirmed: 10, held: 0 });
     }
-  }, 120_000);
+  }, 600_000);
 
   it("control: without the hold (testing/without-offer-hold.ts) a direct booker takes the offered seats and the queue is skipped", async () => {
     const seen: string[] = [];
     let skipped = false;
     for (let burst = 0; burst < 5 && !skipped; burst++) {
-      const r = await race1Burst(withoutHold);
+      const r = await race1Burst(await serversOf("without-offer-hold.ts"));
       expect(r.entry.status, "the offer is still made at the release").toBe("offered");
       skipped = r.directSeats > 0 && r.entryConfirm?.ok === false;
       seen.push(`${r.directSeats} direct seats, entry ${r.entryConfirm?.ok ? "confirmed" : (r.entryConfirm as { reason?: string })?.reason}`);
@@ -235,7 +243,7 @@ describe.skipIf(!realPostgres)("Race 1: a release against 50 direct bookers, two
       expect(r.after.confirmed).toBeLessThanOrEqual(10);
     }
     expect(skipped, `control bursts: ${seen.join("; ")}`).toBe(true);
-  }, 240_000);
+  }, 900_000);
 });
 
 /** Race 2 set-up: 4 seats held by two holders of 2; three entries of 2 waiting, in order. */
@@ -255,24 +263,24 @@ async function race2Burst(servers: Server[]) {
 describe.skipIf(!realPostgres)("Race 2: two releases at once in two processes", () => {
   it("offers go out in queue order, no entry gets two offers, seats are never over-held", async () => {
     for (let burst = 0; burst < 8; burst++) {
-      const r = await race2Burst(guarded);
+      const r = await race2Burst(await serversOf(null));
       expect(r.releases.every((o) => o.ok), JSON.stringify(r.releases)).toBe(true);
       expect(r.statuses).toEqual(["offered", "offered", "waiting"]);
       expect(r.offersPerEntry).toEqual([1, 1, 0]);
       expect(r.state).toEqual({ capacity: 4, confirmed: 0, held: 4 });
     }
-  }, 120_000);
+  }, 600_000);
 
   it("control: without the performance lock (testing/without-offer-lock.ts) a release leaves seats unoffered while entries wait", async () => {
     const seen: string[] = [];
     let broken = false;
     for (let burst = 0; burst < 10 && !broken; burst++) {
-      const r = await race2Burst(withoutLock);
+      const r = await race2Burst(await serversOf("without-offer-lock.ts"));
       seen.push(`${r.statuses.join("/")} held ${r.state.held}`);
       broken = r.statuses.join() !== "offered,offered,waiting" || r.state.held !== 4;
       // The conditional waiting -> offered update still holds without the lock: never two offers.
       expect(Math.max(...r.offersPerEntry)).toBeLessThanOrEqual(1);
     }
     expect(broken, `control bursts: ${seen.join("; ")}`).toBe(true);
-  }, 240_000);
+  }, 900_000);
 });

@@ -58,7 +58,11 @@ async function entryOf(email: string) {
   return db.prisma.waitlistEntry.findFirstOrThrow({ where: { email }, orderBy: { createdAt: "desc" } });
 }
 
-const reasonOf = (p: Promise<unknown>) => p.then(() => "ok", (e: { reason?: string; cause?: { reason?: string } }) => e.cause?.reason ?? e.reason);
+const reasonOf = (p: Promise<unknown>) =>
+  p.then(
+    () => "ok",
+    (e: { code?: string; reason?: string; cause?: { reason?: string } }) => e.cause?.reason ?? e.reason ?? (e.code === "BAD_REQUEST" ? "invalid_input" : String(e)),
+  );
 
 describe("joining the waiting list", () => {
   it("a verified sign-up: the link's page changes nothing until the POST, then the entry has a position; emails in the sign-up language", async () => {

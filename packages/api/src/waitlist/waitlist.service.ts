@@ -23,6 +23,9 @@ import { alreadyOnListEmail, positionEmail, verifyEmail } from "./waitlist-email
 export type WaitlistStatus = "pending" | "waiting" | "offered" | "booked" | "lapsed" | "left" | "closed";
 const ACTIVE: WaitlistStatus[] = ["pending", "waiting", "offered"];
 
+/** The validated waitlist.join input (phone optional for other callers: tests, scripts). */
+export type JoinInput = Omit<JoinWaitlistInput, "phone"> & { phone?: string };
+
 function waitlistOpen(p: { isBookingEnabled: boolean; status: string; startsAt: Date; bookingClosesAt: Date | null }, now: Date): boolean {
   return p.isBookingEnabled && p.status === "scheduled" && listClosesAt(p).getTime() > now.getTime();
 }
@@ -35,7 +38,7 @@ function waitlistOpen(p: { isBookingEnabled: boolean; status: string; startsAt: 
  * Throws invalid_input (party over MAX_PARTY_SIZE), not_found, booking_closed,
  * booking_not_open_yet, seats_available (the party fits now: book instead).
  */
-export async function joinWaitlist(prisma: PrismaClient, config: AppConfig, input: JoinWaitlistInput, now = new Date()) {
+export async function joinWaitlist(prisma: PrismaClient, config: AppConfig, input: JoinInput, now = new Date()) {
   if (input.partySize > config.MAX_PARTY_SIZE) {
     throw new DomainError("invalid_input", `At most ${config.MAX_PARTY_SIZE} seats per booking.`, {
       issues: [{ path: "partySize", message: `At most ${config.MAX_PARTY_SIZE}` }],
