@@ -1,5 +1,4 @@
-import { TRPCError } from "@trpc/server";
-import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/unstable-core-do-not-import";
+import { TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { z } from "zod";
 
 /**
@@ -19,10 +18,14 @@ export const REASON_CODES = {
   reservation_not_pending: "CONFLICT",
   reservation_not_confirmed: "CONFLICT",
   already_checked_in: "CONFLICT",
+  wrong_performance: "CONFLICT",
+  undo_not_allowed: "CONFLICT",
   capacity_below_confirmed: "CONFLICT",
   last_admin: "CONFLICT",
   token_expired: "PRECONDITION_FAILED",
   wrong_day: "PRECONDITION_FAILED",
+  // An offline scan whose scannedAt is not on the performance's day (or is in the future).
+  scan_out_of_window: "PRECONDITION_FAILED",
   rate_limited: "TOO_MANY_REQUESTS",
   invalid_credentials: "UNAUTHORIZED",
   unauthenticated: "UNAUTHORIZED",
@@ -61,6 +64,11 @@ export class DomainError extends Error {
   get code(): TRPC_ERROR_CODE_KEY {
     return REASON_CODES[this.reason];
   }
+}
+
+/** True for an expected domain outcome (with its `reason`), false for anything else. */
+export function isDomainError(error: unknown, reason?: Reason): error is DomainError {
+  return error instanceof DomainError && (reason === undefined || error.reason === reason);
 }
 
 export function toTRPCError(error: DomainError): TRPCError {

@@ -1,7 +1,7 @@
 export { appRouter, createCaller, type AppRouter, type RouterInputs, type RouterOutputs } from "./root.ts";
 export type { Context, CookieJar, CookieOptions, SessionUser } from "./trpc.ts";
 export { ConfigError, getConfig, loadConfig, setConfig, type AppConfig } from "./config.ts";
-export { DomainError, REASON_CODES, type Reason } from "./errors.ts";
+export { DomainError, errorData, isDomainError, REASON_CODES, type Reason } from "./errors.ts";
 export { createLogger, getLogger, redactPath, setLogger } from "./logger.ts";
 export {
   createSession,
@@ -34,6 +34,7 @@ export { adminConfirmReservation, cancelReservation, resendConfirmationEmail, re
 export { createBookingSchema, type CreateBookingInput } from "./booking/booking.schema.ts";
 export { getTicket, cancelTicket, ticketCalendar } from "./tickets/tickets.service.ts";
 export { generateToken, hashToken, rawTokenSchema, tokenInputSchema } from "./tickets/tokens.ts";
+export { isRawToken, isUuid } from "./lib/ids.ts";
 export { isValidTimeZone } from "./tickets/ticket-time.ts";
 export { ticketUrl, confirmUrl, qrCodes } from "./tickets/ticket-assets.ts";
 export { deliverSoon } from "./mail/outbox.service.ts";

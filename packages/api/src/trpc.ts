@@ -1,5 +1,6 @@
 import type { PrismaClient, UserRole } from "@sipario/db";
 import { initTRPC, TRPCError } from "@trpc/server";
+import type { AdmissionWriter } from "./checkin/door.service.ts";
 import type { AppConfig } from "./config.ts";
 import { DomainError, errorData, isTransientDatabaseError, toTRPCError } from "./errors.ts";
 import { getLogger } from "./logger.ts";
@@ -35,6 +36,11 @@ export interface Context {
   cookies: CookieJar;
   user: SessionUser | null;
   sessionId: string | null;
+  /**
+   * How checkin.sync writes admissions; unset means the atomic writer. Only the race test's
+   * control run sets it, from testing/ (an unsafe variant never reachable from config).
+   */
+  admissionWriter?: AdmissionWriter;
 }
 
 const t = initTRPC.context<Context>().create({

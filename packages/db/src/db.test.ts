@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations, listMigrations } from "./migrate.ts";
-import { diffMigrationsToSchema } from "./schema-engine.ts";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { describeHistory, diagnoseMigrationHistory, diffMigrationsToSchema } from "./schema-engine.ts";
 import { seed } from "./seed.ts";
+import { pgliteSession } from "./sql.ts";
 import { createTestDatabase, factories, type TestDatabase } from "./testing/index.ts";
 
 let db: TestDatabase;
@@ -43,6 +47,23 @@ describe("migrations", () => {
     // The WASM schema engine replays the migrations into a shadow PGlite and diffs.
     const sql = await diffMigrationsToSchema(listMigrations());
     expect(sql.replace(/^-- This is an empty migration\.?$/m, "").trim()).toBe("");
+  });
+
+  it("db:migrate:status's diagnosis: in step, then a pending and an edited migration are named", async () => {
+    // On the PGlite fallback, a migrated in-memory database of its own stands in.
+    const pglite = db.url ? undefined : new PGlite();
+    if (pglite) await applyMigrations(pgliteSession(pglite));
+    const adapter = () => (db.url ? new PrismaPg({ connectionString: db.url, max: 1 }) : new PrismaPGlite(pglite!));
+    const committed = listMigrations();
+    expect(describeHistory(await diagnoseMigrationHistory(adapter(), committed))).toEqual([]);
+
+    const [first, ...rest] = committed;
+    const pending = { name: "29991231000000_not_applied", sql: "SELECT 1;", checksum: "" };
+    const edited = { ...first!, sql: `${first!.sql}\n-- edited` };
+    const problems = describeHistory(await diagnoseMigrationHistory(adapter(), [edited, ...rest, pending]));
+    expect(problems).toContain(`Migration ${first!.name} was edited after it was applied.`);
+    expect(problems).toContain("Migration 29991231000000_not_applied is not applied yet: run `npm run db:migrate`.");
+    await pglite?.close();
   });
 
   it("refuses a migration edited after it was applied", async () => {

@@ -8,7 +8,7 @@ import { ticketUrl } from "../tickets/ticket-assets.ts";
 import { generateToken, hashToken } from "../tickets/tokens.ts";
 import { confirmationExpiry, confirmReservationById, type ConfirmResult } from "./booking.service.ts";
 import { confirmationEmail, newTicket, reservationForEmail } from "./emails.ts";
-import { UUID } from "../capacity/capacity.service.ts";
+import { isUuid } from "../lib/ids.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { withSeatRelease } from "../waitlist/offers.ts";
@@ -20,7 +20,7 @@ export interface Actor {
 }
 
 function assertId(id: string): void {
-  if (!UUID.test(id)) throw new DomainError("not_found", "Reservation not found.");
+  if (!isUuid(id)) throw new DomainError("not_found", "Reservation not found.");
 }
 
 /**

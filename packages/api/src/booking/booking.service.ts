@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from "@sipario/db";
-import { availableSeats, availableSeatsSql, capacityLockDisabled, lockPerformance, NO_SEATS_TAKEN, seatsTakenByPerformance, UUID } from "../capacity/capacity.service.ts";
+import { availableSeats, availableSeatsSql, capacityLockDisabled, lockPerformance, NO_SEATS_TAKEN, seatsTakenByPerformance } from "../capacity/capacity.service.ts";
+import { isUuid } from "../lib/ids.ts";
 import { withTransaction } from "../capacity/transaction.ts";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
@@ -391,8 +392,4 @@ export async function describeConfirmation(prisma: PrismaClient, rawToken: strin
     show: r.performance.show,
     venue: r.performance.venue,
   };
-}
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
 }

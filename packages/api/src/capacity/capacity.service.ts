@@ -7,6 +7,7 @@ import { withTransaction, type Tx } from "./transaction.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { deliverOffers, offerFreeSeats } from "../waitlist/offers.ts";
+import { isUuid } from "../lib/ids.ts";
 
 /** Seats of a performance as configured: room + additional - manually occupied. */
 export function configuredSeats(p: SeatConfiguration): number {
@@ -70,7 +71,7 @@ export function availableSeatsSql(now: Date, exceptReservation: Prisma.Sql | nul
  * are absent from the map: read with `?? NO_SEATS_TAKEN`.
  */
 export async function seatsTakenByPerformance(db: PrismaClient | Tx, performanceIds: string[], now = new Date()): Promise<Map<string, SeatsTaken>> {
-  const ids = [...new Set(performanceIds)].filter((id) => UUID.test(id));
+  const ids = [...new Set(performanceIds)].filter(isUuid);
   if (ids.length === 0) return new Map();
   const rows = await db.$queryRaw<(SeatsTaken & { id: string })[]>`
     SELECT p."id"::text AS "id", ${CONFIRMED_SEATS_SQL} AS "confirmedSeats", ${offerHold.heldSeatsSql(now)} AS "heldOfferSeats"
@@ -103,7 +104,7 @@ export async function performanceSeatSummary(
   performanceIds: string[],
   now = new Date(),
 ): Promise<Map<string, PerformanceSeatSummary>> {
-  const ids = [...new Set(performanceIds)].filter((id) => UUID.test(id));
+  const ids = [...new Set(performanceIds)].filter(isUuid);
   if (ids.length === 0) return new Map();
   const rows = await prisma.$queryRaw<
     {
@@ -144,7 +145,6 @@ export async function performanceSeatSummary(
   );
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface LockedPerformance {
   id: string;
@@ -215,7 +215,7 @@ export async function updatePerformanceCapacity(
   if (patch.startsAt !== undefined && (!(patch.startsAt instanceof Date) || Number.isNaN(patch.startsAt.getTime()))) {
     throw new DomainError("invalid_input", "startsAt must be a valid date.");
   }
-  if (!UUID.test(performanceId)) throw new DomainError("not_found", "Performance not found.");
+  if (!isUuid(performanceId)) throw new DomainError("not_found", "Performance not found.");
   const config = options.config ?? getConfig();
   const now = new Date();
   const result = await withTransaction(prisma, async (tx) => {

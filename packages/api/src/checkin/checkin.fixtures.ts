@@ -110,7 +110,8 @@ export async function spawnApiServer(db: TestDatabase, env: Record<string, strin
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("api server did not start in 30 s")), 30_000);
+    // Generous: on a shared 2-core machine a tsx process can take a while to load.
+    const timer = setTimeout(() => reject(new Error("api server did not start in 90 s")), 90_000);
     child.once("exit", (code) => reject(new Error(`api server exited with ${code}`)));
     createInterface({ input: child.stdout! }).once("line", (line) => {
       clearTimeout(timer);

@@ -23,8 +23,9 @@ afterAll(async () => {
 const as = (user: SessionUser) => testCaller(db.prisma, { user, config });
 
 describe("checkin.preview", () => {
-  it("shows the minimum a door needs, no personal data", async () => {
+  it("shows what a door needs: the party's name and notes, never its email or phone", async () => {
     const { token, reservation, performanceId } = await ticket(db.prisma, { partySize: 3 });
+    await db.prisma.reservation.update({ where: { id: reservation.id }, data: { phone: "+39 333 1234567", notes: "Sedia a rotelle" } });
     const preview = await as(staff).checkin.preview({ token });
     const perf = await db.prisma.performance.findUniqueOrThrow({ where: { id: performanceId }, include: { show: true, venue: true } });
     expect(preview).toEqual({
@@ -35,9 +36,11 @@ describe("checkin.preview", () => {
       venueName: perf.venue.name,
       startsAt: perf.startsAt.toISOString(),
       partySize: 3,
+      name: reservation.name,
+      notes: "Sedia a rotelle",
     });
     expect(JSON.stringify(preview)).not.toContain(reservation.email);
-    expect(JSON.stringify(preview)).not.toContain(reservation.name);
+    expect(JSON.stringify(preview)).not.toContain("1234567");
     // Preview never writes.
     expect(await db.prisma.checkIn.count({ where: { reservationId: reservation.id } })).toBe(0);
   });

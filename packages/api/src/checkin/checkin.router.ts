@@ -3,9 +3,14 @@ import { router, staffProcedure } from "../trpc.ts";
 import {
   checkInTokenInputSchema,
   doorStatsInputSchema,
+  manifestInputSchema,
   manualCheckInInputSchema,
   searchInputSchema,
+  syncInputSchema,
+  undoInputSchema,
 } from "./checkin.schema.ts";
+import { doorConflicts, doorManifest, syncScans } from "./door.service.ts";
+import { undoCheckIn } from "./undo.service.ts";
 import {
   confirmCheckIn,
   doorStats,
@@ -24,11 +29,11 @@ const limitedStaffProcedure = staffProcedure.use(async ({ ctx, next }) => {
 export const checkinRouter = router({
   preview: limitedStaffProcedure
     .input(checkInTokenInputSchema)
-    .query(({ ctx, input }) => previewCheckIn(ctx.prisma, input.token, ctx.config)),
+    .query(({ ctx, input }) => previewCheckIn(ctx.prisma, input.token, ctx.config, new Date(), { performanceId: input.performanceId })),
 
   confirm: limitedStaffProcedure
     .input(checkInTokenInputSchema)
-    .mutation(({ ctx, input }) => confirmCheckIn(ctx.prisma, input.token, ctx.user, ctx.config)),
+    .mutation(({ ctx, input }) => confirmCheckIn(ctx.prisma, input.token, ctx.user, ctx.config, new Date(), { performanceId: input.performanceId })),
 
   manual: limitedStaffProcedure
     .input(manualCheckInInputSchema)
@@ -42,4 +47,29 @@ export const checkinRouter = router({
   doorStats: staffProcedure.input(doorStatsInputSchema).query(({ ctx, input }) => doorStats(ctx.prisma, input.performanceId)),
 
   performancesToday: staffProcedure.query(({ ctx }) => performancesToday(ctx.prisma, ctx.config)),
+
+  /** Undo within a few minutes by whoever made it; later, admins only (undo.service.ts). */
+  undo: limitedStaffProcedure.input(undoInputSchema).mutation(({ ctx, input }) => undoCheckIn(ctx.prisma, input.reservationId, ctx.user)),
+
+  // The offline door (ADR-0009): the ticket list as hashes, and the scans made without a network.
+  manifest: staffProcedure
+    .use(async ({ ctx, next }) => {
+      await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [{ key: `checkin-manifest:user:${ctx.user.id}`, rule: RATE_LIMITS.manifestPerUser }]);
+      return next();
+    })
+    .input(manifestInputSchema)
+    .query(({ ctx, input }) => doorManifest(ctx.prisma, input.performanceId, input.since)),
+
+  sync: staffProcedure
+    .use(async ({ ctx, next }) => {
+      await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [{ key: `checkin-sync:user:${ctx.user.id}`, rule: RATE_LIMITS.syncPerUser }]);
+      return next();
+    })
+    .input(syncInputSchema)
+    .mutation(({ ctx, input }) =>
+      syncScans(ctx.prisma, ctx.user, input.deviceId, input.scans, ctx.config, ctx.admissionWriter ? { write: ctx.admissionWriter } : {}),
+    ),
+
+  /** Tickets admitted at two doors (from synced scans): shown at every door. */
+  conflicts: staffProcedure.input(doorStatsInputSchema).query(({ ctx, input }) => doorConflicts(ctx.prisma, input.performanceId)),
 });

@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient, type ReservationStatus } from "@sipario/db";
 import type { AppConfig } from "../config.ts";
-import { performanceSeatSummary, UUID } from "../capacity/capacity.service.ts";
+import { performanceSeatSummary } from "../capacity/capacity.service.ts";
+import { isUuid } from "../lib/ids.ts";
 import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
 import { localDate, safeTimeZone, ticketExpiry } from "../tickets/ticket-time.ts";
@@ -15,7 +16,11 @@ import type { SessionUser } from "../trpc.ts";
  * - a repeat scan answers `already_checked_in` with when and by whom, except a retry by
  *   the same staff member shortly after their own success, which answers that success
  *   again (`repeated: true`) so a confirm whose answer was lost can be retried safely;
- * - tickets work only on the performance's local day (plus TICKET_GRACE_HOURS).
+ * - tickets work only on the performance's local day (plus TICKET_GRACE_HOURS);
+ * - given the performance the door is scanning for, a ticket for another one answers
+ *   `wrong_performance` (with that ticket's show and time) before anything else.
+ * The door sees the party's name and notes (access needs, a late arrival), never the
+ * email or phone.
  */
 
 type CheckInConfig = Pick<AppConfig, "TICKET_GRACE_HOURS" | "TIME_ZONE">;
@@ -31,6 +36,15 @@ export interface CheckInPreview {
   venueName: string;
   startsAt: string;
   partySize: number;
+  /** The party's name and the notes its visitor typed: what the door needs to greet them. */
+  name: string;
+  notes: string | null;
+}
+
+/** What the door may pass along with a scan. */
+export interface ScanContext {
+  /** The performance this door is admitting: a ticket for another one is `wrong_performance`. */
+  performanceId?: string;
 }
 
 export interface CheckInResult {
@@ -40,6 +54,8 @@ export interface CheckInResult {
   showTitle: string;
   startsAt: string;
   partySize: number;
+  name: string;
+  notes: string | null;
   checkedInAt: string;
   /** Name of the staff member who let the party in. */
   checkedInBy: string;
@@ -47,10 +63,12 @@ export interface CheckInResult {
   repeated: boolean;
 }
 
-interface TicketState {
+export interface TicketState {
   reservationId: string;
   status: ReservationStatus;
   partySize: number;
+  name: string;
+  notes: string | null;
   performanceId: string;
   startsAt: Date;
   showTitle: string;
@@ -63,7 +81,7 @@ interface TicketState {
 
 // Every scan reads this: one hand-written statement (Prisma's nested select compiles to the
 // same joins, at ~3x the client-side CPU per call in the door benchmark).
-const STATE_COLUMNS = Prisma.sql`r."id"::text AS "reservationId", r."status"::text AS "status", r."partySize",
+const STATE_COLUMNS = Prisma.sql`r."id"::text AS "reservationId", r."status"::text AS "status", r."partySize", r."name", r."notes",
   p."id"::text AS "performanceId", p."startsAt", s."title" AS "showTitle", v."name" AS "venueName", v."timeZone",
   c."checkedInAt", c."checkedInById"::text AS "checkedInById", u."name" AS "checkedInByName", u."email" AS "checkedInByEmail"`;
 const STATE_JOINS = Prisma.sql`JOIN "Performance" p ON p."id" = r."performanceId"
@@ -85,6 +103,8 @@ function toState(r: StateRow, tokenExpiresAt: Date | null, config: CheckInConfig
     reservationId: r.reservationId,
     status: r.status,
     partySize: r.partySize,
+    name: r.name,
+    notes: r.notes,
     performanceId: r.performanceId,
     startsAt: r.startsAt,
     showTitle: r.showTitle,
@@ -102,11 +122,11 @@ function toState(r: StateRow, tokenExpiresAt: Date | null, config: CheckInConfig
   };
 }
 
-function staffLabel(user: { name: string; email: string }): string {
+export function staffLabel(user: { name: string; email: string }): string {
   return user.name.trim() || user.email;
 }
 
-async function loadByToken(prisma: PrismaClient, tokenHash: string, config: CheckInConfig): Promise<TicketState> {
+export async function loadByToken(prisma: Pick<PrismaClient, "$queryRaw">, tokenHash: string, config: CheckInConfig): Promise<TicketState> {
   const [row] = await prisma.$queryRaw<(StateRow & { purpose: string; tokenExpiresAt: Date })[]>`
     SELECT t."purpose"::text AS "purpose", t."expiresAt" AS "tokenExpiresAt", ${STATE_COLUMNS}
     FROM "ReservationToken" t JOIN "Reservation" r ON r."id" = t."reservationId" ${STATE_JOINS}
@@ -117,7 +137,7 @@ async function loadByToken(prisma: PrismaClient, tokenHash: string, config: Chec
 }
 
 async function loadByReservation(prisma: PrismaClient, reservationId: string, config: CheckInConfig): Promise<TicketState> {
-  const [row] = UUID.test(reservationId)
+  const [row] = isUuid(reservationId)
     ? await prisma.$queryRaw<StateRow[]>`
         SELECT ${STATE_COLUMNS} FROM "Reservation" r ${STATE_JOINS} WHERE r."id" = ${reservationId}::uuid`
     : [];
@@ -158,8 +178,18 @@ function alreadyCheckedIn(checkIn: NonNullable<TicketState["checkIn"]>): DomainE
   });
 }
 
+/** Throws `wrong_performance` when the door scans for another performance than the ticket's. */
+export function assertRightPerformance(state: TicketState, scan: ScanContext): void {
+  if (scan.performanceId && scan.performanceId !== state.performanceId) {
+    throw new DomainError("wrong_performance", "This ticket is for another performance.", {
+      showTitle: state.showTitle,
+      startsAt: state.startsAt.toISOString(),
+    });
+  }
+}
+
 /** Throws the first rule the ticket breaks, in the order staff find most useful. */
-function assertCheckInAllowed(state: TicketState, now: Date, config: CheckInConfig): void {
+export function assertCheckInAllowed(state: TicketState, now: Date, config: CheckInConfig): void {
   if (state.status !== "confirmed") {
     throw new DomainError("reservation_not_confirmed", "This reservation is not confirmed.", { status: state.status });
   }
@@ -189,6 +219,8 @@ function result(state: TicketState, checkedInAt: Date, checkedInBy: string, repe
     showTitle: state.showTitle,
     startsAt: state.startsAt.toISOString(),
     partySize: state.partySize,
+    name: state.name,
+    notes: state.notes,
     checkedInAt: checkedInAt.toISOString(),
     checkedInBy,
     repeated,
@@ -196,12 +228,20 @@ function result(state: TicketState, checkedInAt: Date, checkedInBy: string, repe
 }
 
 /**
- * What the door needs to admit a party, without writing anything. Never returns name,
- * email, phone or notes. Throws unknown_token, reservation_not_confirmed,
- * already_checked_in (checkedInAt, checkedInBy), token_expired, wrong_day.
+ * What the door needs to admit a party, without writing anything: the party's name and
+ * notes, never its email or phone. Throws unknown_token, wrong_performance (showTitle,
+ * startsAt), reservation_not_confirmed (status), already_checked_in (checkedInAt,
+ * checkedInBy), token_expired, wrong_day.
  */
-export async function previewCheckIn(prisma: PrismaClient, token: string, config: CheckInConfig, now = new Date()): Promise<CheckInPreview> {
+export async function previewCheckIn(
+  prisma: PrismaClient,
+  token: string,
+  config: CheckInConfig,
+  now = new Date(),
+  scan: ScanContext = {},
+): Promise<CheckInPreview> {
   const state = await loadByToken(prisma, hashToken(token), config);
+  assertRightPerformance(state, scan);
   assertCheckInAllowed(state, now, config);
   return {
     status: "valid",
@@ -211,6 +251,8 @@ export async function previewCheckIn(prisma: PrismaClient, token: string, config
     venueName: state.venueName,
     startsAt: state.startsAt.toISOString(),
     partySize: state.partySize,
+    name: state.name,
+    notes: state.notes,
   };
 }
 
@@ -224,9 +266,10 @@ export async function confirmCheckIn(
   staff: SessionUser,
   config: CheckInConfig,
   now = new Date(),
+  scan: ScanContext = {},
 ): Promise<CheckInResult> {
   const tokenHash = hashToken(token);
-  return checkIn(prisma, staff, config, now, "qr_scan", tokenHash, () => loadByToken(prisma, tokenHash, config));
+  return checkIn(prisma, staff, config, now, "qr_scan", tokenHash, () => loadByToken(prisma, tokenHash, config), scan);
 }
 
 /**
@@ -260,8 +303,10 @@ async function checkIn(
   source: "qr_scan" | "manual",
   tokenHash: string | null,
   load: () => Promise<TicketState>,
+  scan: ScanContext = {},
 ): Promise<CheckInResult> {
   const state = await load();
+  assertRightPerformance(state, scan);
   const repeat = repeatOf(state, staff, now);
   if (repeat) return repeat;
   assertCheckInAllowed(state, now, config);

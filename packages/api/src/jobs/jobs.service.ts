@@ -36,7 +36,7 @@ export interface BackgroundJobs {
 }
 
 /**
- * The server's own periodic work (ADR-0002: no queue service): outbox delivery
+ * The server's own periodic work (ADR-0005: an outbox, no queue service): outbox delivery
  * (SKIP LOCKED, so any number of processes may run it), reminder emails and the
  * retention anonymiser (rows claimed atomically), the pending-expiry sweep and the
  * rate-limit/session purge (each under an advisory lock, so only one process runs them

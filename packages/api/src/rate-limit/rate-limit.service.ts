@@ -82,5 +82,9 @@ export const RATE_LIMITS = {
   loginPerAddress: { limit: 20, windowSeconds: 900 },
   loginPerAccount: { limit: 5, windowSeconds: 900 },
   checkinPerUser: { limit: 600, windowSeconds: 60 },
+  // A door polls its manifest every few seconds for each of tonight's performances.
+  manifestPerUser: { limit: 120, windowSeconds: 60 },
+  // One sync carries up to 500 scans; a door sends one every few seconds at most.
+  syncPerUser: { limit: 30, windowSeconds: 60 },
   ticketPerAddress: { limit: 120, windowSeconds: 60 },
 } as const satisfies Record<string, RateLimitRule>;

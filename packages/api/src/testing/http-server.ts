@@ -42,7 +42,7 @@ function requestCookies(req: IncomingMessage, res: ServerResponse): CookieJar {
 }
 
 /** An HTTP server for the app router at `/trpc`. */
-export function createTrpcHttpServer(prisma: PrismaClient, config: AppConfig): Server {
+export function createTrpcHttpServer(prisma: PrismaClient, config: AppConfig, extras: Pick<Context, "admissionWriter"> = {}): Server {
   return createHTTPServer({
     router: appRouter,
     basePath: "/trpc/",
@@ -75,14 +75,15 @@ export function createTrpcHttpServer(prisma: PrismaClient, config: AppConfig): S
         cookies,
         user,
         sessionId: session?.id ?? null,
+        ...extras,
       };
     },
   });
 }
 
 /** Starts it on a free port; `url` is the tRPC endpoint (…/trpc). */
-export async function startTrpcHttpServer(prisma: PrismaClient, config: AppConfig, host = "127.0.0.1") {
-  const server = createTrpcHttpServer(prisma, config);
+export async function startTrpcHttpServer(prisma: PrismaClient, config: AppConfig, host = "127.0.0.1", extras: Pick<Context, "admissionWriter"> = {}) {
+  const server = createTrpcHttpServer(prisma, config, extras);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, host, () => resolve());

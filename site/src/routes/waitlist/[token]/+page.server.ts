@@ -1,15 +1,14 @@
+import { isRawToken } from "@sipario/api";
 import { fail } from "@sveltejs/kit";
 import { callFailure, serverCaller } from "$lib/server/trpc";
 import type { Actions, PageServerLoad } from "./$types";
-
-const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
 
 /**
  * The page behind every waiting-list link. GET only reads (mail scanners open links):
  * confirming the sign-up and leaving the list are POSTs.
  */
 export const load: PageServerLoad = async (event) => {
-  if (!TOKEN.test(event.params.token)) return { entry: null };
+  if (!isRawToken(event.params.token)) return { entry: null };
   try {
     return { entry: await (await serverCaller(event)).waitlist.status({ token: event.params.token }) };
   } catch (e) {
