@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@sipario/db";
-import { availableSeats, NO_SEATS_TAKEN, seatsTakenByPerformance, UUID } from "../capacity/capacity.service.ts";
+import { availableSeats, NO_SEATS_TAKEN, seatsTakenByPerformance } from "../capacity/capacity.service.ts";
+import { isUuid } from "../lib/ids.ts";
 import { withTransaction, type Tx } from "../capacity/transaction.ts";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
@@ -287,7 +288,7 @@ export interface WaitlistRow {
 
 /** The list of one performance for the back-office: waiting entries by position, then the rest. */
 export async function listWaitlist(prisma: PrismaClient, performanceId: string): Promise<WaitlistRow[]> {
-  if (!UUID.test(performanceId)) throw new DomainError("not_found", "Performance not found.");
+  if (!isUuid(performanceId)) throw new DomainError("not_found", "Performance not found.");
   const rows = await prisma.$queryRaw<WaitlistRow[]>`
     SELECT e."id"::text AS "id",
       CASE WHEN e."status" = 'waiting' THEN (ROW_NUMBER() OVER (PARTITION BY e."status" = 'waiting' ORDER BY e."queueRank", e."id"))::int END AS "position",
@@ -299,7 +300,7 @@ export async function listWaitlist(prisma: PrismaClient, performanceId: string):
 }
 
 async function entryForAdmin(prisma: PrismaClient, entryId: string) {
-  if (!UUID.test(entryId)) throw new DomainError("not_found", "Waiting-list entry not found.");
+  if (!isUuid(entryId)) throw new DomainError("not_found", "Waiting-list entry not found.");
   const entry = await prisma.waitlistEntry.findUnique({ where: { id: entryId }, select: { id: true, performanceId: true, status: true } });
   if (!entry) throw new DomainError("not_found", "Waiting-list entry not found.");
   return entry;
