@@ -242,6 +242,8 @@ export async function confirmReservationById(
     throw notEnoughSeats(reservation.available);
   }
   const { token, email, expiresAt: tokenExpiresAt } = newTicket(config, reservation);
+  // Only box-office reservations lack an email, and they are confirmed when they are made.
+  if (!email) throw notPending(reservation.status);
 
   const allowExpired = options.allowExpired === true;
   const tokenId = options.confirmationTokenId ?? null;

@@ -23,7 +23,7 @@ export async function createContext(event: RequestEvent): Promise<Context> {
  * adapter-node throws when a request lacks that header, e.g. a health probe straight
  * to the container: such requests share one bucket instead of failing with a 500.
  */
-function clientAddress(event: RequestEvent): string {
+export function clientAddress(event: RequestEvent): string {
   try {
     return event.getClientAddress();
   } catch {
