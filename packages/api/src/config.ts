@@ -30,6 +30,9 @@ const envSchema = z.object({
   BACKOFFICE_PORT: port(3001),
   BACKOFFICE_ORIGIN: z.string().url().optional(),
   HOST: z.string().min(1).default("127.0.0.1"),
+  /** adapter-node's own variables (it reads them for the site): where the visitor's address is behind a proxy. */
+  ADDRESS_HEADER: z.string().optional(),
+  XFF_DEPTH: positiveInt(1),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   TIME_ZONE: z.string().default("Europe/Rome"),
   MAX_PARTY_SIZE: positiveInt(10),
