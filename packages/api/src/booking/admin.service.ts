@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@sipario/db";
 import { withTransaction, type Tx } from "../capacity/transaction.ts";
-import type { AppConfig } from "../config.ts";
+import { getConfig, type AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
 import { deliverSoon, enqueueEmail } from "../mail/outbox.service.ts";
@@ -11,6 +11,7 @@ import { confirmationEmail, newTicket, reservationForEmail } from "./emails.ts";
 import { isUuid } from "../lib/ids.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { withSeatRelease } from "../waitlist/offers.ts";
 
 /** Who did it, for the audit log (a back-office user, a script...). */
 export interface Actor {
@@ -23,15 +24,23 @@ function assertId(id: string): void {
 }
 
 /**
- * Cancels a pending or confirmed reservation; its seats are available again at once.
- * The reservation row is locked so a concurrent check-in or cancel cannot interleave.
+ * Cancels a pending or confirmed reservation; its seats are available again at once, and
+ * offered first to the waiting list, in the same transaction (offers.ts), so no direct
+ * booking can take them in between. Lock order: the performance, then the reservation
+ * (the order confirmations use). A withdrawn waiting-list offer ends its entry.
  * Throws not_found, already_checked_in, reservation_not_confirmed (already cancelled or
  * expired).
  */
-export async function cancelReservation(prisma: PrismaClient, reservationId: string, options: { actor?: Actor; now?: Date } = {}) {
+export async function cancelReservation(
+  prisma: PrismaClient,
+  reservationId: string,
+  options: { actor?: Actor; now?: Date; config?: AppConfig } = {},
+) {
   assertId(reservationId);
   const now = options.now ?? new Date();
-  const result = await withTransaction(prisma, async (tx) => {
+  const target = await prisma.reservation.findUnique({ where: { id: reservationId }, select: { performanceId: true } });
+  if (!target) throw new DomainError("not_found", "Reservation not found.");
+  const { result } = await withSeatRelease(prisma, options.config ?? getConfig(), target.performanceId, now, async (tx) => {
     const rows = await tx.$queryRaw<{ status: string; performanceId: string }[]>`
       SELECT "status"::text AS "status", "performanceId"::text AS "performanceId" FROM "Reservation"
       WHERE "id" = ${reservationId}::uuid FOR UPDATE`;
@@ -49,6 +58,11 @@ export async function cancelReservation(prisma: PrismaClient, reservationId: str
     await tx.reservation.update({ where: { id: reservationId }, data: { status: "cancelled", cancelledAt: now } });
     // A cancelled booking's pending confirmation link must not revive it.
     await tx.reservationToken.updateMany({ where: { reservationId, purpose: "confirmation", usedAt: null }, data: { usedAt: now } });
+    // A withdrawn offer ends its waiting-list entry (it does not go back in the queue).
+    await tx.waitlistEntry.updateMany({
+      where: { reservationId, status: "offered" },
+      data: { status: "left", endedReason: "offer_cancelled", endedAt: now },
+    });
     if (options.actor) {
       await audit(tx, options.actor, "reservation.cancel", reservationId, { from: row.status, to: "cancelled" });
     }
@@ -90,6 +104,9 @@ export async function resendConfirmationEmail(
   assertId(reservationId);
   const now = options.now ?? new Date();
   const reservation = await reservationForEmail(prisma, reservationId);
+  const to = reservation.email;
+  // Only box-office reservations lack an email, and they are never pending.
+  if (!to) throw new DomainError("reservation_not_pending", "A box-office reservation has no confirmation link.");
   if (reservation.performance.startsAt.getTime() <= now.getTime()) {
     throw new DomainError("booking_closed", "The performance has already started.");
   }
@@ -108,7 +125,7 @@ export async function resendConfirmationEmail(
       tx,
       confirmationEmail(config, {
         reservationId,
-        to: reservation.email,
+        to,
         locale: reservation.locale,
         partySize: reservation.partySize,
         performance: reservation.performance,
@@ -142,10 +159,11 @@ export async function resendTicketEmail(prisma: PrismaClient, config: AppConfig,
     await tx.reservationToken.create({ data: { reservationId, purpose: "check_in", tokenHash: hashToken(token), expiresAt } });
     await tx.reservation.update({ where: { id: reservationId }, data: { qrCodeGeneratedAt: now } });
     if (options.actor) await audit(tx, options.actor, "reservation.resend_ticket", reservationId);
-    return enqueueEmail(tx, email);
+    // Without an email the new ticket is only printed (the record page links it).
+    return email ? enqueueEmail(tx, email) : null;
   });
-  getLogger().info({ reservationId }, "ticket email re-sent");
-  deliverSoon(prisma, config, outboxId);
+  getLogger().info({ reservationId, emailed: outboxId !== null }, "ticket re-issued");
+  if (outboxId) deliverSoon(prisma, config, outboxId);
   return { reservationId, outboxId, ticketUrl: ticketUrl(config.ORIGIN, token), ticketToken: token };
 }
 

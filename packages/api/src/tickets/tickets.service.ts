@@ -2,8 +2,18 @@ import type { PrismaClient } from "@sipario/db";
 import { cancelReservation } from "../booking/admin.service.ts";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
+import { consumeRateLimits, RATE_LIMITS } from "../rate-limit/rate-limit.service.ts";
 import { calendarEvent, qrCodes, ticketUrl } from "./ticket-assets.ts";
 import { hashToken } from "./tokens.ts";
+
+/**
+ * Counts one request to a ticket endpoint (tickets.get, tickets.cancel, the ticket page and
+ * its calendar file) against the caller's address: a token cannot be guessed, but a flood
+ * of guesses still costs a query each. Throws DomainError rate_limited.
+ */
+export function consumeTicketRequest(prisma: PrismaClient, config: Pick<AppConfig, "RATE_LIMITS">, clientAddress: string): Promise<void> {
+  return consumeRateLimits(prisma, config.RATE_LIMITS, [{ key: `ticket:addr:${clientAddress}`, rule: RATE_LIMITS.ticketPerAddress }]);
+}
 
 async function findTicket(prisma: PrismaClient, rawToken: string) {
   const token = await prisma.reservationToken.findUnique({
@@ -60,12 +70,12 @@ export async function getTicket(prisma: PrismaClient, config: AppConfig, rawToke
  * The ticket holder gives the seats back (before check-in): they are available again
  * at once. Throws unknown_token, already_checked_in, reservation_not_confirmed.
  */
-export async function cancelTicket(prisma: PrismaClient, rawToken: string) {
+export async function cancelTicket(prisma: PrismaClient, rawToken: string, config?: AppConfig) {
   const r = await findTicket(prisma, rawToken);
   if (r.status !== "confirmed" && !r.checkIn) {
     throw new DomainError("reservation_not_confirmed", "This booking is not confirmed.", { status: r.status });
   }
-  const result = await cancelReservation(prisma, r.id, { actor: { label: "ticket holder" } });
+  const result = await cancelReservation(prisma, r.id, { actor: { label: "ticket holder" }, config });
   return { reservationId: result.reservationId, status: "cancelled" as const };
 }
 
