@@ -39,6 +39,8 @@ const envSchema = z.object({
   /** Confirmed seats one email may hold at one performance (unset: MAX_PARTY_SIZE). The box office may exceed it. */
   MAX_SEATS_PER_EMAIL: z.coerce.number().int().positive().optional(),
   CONFIRMATION_TOKEN_TTL_HOURS: positiveInt(24),
+  /** How long a waiting-list offer holds its seats; fractions allowed (tests use seconds). */
+  WAITLIST_OFFER_MINUTES: z.coerce.number().positive().max(60 * 24 * 30).default(720),
   /** Ticket tokens stay valid until this many hours after the performance day ends. */
   TICKET_GRACE_HOURS: z.coerce.number().int().min(0).default(0),
   SESSION_TTL_DAYS: positiveInt(30),

@@ -13,6 +13,8 @@ export const REASON_CODES = {
   booking_not_open_yet: "CONFLICT",
   limit_per_person: "CONFLICT",
   not_enough_seats: "CONFLICT",
+  seats_available: "CONFLICT",
+  not_waiting: "CONFLICT",
   token_used: "CONFLICT",
   reservation_not_pending: "CONFLICT",
   reservation_not_confirmed: "CONFLICT",

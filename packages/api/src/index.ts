@@ -68,3 +68,17 @@ export {
   type PerformanceMove,
 } from "./season/season.service.ts";
 export { boxOfficeBookingSchema, type BoxOfficeBookingInput } from "./season/season.schema.ts";
+export {
+  confirmWaitlistEntry,
+  joinWaitlist,
+  leaveWaitlist,
+  listWaitlist,
+  moveWaitlistEntry,
+  offerWaitlistEntryNow,
+  removeWaitlistEntry,
+  waitlistStatus,
+  type WaitlistRow,
+  type WaitlistStatus,
+} from "./waitlist/waitlist.service.ts";
+export { joinWaitlistSchema, type JoinWaitlistInput } from "./waitlist/waitlist.schema.ts";
+export { closeStartedWaitlists, lapseExpiredOffers } from "./waitlist/offers.ts";

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@sipario/db";
-import { availableSeats, confirmedSeatsByPerformance } from "../capacity/capacity.service.ts";
+import { availableSeats, NO_SEATS_TAKEN, seatsTakenByPerformance } from "../capacity/capacity.service.ts";
 import { DomainError } from "../errors.ts";
 import { bookingWindowSelect, nextBookingTransition, publicBookingFields, type BookingWindowFacts } from "../season/booking-window.ts";
 import { notePublicReadBoundary } from "./public-read-cache.ts";
@@ -53,9 +53,10 @@ export async function getShow(prisma: PrismaClient, slug: string, now = new Date
     },
   });
   if (!show) throw new DomainError("not_found", "Show not found.");
-  const seats = await confirmedSeatsByPerformance(
+  const seats = await seatsTakenByPerformance(
     prisma,
     show.performances.map((p) => p.id),
+    now,
   );
   return {
     id: show.id,
@@ -69,7 +70,7 @@ export async function getShow(prisma: PrismaClient, slug: string, now = new Date
       startsAt: p.startsAt.toISOString(),
       venue: p.venue,
       ...bookingFields(p, now),
-      availableSeats: availableSeats(p, seats.get(p.id) ?? 0),
+      availableSeats: availableSeats(p, seats.get(p.id) ?? NO_SEATS_TAKEN),
     })),
   };
 }
@@ -90,9 +91,10 @@ export async function listPerformances(prisma: PrismaClient, input: { show?: str
       venue: { select: { name: true, city: true, timeZone: true } },
     },
   });
-  const seats = await confirmedSeatsByPerformance(
+  const seats = await seatsTakenByPerformance(
     prisma,
     performances.map((p) => p.id),
+    now,
   );
   return {
     items: performances.map((p) => ({
@@ -101,7 +103,7 @@ export async function listPerformances(prisma: PrismaClient, input: { show?: str
       show: p.show,
       venue: p.venue,
       ...bookingFields(p, now),
-      availableSeats: availableSeats(p, seats.get(p.id) ?? 0),
+      availableSeats: availableSeats(p, seats.get(p.id) ?? NO_SEATS_TAKEN),
     })),
   };
 }
@@ -120,13 +122,13 @@ export async function getPerformance(prisma: PrismaClient, id: string, now = new
     },
   });
   if (!p) throw new DomainError("not_found", "Performance not found.");
-  const seats = await confirmedSeatsByPerformance(prisma, [p.id]);
+  const seats = await seatsTakenByPerformance(prisma, [p.id], now);
   return {
     id: p.id,
     startsAt: p.startsAt.toISOString(),
     show: p.show,
     venue: p.venue,
     ...bookingFields(p, now),
-    availableSeats: availableSeats(p, seats.get(p.id) ?? 0),
+    availableSeats: availableSeats(p, seats.get(p.id) ?? NO_SEATS_TAKEN),
   };
 }

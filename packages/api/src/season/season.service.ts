@@ -2,7 +2,7 @@ import { Prisma, type PrismaClient } from "@sipario/db";
 import { recordAudit } from "../audit/audit.service.ts";
 import type { Actor } from "../booking/admin.service.ts";
 import { newTicket, performanceFacts, performancePlaceSelect, type PerformancePlace } from "../booking/emails.ts";
-import { configuredSeats, countConfirmedSeats, lockPerformance, type LockedPerformance } from "../capacity/capacity.service.ts";
+import { availableSeats, lockPerformance, NO_SEATS_TAKEN, seatsTakenByPerformance, type LockedPerformance } from "../capacity/capacity.service.ts";
 import { withTransaction, type Tx } from "../capacity/transaction.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 import type { AppConfig } from "../config.ts";
@@ -66,7 +66,9 @@ export async function createBoxOfficeReservation(
     const locked = await lock(tx, input.performanceId);
     if (!locked) throw new DomainError("not_found", "Performance not found.");
     if (locked.status === "cancelled") throw new DomainError("booking_closed", "This performance has been cancelled.");
-    const available = Math.max(0, configuredSeats(locked) - (await countConfirmedSeats(tx, input.performanceId)));
+    // Confirmed seats and the seats held for waiting-list offers, as booking.confirm counts them.
+    const taken = (await seatsTakenByPerformance(tx, [input.performanceId], now)).get(input.performanceId) ?? NO_SEATS_TAKEN;
+    const available = availableSeats(locked, taken);
     if (input.partySize > available) {
       throw new DomainError("not_enough_seats", available === 0 ? "This performance is sold out." : `Only ${available} seats are left.`, {
         availableSeats: available,
