@@ -76,7 +76,7 @@ export async function cancelTicket(prisma: PrismaClient, rawToken: string, confi
   if (r.status !== "confirmed" && !r.checkIn) {
     throw new DomainError("reservation_not_confirmed", "This booking is not confirmed.", { status: r.status });
   }
-  const result = await cancelReservation(prisma, r.id, { actor: { label: "ticket holder" }, config, notifyHolder: config });
+  const result = await cancelReservation(prisma, r.id, { actor: { label: "ticket holder" }, config, notifyHolder: config ?? getConfig() });
   return { reservationId: result.reservationId, status: "cancelled" as const };
 }
 
