@@ -12,8 +12,8 @@ import { build, files, version } from "$service-worker";
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `sipario-door-${version}`;
 /** Pages kept for offline reloads: network first, the last good copy when there is none. */
-const PAGES = new Set(["/staff/scan", "/staff/scan/__data.json"]);
-const STATIC = files.filter((f) => f.startsWith("/staff-") || f === "/favicon.svg" || f === "/theme.css");
+const PAGES = new Set(["/staff/scan", "/staff/scan/__data.json", "/theme.css"]);
+const STATIC = files.filter((f) => f.startsWith("/staff-") || f === "/favicon.svg");
 const ASSETS = new Set([...build, ...STATIC]);
 
 sw.addEventListener("install", (event) => {
@@ -22,7 +22,7 @@ sw.addEventListener("install", (event) => {
       const cache = await caches.open(CACHE);
       await cache.addAll([...ASSETS]);
       // The page that registered us was loaded before we existed: keep a copy now.
-      await refreshPage(cache, "/staff/scan").catch(() => undefined);
+      for (const page of ["/staff/scan", "/theme.css"]) await refreshPage(cache, page).catch(() => undefined);
       await sw.skipWaiting();
     })(),
   );
