@@ -48,8 +48,9 @@ export interface DoorCounts {
 /** Checked in / to arrive: the server's check-ins (as of the last download) merged with this phone's queue. */
 export function doorCounts(manifest: StoredManifest | undefined, localScans: QueuedScan[]): DoorCounts | null {
   if (!manifest) return null;
+  // Admitted by this phone (sent or not): counted until the manifest says so itself.
   const admittedHere = new Set(
-    localScans.filter((s) => s.performanceId === manifest.performanceId && s.state === "queued").map((s) => s.tokenHash),
+    localScans.filter((s) => s.performanceId === manifest.performanceId && s.outcome !== "refused").map((s) => s.tokenHash),
   );
   let confirmedParties = 0;
   let confirmedSeats = 0;

@@ -45,6 +45,8 @@ export class Door {
   syncing = $state(false);
   /** True once the manifest of the chosen performance is on the phone. */
   ready = $state(false);
+  /** Set by wipe(): nothing more is written to the phone (a refresh in flight is dropped). */
+  private closed = false;
 
   constructor(private readonly me: string) {}
 
@@ -92,6 +94,7 @@ export class Door {
         if (r.error.kind === "network" || r.error.kind === "timeout") reached = false;
         continue;
       }
+      if (this.closed) return false;
       const merged = mergeManifest(previous, r.value);
       await putManifest(merged);
       this.manifests = [...this.manifests.filter((m) => m.performanceId !== performanceId), merged];
@@ -104,7 +107,7 @@ export class Door {
 
   async refreshConflicts(performanceId: string): Promise<void> {
     const r = await call((signal) => api.checkin.conflicts.query({ performanceId }, { signal }));
-    if (r.ok) {
+    if (r.ok && !this.closed) {
       this.conflicts = r.value.items;
       await putSetting(`conflicts:${performanceId}`, $state.snapshot(this.conflicts));
     }
@@ -181,14 +184,22 @@ export class Door {
     return conflicts;
   }
 
-  /** Sign-out: the manifests, the scan history and the cached pages leave the phone. */
+  /**
+   * Sign-out: the manifests, the scan history and the cached scanner page (it names the
+   * staff member and tonight's performances) leave the phone. The app's code stays cached.
+   */
   async wipe(): Promise<void> {
+    this.closed = true;
     await wipeDoorData();
     this.manifests = [];
     this.scans = [];
     this.conflicts = [];
     if ("caches" in globalThis) {
-      for (const key of await caches.keys()) if (key.startsWith("sipario-door-")) await caches.delete(key);
+      for (const key of await caches.keys()) {
+        if (!key.startsWith("sipario-door-")) continue;
+        const cache = await caches.open(key);
+        for (const page of ["/staff/scan", "/staff/scan/__data.json"]) await cache.delete(page);
+      }
     }
   }
 }
