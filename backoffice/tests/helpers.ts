@@ -53,7 +53,8 @@ export async function login(base: string, email: string, password: string) {
     redirect: "manual",
     headers: { origin: base },
   });
-  const setCookie = response.headers.get("set-cookie");
+  // The session cookie only (a successful login also sets the device cookie).
+  const setCookie = response.headers.getSetCookie().find((c) => c.startsWith("sipario_admin="));
   const cookie = response.status === 302 && setCookie ? setCookie.split(";")[0]! : null;
   return { response, cookie, body: response.status === 302 ? "" : await response.text() };
 }

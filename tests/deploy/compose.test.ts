@@ -207,8 +207,15 @@ describe("Dockerfiles", () => {
           if (stageNames.has(stage.from)) continue;
           const image = stage.from.replace(/^\$\{([A-Z_]+)\}$/, (_, arg: string) => args[arg] ?? "");
           expect(isPinned(image), `FROM ${stage.from} -> ${image}`).toBe(true);
-          expect(image).toMatch(/^node:20\.\d+\.\d+-/);
+          expect(image).toMatch(/^node:24\.\d+\.\d+-/);
         }
+      });
+
+      it("runs the Node release that development and CI run (the `node` devDependency)", () => {
+        const devNode = (JSON.parse(read("package.json")) as { devDependencies: Record<string, string> }).devDependencies.node;
+        const images = stages.filter((s) => !stageNames.has(s.from)).map((s) => s.from.replace(/^\$\{([A-Z_]+)\}$/, (_, arg: string) => args[arg] ?? ""));
+        expect(devNode).toMatch(/^\d+\.\d+\.\d+$/);
+        for (const image of images) expect(image).toBe(`node:${devNode}-bookworm-slim`);
       });
 
       it("runs the final stage as a non-root user", () => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { DomainError, getLogger, type AppConfig } from "@sipario/api";
+import { ADMIN_DEVICE_COOKIE_NAME, DomainError, getLogger, type AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
 import connectPgSimple from "connect-pg-simple";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
@@ -132,9 +132,15 @@ export function makeAuthenticate(services: Services) {
     // Behind a proxy this is the proxy's; the per-account limit still applies.
     const address = req?.socket.remoteAddress ?? "unknown";
     try {
-      const user = await services.authenticate(email, password, address);
+      const user = await services.authenticate(email, password, address, req ? deviceCookieOf(req) : null);
       const { passwordHash } = await services.credentialOf(user.id);
       if (req) await regenerate(req);
+      // The api's device cookie (finding 4 of issue 13): this browser is exempt from the
+      // account-wide lock that strangers' failures can trigger.
+      context?.res.cookie(ADMIN_DEVICE_COOKIE_NAME, services.issueDeviceCookie(user.email), {
+        ...services.deviceCookieOptions(),
+        maxAge: services.deviceCookieOptions().maxAge! * 1000, // Express counts milliseconds
+      });
       return {
         id: user.id,
         email: user.email,
@@ -151,6 +157,15 @@ export function makeAuthenticate(services: Services) {
       throw error;
     }
   };
+}
+
+/** The back-office device cookie sent with a request (no cookie parser is mounted). */
+function deviceCookieOf(req: Request): string | null {
+  for (const part of (req.headers.cookie ?? "").split(";")) {
+    const [name, ...value] = part.trim().split("=");
+    if (name === ADMIN_DEVICE_COOKIE_NAME) return value.join("=");
+  }
+  return null;
 }
 
 /**

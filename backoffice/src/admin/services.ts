@@ -43,8 +43,10 @@ export function makeServices({ prisma, config }: BackofficeServices) {
       api.updateUserAsAdmin(prisma, id, input, { userId: actor?.id ?? null, label: actor?.email }),
     deleteUser: (id: string, actor: AdminActor | null) => api.deleteUserAsAdmin(prisma, id, { userId: actor?.id ?? null, label: actor?.email }),
     credentialOf: (userId: string) => prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } }),
-    authenticate: (email: string, password: string, clientAddress: string) =>
-      api.authenticateUser(prisma, email, password, clientAddress, config, { requireRole: "admin" }),
+    authenticate: (email: string, password: string, clientAddress: string, deviceCookie: string | null) =>
+      api.authenticateUser(prisma, email, password, clientAddress, config, { requireRole: "admin", deviceCookie }),
+    issueDeviceCookie: (email: string) => api.issueDeviceCookie(email, config.sessionSecret),
+    deviceCookieOptions: () => api.deviceCookieOptions(config, "/admin"),
     // Times on the dashboard are the company's, whatever the admin's computer says.
     dashboard: async () => ({ ...(await api.adminDashboard(prisma, { timeZone: config.TIME_ZONE })), timeZone: config.TIME_ZONE }),
     reservationsCsv: (performanceId: string) => api.reservationsCsv(prisma, performanceId),

@@ -1,5 +1,4 @@
-import { TRPCError } from "@trpc/server";
-import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/unstable-core-do-not-import";
+import { TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { z } from "zod";
 
 /**
@@ -62,6 +61,11 @@ export class DomainError extends Error {
   get code(): TRPC_ERROR_CODE_KEY {
     return REASON_CODES[this.reason];
   }
+}
+
+/** True for an expected domain outcome (with its `reason`), false for anything else. */
+export function isDomainError(error: unknown, reason?: Reason): error is DomainError {
+  return error instanceof DomainError && (reason === undefined || error.reason === reason);
 }
 
 export function toTRPCError(error: DomainError): TRPCError {

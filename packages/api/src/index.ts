@@ -1,7 +1,8 @@
 export { appRouter, createCaller, type AppRouter, type RouterInputs, type RouterOutputs } from "./root.ts";
 export type { Context, CookieJar, CookieOptions, SessionUser } from "./trpc.ts";
+export { MAX_BATCH_SIZE } from "./trpc.ts";
 export { ConfigError, getConfig, loadConfig, setConfig, type AppConfig } from "./config.ts";
-export { DomainError, REASON_CODES, type Reason } from "./errors.ts";
+export { DomainError, errorData, isDomainError, REASON_CODES, type Reason } from "./errors.ts";
 export { createLogger, getLogger, redactPath, setLogger } from "./logger.ts";
 export {
   createSession,
@@ -20,6 +21,13 @@ export {
 export { diffRecords, recordAudit, scrubChanges, type AuditEntry } from "./audit/audit.service.ts";
 export * from "./admin/index.ts";
 export { authenticateUser } from "./auth/auth.service.ts";
+export {
+  ADMIN_DEVICE_COOKIE_NAME,
+  DEVICE_COOKIE_NAME,
+  deviceCookieOptions,
+  issueDeviceCookie,
+  verifyDeviceCookie,
+} from "./auth/device-cookie.ts";
 export { loginInputSchema, type LoginInput } from "./auth/auth.schema.ts";
 export { REPEAT_WINDOW_MS, type CheckInPreview, type CheckInResult, type DoorStats } from "./checkin/checkin.service.ts";
 export {
@@ -32,10 +40,12 @@ export {
 export { createReservation, confirmReservation, describeConfirmation, expireStaleReservations } from "./booking/booking.service.ts";
 export { adminConfirmReservation, cancelReservation, resendConfirmationEmail, resendTicketEmail, type Actor } from "./booking/admin.service.ts";
 export { createBookingSchema, type CreateBookingInput } from "./booking/booking.schema.ts";
-export { getTicket, cancelTicket, ticketCalendar } from "./tickets/tickets.service.ts";
+export { getTicket, cancelTicket, consumeTicketRequest, ticketCalendar } from "./tickets/tickets.service.ts";
 export { generateToken, hashToken, rawTokenSchema, tokenInputSchema } from "./tickets/tokens.ts";
+export { isRawToken, isUuid } from "./lib/ids.ts";
 export { isValidTimeZone } from "./tickets/ticket-time.ts";
 export { ticketUrl, confirmUrl, qrCodes } from "./tickets/ticket-assets.ts";
 export { deliverSoon } from "./mail/outbox.service.ts";
 export { cachedPublicRead, invalidatePublicReads } from "./catalogue/public-read-cache.ts";
-export { consumeRateLimits, RATE_LIMITS, type RateLimitRule } from "./rate-limit/rate-limit.service.ts";
+export { consumeRateLimits, holdRateLimits, personKey, RATE_LIMITS, type RateLimitRule } from "./rate-limit/rate-limit.service.ts";
+export { checkReadiness, READINESS_CACHE_MS, type Readiness } from "./health/readiness.service.ts";

@@ -85,6 +85,24 @@ describe("database constraints", () => {
     expect(await sqlErrorCode(`UPDATE "Performance" SET "manuallyOccupiedSeats" = 12 WHERE id = $1`, [p.id])).toBeUndefined();
   });
 
+  it("lets only a box-office reservation go without an email, and only in a known language", async () => {
+    const p = await factories.performance(db.prisma);
+    const r = await factories.reservation(db.prisma, { performanceId: p.id });
+    expect(await sqlErrorCode(`UPDATE "Reservation" SET "email" = NULL WHERE id = $1`, [r.id])).toBe("23514");
+    expect(await sqlErrorCode(`UPDATE "Reservation" SET "email" = NULL, "source" = 'box_office' WHERE id = $1`, [r.id])).toBeUndefined();
+    expect(await sqlErrorCode(`UPDATE "Reservation" SET "locale" = 'fr' WHERE id = $1`, [r.id])).toBe("23514");
+    expect(await sqlErrorCode(`UPDATE "Reservation" SET "locale" = 'en' WHERE id = $1`, [r.id])).toBeUndefined();
+  });
+
+  it("keeps a performance's cancellation time and status together, and its on-sale window ordered", async () => {
+    const p = await factories.performance(db.prisma);
+    expect(await sqlErrorCode(`UPDATE "Performance" SET "status" = 'cancelled' WHERE id = $1`, [p.id])).toBe("23514");
+    expect(await sqlErrorCode(`UPDATE "Performance" SET "status" = 'cancelled', "cancelledAt" = now() WHERE id = $1`, [p.id])).toBeUndefined();
+    expect(
+      await sqlErrorCode(`UPDATE "Performance" SET "bookingOpensAt" = now(), "bookingClosesAt" = now() - interval '1 hour' WHERE id = $1`, [p.id]),
+    ).toBe("23514");
+  });
+
   it("rejects negative capacity numbers", async () => {
     const p = await factories.performance(db.prisma);
     for (const column of ["roomCapacity", "additionalSeats", "manuallyOccupiedSeats"]) {

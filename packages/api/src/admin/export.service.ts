@@ -4,8 +4,8 @@ import ExcelJS from "exceljs";
 import { getConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { safeTimeZone, wallClockAsUtc } from "../tickets/ticket-time.ts";
+import { isUuid } from "../lib/ids.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BATCH = 500;
 
 export const RESERVATION_CSV_COLUMNS = [
@@ -33,7 +33,7 @@ export function csvCell(value: unknown): string {
 
 /** The performance's label for a file name: "2026-12-01-show-slug". */
 export async function reservationsExportName(prisma: PrismaClient, performanceId: string): Promise<string> {
-  if (!UUID.test(performanceId)) throw new DomainError("not_found", "Performance not found.");
+  if (!isUuid(performanceId)) throw new DomainError("not_found", "Performance not found.");
   const perf = await prisma.performance.findUnique({
     where: { id: performanceId },
     select: { startsAt: true, show: { select: { slug: true } } },

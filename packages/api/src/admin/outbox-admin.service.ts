@@ -2,8 +2,8 @@ import type { PrismaClient } from "@sipario/db";
 import { recordAudit } from "../audit/audit.service.ts";
 import { DomainError } from "../errors.ts";
 import type { Actor } from "./users.service.ts";
+import { isUuid } from "../lib/ids.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Puts a failed email back in the queue: status pending, due now, attempt counter reset.
@@ -12,7 +12,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Throws DomainError not_found, invalid_input (not failed).
  */
 export async function retryEmail(prisma: PrismaClient, outboxId: string, actor: Actor, now = new Date()) {
-  if (!UUID.test(outboxId)) throw new DomainError("not_found", "Email not found.");
+  if (!isUuid(outboxId)) throw new DomainError("not_found", "Email not found.");
   return prisma.$transaction(async (tx) => {
     const updated = await tx.emailOutbox.updateMany({
       where: { id: outboxId, status: "failed" },

@@ -8,7 +8,7 @@ import { ticketUrl } from "../tickets/ticket-assets.ts";
 import { generateToken, hashToken } from "../tickets/tokens.ts";
 import { confirmationExpiry, confirmReservationById, type ConfirmResult } from "./booking.service.ts";
 import { confirmationEmail, newTicket, reservationForEmail } from "./emails.ts";
-import { UUID } from "../capacity/capacity.service.ts";
+import { isUuid } from "../lib/ids.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 
@@ -19,7 +19,7 @@ export interface Actor {
 }
 
 function assertId(id: string): void {
-  if (!UUID.test(id)) throw new DomainError("not_found", "Reservation not found.");
+  if (!isUuid(id)) throw new DomainError("not_found", "Reservation not found.");
 }
 
 /**
@@ -90,6 +90,9 @@ export async function resendConfirmationEmail(
   assertId(reservationId);
   const now = options.now ?? new Date();
   const reservation = await reservationForEmail(prisma, reservationId);
+  const to = reservation.email;
+  // Only box-office reservations lack an email, and they are never pending.
+  if (!to) throw new DomainError("reservation_not_pending", "A box-office reservation has no confirmation link.");
   if (reservation.performance.startsAt.getTime() <= now.getTime()) {
     throw new DomainError("booking_closed", "The performance has already started.");
   }
@@ -108,7 +111,7 @@ export async function resendConfirmationEmail(
       tx,
       confirmationEmail(config, {
         reservationId,
-        to: reservation.email,
+        to,
         locale: reservation.locale,
         partySize: reservation.partySize,
         performance: reservation.performance,
@@ -142,10 +145,11 @@ export async function resendTicketEmail(prisma: PrismaClient, config: AppConfig,
     await tx.reservationToken.create({ data: { reservationId, purpose: "check_in", tokenHash: hashToken(token), expiresAt } });
     await tx.reservation.update({ where: { id: reservationId }, data: { qrCodeGeneratedAt: now } });
     if (options.actor) await audit(tx, options.actor, "reservation.resend_ticket", reservationId);
-    return enqueueEmail(tx, email);
+    // Without an email the new ticket is only printed (the record page links it).
+    return email ? enqueueEmail(tx, email) : null;
   });
-  getLogger().info({ reservationId }, "ticket email re-sent");
-  deliverSoon(prisma, config, outboxId);
+  getLogger().info({ reservationId, emailed: outboxId !== null }, "ticket re-issued");
+  if (outboxId) deliverSoon(prisma, config, outboxId);
   return { reservationId, outboxId, ticketUrl: ticketUrl(config.ORIGIN, token), ticketToken: token };
 }
 

@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from "@sipario/db";
-import { availableSeats, capacityLockDisabled, confirmedSeatsByPerformance, configuredSeats, lockPerformance, UUID } from "../capacity/capacity.service.ts";
+import { availableSeats, capacityLockDisabled, confirmedSeatsByPerformance, configuredSeats, lockPerformance } from "../capacity/capacity.service.ts";
+import { isUuid } from "../lib/ids.ts";
 import { withTransaction } from "../capacity/transaction.ts";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
@@ -241,6 +242,8 @@ export async function confirmReservationById(
     throw notEnoughSeats(reservation.available);
   }
   const { token, email, expiresAt: tokenExpiresAt } = newTicket(config, reservation);
+  // Only box-office reservations lack an email, and they are confirmed when they are made.
+  if (!email) throw notPending(reservation.status);
 
   const allowExpired = options.allowExpired === true;
   const tokenId = options.confirmationTokenId ?? null;
@@ -388,8 +391,4 @@ export async function describeConfirmation(prisma: PrismaClient, rawToken: strin
     show: r.performance.show,
     venue: r.performance.venue,
   };
-}
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
 }

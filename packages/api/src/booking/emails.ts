@@ -36,7 +36,8 @@ export const performancePlaceSelect = {
 /** What a ticket and its email are made of. */
 export interface TicketReservation {
   id: string;
-  email: string;
+  /** Null only for a box-office reservation made without one: its ticket is printed instead. */
+  email: string | null;
   locale: string;
   partySize: number;
   performance: PerformancePlace;
@@ -75,19 +76,22 @@ export function confirmationEmail(
 /**
  * A new ticket for a reservation (as `reservationForEmail` reads it): the raw check-in
  * token, when it stops working (end of the performance day + TICKET_GRACE_HOURS) and the
- * ticket email carrying it. Confirmation and "send the ticket again" both issue tickets
- * this way; the caller stores `hashToken(token)` in its own transaction.
+ * ticket email carrying it (null when the reservation has no email: a box-office ticket
+ * is printed). Confirmation and "send the ticket again" both issue tickets this way; the
+ * caller stores `hashToken(token)` in its own transaction.
  */
 export function newTicket(config: AppConfig, reservation: TicketReservation) {
   const token = generateToken();
-  const email = ticketEmail(config, {
-    reservationId: reservation.id,
-    to: reservation.email,
-    locale: reservation.locale,
-    partySize: reservation.partySize,
-    performance: reservation.performance,
-    token,
-  });
+  const email = reservation.email
+    ? ticketEmail(config, {
+        reservationId: reservation.id,
+        to: reservation.email,
+        locale: reservation.locale,
+        partySize: reservation.partySize,
+        performance: reservation.performance,
+        token,
+      })
+    : null;
   const expiresAt = ticketsValidUntil(reservation.performance, config);
   return { token, email, expiresAt };
 }

@@ -6,6 +6,7 @@ import { getLogger } from "../logger.ts";
 import { withTransaction, type Tx } from "./transaction.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { isUuid } from "../lib/ids.ts";
 
 /** Seats of a performance as configured: room + additional - manually occupied. */
 export function configuredSeats(p: { roomCapacity: number; additionalSeats: number; manuallyOccupiedSeats: number }): number {
@@ -54,7 +55,7 @@ export async function performanceSeatSummary(
   prisma: PrismaClient | Tx,
   performanceIds: string[],
 ): Promise<Map<string, PerformanceSeatSummary>> {
-  const ids = [...new Set(performanceIds)].filter((id) => UUID.test(id));
+  const ids = [...new Set(performanceIds)].filter(isUuid);
   if (ids.length === 0) return new Map();
   const rows = await prisma.$queryRaw<
     {
@@ -97,7 +98,6 @@ export async function performanceSeatSummary(
   );
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface LockedPerformance {
   id: string;
@@ -168,7 +168,7 @@ export async function updatePerformanceCapacity(
   if (patch.startsAt !== undefined && (!(patch.startsAt instanceof Date) || Number.isNaN(patch.startsAt.getTime()))) {
     throw new DomainError("invalid_input", "startsAt must be a valid date.");
   }
-  if (!UUID.test(performanceId)) throw new DomainError("not_found", "Performance not found.");
+  if (!isUuid(performanceId)) throw new DomainError("not_found", "Performance not found.");
   const result = await withTransaction(prisma, async (tx) => {
     const current = await lockPerformance(tx, performanceId);
     if (!current) throw new DomainError("not_found", "Performance not found.");

@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient, type ReservationStatus } from "@sipario/db";
 import type { AppConfig } from "../config.ts";
-import { performanceSeatSummary, UUID } from "../capacity/capacity.service.ts";
+import { performanceSeatSummary } from "../capacity/capacity.service.ts";
+import { isUuid } from "../lib/ids.ts";
 import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
 import { localDate, safeTimeZone, ticketExpiry } from "../tickets/ticket-time.ts";
@@ -136,7 +137,7 @@ export async function loadByToken(prisma: Pick<PrismaClient, "$queryRaw">, token
 }
 
 async function loadByReservation(prisma: PrismaClient, reservationId: string, config: CheckInConfig): Promise<TicketState> {
-  const [row] = UUID.test(reservationId)
+  const [row] = isUuid(reservationId)
     ? await prisma.$queryRaw<StateRow[]>`
         SELECT ${STATE_COLUMNS} FROM "Reservation" r ${STATE_JOINS} WHERE r."id" = ${reservationId}::uuid`
     : [];

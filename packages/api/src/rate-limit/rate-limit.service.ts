@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { PrismaClient } from "@sipario/db";
 import { DomainError } from "../errors.ts";
 
@@ -21,6 +22,21 @@ export interface RateLimitRule {
  * `retryAfterSeconds` (when the estimate, without further requests, is back within the limit).
  */
 export async function consumeRateLimit(prisma: PrismaClient, key: string, rule: RateLimitRule, now = new Date()): Promise<void> {
+  const { retryAfterSeconds } = await countRequest(prisma, key, rule, now);
+  if (retryAfterSeconds > 0) throw rateLimited(retryAfterSeconds);
+}
+
+function rateLimited(retryAfterSeconds: number): DomainError {
+  return new DomainError("rate_limited", "Too many requests. Please wait a moment and try again.", { retryAfterSeconds });
+}
+
+/** Adds one to `key`'s bucket of this window; answers how long the caller must wait (0: within the limit). */
+async function countRequest(
+  prisma: PrismaClient,
+  key: string,
+  rule: RateLimitRule,
+  now: Date,
+): Promise<{ windowStart: Date; retryAfterSeconds: number }> {
   const windowMs = rule.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
   const previousStart = new Date(windowStart.getTime() - windowMs);
@@ -38,10 +54,63 @@ export async function consumeRateLimit(prisma: PrismaClient, key: string, rule: 
   const previous = Number(rows[0]?.previous ?? 0);
   const elapsed = (now.getTime() - windowStart.getTime()) / windowMs; // 0 <= elapsed < 1
   const retryAfterMs = slidingWindowWait({ count, previous, elapsed, limit: rule.limit }) * windowMs;
-  if (retryAfterMs > 0) {
-    const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-    throw new DomainError("rate_limited", "Too many requests. Please wait a moment and try again.", { retryAfterSeconds });
+  return { windowStart, retryAfterSeconds: retryAfterMs > 0 ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : 0 };
+}
+
+async function uncount(prisma: PrismaClient, key: string, windowStart: Date): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE "RateLimitBucket" SET "count" = "count" - 1
+    WHERE "key" = ${key} AND "windowStart" = ${windowStart} AND "count" > 0`;
+}
+
+/** Slots taken by holdRateLimits: give them back when the attempt turns out not to count. */
+export interface HeldAttempt {
+  /** The attempt succeeded (or was not a guess): it no longer counts. Idempotent. */
+  release(): Promise<void>;
+}
+
+/**
+ * For limits that count failures only (sign-in): takes one slot under every key before
+ * the attempt, so concurrent guesses cannot all slip under the limit, and gives every
+ * slot back when the attempt is refused (a refused attempt never extends a lock) or
+ * when the caller releases it (a success is not a failure). A failed attempt keeps
+ * its slots: that is the count. Throws DomainError("rate_limited") with the longest
+ * `retryAfterSeconds` of the exhausted keys.
+ */
+export async function holdRateLimits(
+  prisma: PrismaClient,
+  enabled: boolean,
+  checks: { key: string; rule: RateLimitRule }[],
+  now = new Date(),
+): Promise<HeldAttempt> {
+  if (!enabled) return { release: async () => {} };
+  const held: { key: string; windowStart: Date }[] = [];
+  let wait = 0;
+  for (const { key, rule } of checks) {
+    const { windowStart, retryAfterSeconds } = await countRequest(prisma, key, rule, now);
+    held.push({ key, windowStart });
+    wait = Math.max(wait, retryAfterSeconds);
   }
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    for (const h of held) await uncount(prisma, h.key, h.windowStart);
+  };
+  if (wait > 0) {
+    await release();
+    throw rateLimited(wait);
+  }
+  return { release };
+}
+
+/**
+ * A rate-limit key part that names a person (an email): stored as a SHA-256 prefix, so
+ * the RateLimitBucket table holds no address in clear, while the same email still maps
+ * to the same bucket.
+ */
+export function personKey(value: string): string {
+  return createHash("sha256").update(value.trim().toLowerCase()).digest("hex").slice(0, 32);
 }
 
 /**
@@ -79,8 +148,15 @@ export const RATE_LIMITS = {
   bookingPerEmail: { limit: 5, windowSeconds: 600 },
   confirmPerAddress: { limit: 30, windowSeconds: 600 },
   resendPerReservation: { limit: 1, windowSeconds: 60 },
-  loginPerAddress: { limit: 20, windowSeconds: 900 },
-  loginPerAccount: { limit: 5, windowSeconds: 900 },
+  // Sign-in limits count FAILED attempts only (holdRateLimits), see auth.service.ts.
+  /** One address guessing one account's password. */
+  loginFailuresPerAccountAddress: { limit: 5, windowSeconds: 900 },
+  /** One address guessing across many accounts (password spraying). */
+  loginFailuresPerAddress: { limit: 20, windowSeconds: 900 },
+  /** Guesses at one account from everywhere, counted for clients without a device cookie only. */
+  loginFailuresPerAccount: { limit: 20, windowSeconds: 900 },
+  /** Guesses from one trusted device (a device cookie). */
+  loginFailuresPerDevice: { limit: 5, windowSeconds: 900 },
   checkinPerUser: { limit: 600, windowSeconds: 60 },
   // A door polls its manifest every few seconds for each of tonight's performances.
   manifestPerUser: { limit: 120, windowSeconds: 60 },

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from "@sipario/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "../errors.ts";
-import { consumeRateLimit, purgeExpiredRateLimits, slidingWindowWait } from "./rate-limit.service.ts";
+import { consumeRateLimit, holdRateLimits, purgeExpiredRateLimits, slidingWindowWait } from "./rate-limit.service.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -64,6 +64,30 @@ describe("rate limits (sliding window, real PostgreSQL)", () => {
     const at = inWindow(0, 5_000);
     const outcomes = await Promise.all(Array.from({ length: 30 }, () => attempt(key, at)));
     expect(outcomes.filter((o) => o === "ok")).toHaveLength(5);
+  });
+
+  it("held attempts: concurrent failures never overshoot, releases and refusals give their slot back", async () => {
+    const key = "test:held";
+    const at = inWindow(0, 7_000);
+    const hold = () =>
+      holdRateLimits(db.prisma, true, [{ key, rule }], at).then(
+        (held) => held,
+        (error: unknown) => {
+          if (error instanceof DomainError && error.reason === "rate_limited") return null;
+          throw error;
+        },
+      );
+    // Thirty guesses at once, all failing (kept): exactly the limit got through.
+    const outcomes = await Promise.all(Array.from({ length: 30 }, hold));
+    expect(outcomes.filter(Boolean)).toHaveLength(5);
+    const count = async () => (await db.prisma.rateLimitBucket.findFirstOrThrow({ where: { key } })).count;
+    expect(await count()).toBe(5); // the 25 refusals were given back
+    // A success gives its slot back, once.
+    const other = "test:held-release";
+    const held = (await holdRateLimits(db.prisma, true, [{ key: other, rule }], at))!;
+    await held.release();
+    await held.release();
+    expect((await db.prisma.rateLimitBucket.findFirstOrThrow({ where: { key: other } })).count).toBe(0);
   });
 
   it("the sweep keeps the previous window's bucket while it still counts", async () => {

@@ -72,7 +72,7 @@ export async function sendDueReminders(
   // The window opens at most ~38 hours before a start (10:00 the day before, show at 23:59).
   const horizon = new Date(now.getTime() + 48 * HOUR);
   const candidates = await prisma.reservation.findMany({
-    where: { status: "confirmed", reminderSentAt: null, anonymizedAt: null, performance: { startsAt: { gt: now, lte: horizon } } },
+    where: { status: "confirmed", email: { not: null }, reminderSentAt: null, anonymizedAt: null, performance: { startsAt: { gt: now, lte: horizon } } },
     select: { id: true, confirmedAt: true, performance: { select: performancePlaceSelect } },
     orderBy: [{ performance: { startsAt: "asc" } }, { id: "asc" }],
     take: Math.max(1, Math.min(options.limit ?? 500, 5000)),
@@ -90,7 +90,7 @@ export async function sendDueReminders(
       const outboxId = await withTransaction(prisma, async (tx) => {
         const claimed = await tx.$queryRaw<Claimed[]>`
           UPDATE "Reservation" SET "reminderSentAt" = ${now}, "updatedAt" = ${now}
-          WHERE "id" = ${candidate.id}::uuid AND "status" = 'confirmed' AND "anonymizedAt" IS NULL ${guard}
+          WHERE "id" = ${candidate.id}::uuid AND "status" = 'confirmed' AND "email" IS NOT NULL AND "anonymizedAt" IS NULL ${guard}
           RETURNING "id"::text AS "id", "email", "locale", "partySize"`;
         const row = claimed[0];
         if (!row) return null;

@@ -26,7 +26,7 @@ async function reservationWithHistory(performanceId: string, status: "confirmed"
     confirmedAt: daysAgo(120),
   });
   await db.prisma.emailOutbox.create({
-    data: { kind: "ticket", reservationId: r.id, toAddress: r.email, subject: "Your ticket", payload: { text: `Hello ${r.name}` } },
+    data: { kind: "ticket", reservationId: r.id, toAddress: r.email!, subject: "Your ticket", payload: { text: `Hello ${r.name}` } },
   });
   await db.prisma.auditLog.create({
     data: { action: "edit", entity: "Reservation", entityId: r.id, changes: { email: { from: "old@example.org", to: r.email } } },

@@ -11,7 +11,7 @@ import { SESSION_COOKIE_NAME, validateSessionToken } from "../auth/session.servi
 import type { AppConfig } from "../config.ts";
 import { getLogger } from "../logger.ts";
 import { appRouter } from "../root.ts";
-import type { Context, CookieJar, CookieOptions } from "../trpc.ts";
+import { MAX_BATCH_SIZE, type Context, type CookieJar, type CookieOptions } from "../trpc.ts";
 
 function requestCookies(req: IncomingMessage, res: ServerResponse): CookieJar {
   const incoming = new Map<string, string>();
@@ -46,6 +46,7 @@ export function createTrpcHttpServer(prisma: PrismaClient, config: AppConfig, ex
   return createHTTPServer({
     router: appRouter,
     basePath: "/trpc/",
+    maxBatchSize: MAX_BATCH_SIZE,
     onError({ error, path }) {
       if (error.code !== "SERVICE_UNAVAILABLE" && error.code !== "INTERNAL_SERVER_ERROR") return;
       // Diagnostics for the tests: codes and a token-free message, never the input.

@@ -1,8 +1,18 @@
 import { publicProcedure, router } from "../trpc.ts";
 import { ticketInputSchema } from "./tickets.schema.ts";
-import { cancelTicket, getTicket } from "./tickets.service.ts";
+import { cancelTicket, consumeTicketRequest, getTicket, ticketCalendar } from "./tickets.service.ts";
+
+/** Every ticket call counts against the caller's address (the ticket page goes through tickets.get). */
+const ticketProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  await consumeTicketRequest(ctx.prisma, ctx.config, ctx.clientAddress);
+  return next();
+});
 
 export const ticketsRouter = router({
-  get: publicProcedure.input(ticketInputSchema).query(({ ctx, input }) => getTicket(ctx.prisma, ctx.config, input.token)),
-  cancel: publicProcedure.input(ticketInputSchema).mutation(({ ctx, input }) => cancelTicket(ctx.prisma, input.token)),
+  get: ticketProcedure.input(ticketInputSchema).query(({ ctx, input }) => getTicket(ctx.prisma, ctx.config, input.token)),
+  /** The ticket's performance as an iCalendar file (one event). */
+  calendar: ticketProcedure
+    .input(ticketInputSchema)
+    .query(async ({ ctx, input }) => ({ ics: await ticketCalendar(ctx.prisma, ctx.config, input.token) })),
+  cancel: ticketProcedure.input(ticketInputSchema).mutation(({ ctx, input }) => cancelTicket(ctx.prisma, input.token)),
 });

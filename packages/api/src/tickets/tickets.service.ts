@@ -2,8 +2,18 @@ import type { PrismaClient } from "@sipario/db";
 import { cancelReservation } from "../booking/admin.service.ts";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
+import { consumeRateLimits, RATE_LIMITS } from "../rate-limit/rate-limit.service.ts";
 import { calendarEvent, qrCodes, ticketUrl } from "./ticket-assets.ts";
 import { hashToken } from "./tokens.ts";
+
+/**
+ * Counts one request to a ticket endpoint (tickets.get, tickets.cancel, the ticket page and
+ * its calendar file) against the caller's address: a token cannot be guessed, but a flood
+ * of guesses still costs a query each. Throws DomainError rate_limited.
+ */
+export function consumeTicketRequest(prisma: PrismaClient, config: Pick<AppConfig, "RATE_LIMITS">, clientAddress: string): Promise<void> {
+  return consumeRateLimits(prisma, config.RATE_LIMITS, [{ key: `ticket:addr:${clientAddress}`, rule: RATE_LIMITS.ticketPerAddress }]);
+}
 
 async function findTicket(prisma: PrismaClient, rawToken: string) {
   const token = await prisma.reservationToken.findUnique({

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
+import { RAW_TOKEN_PATTERN } from "../lib/ids.ts";
 
 /**
  * Raw tokens (confirmation links, tickets) are 32 bytes from the CSPRNG, base64url: 256
@@ -21,7 +22,7 @@ export const rawTokenSchema = z
   .trim()
   .min(16, "Token too short")
   .max(128, "Token too long")
-  .regex(/^[A-Za-z0-9_-]+$/, "Malformed token");
+  .regex(RAW_TOKEN_PATTERN, "Malformed token");
 
 /** `{ token }`, strict: the input of every procedure that takes a token. */
 export const tokenInputSchema = z.object({ token: rawTokenSchema }).strict();

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@sipario/db";
 import type { Cookies } from "@sveltejs/kit";
+import { isUuid } from "@sipario/api";
 
 /**
  * After booking, the "check your email" page needs to know which reservation this browser
@@ -13,11 +14,10 @@ export function rememberBooking(cookies: Cookies, reservationId: string, secure:
   cookies.set(BOOKED_COOKIE, reservationId, { path: "/book", httpOnly: true, sameSite: "lax", secure, maxAge: 6 * 3600 });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function rememberedBookingId(cookies: Cookies): string | null {
   const id = cookies.get(BOOKED_COOKIE);
-  return id && UUID.test(id) ? id : null;
+  return id && isUuid(id) ? id : null;
 }
 
 /** What the "check your email" page shows about the booking this browser just made. */

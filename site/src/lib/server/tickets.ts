@@ -1,8 +1,6 @@
 import { error } from "@sveltejs/kit";
 import { callFailure } from "./trpc.ts";
 
-export const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
-
 /**
  * A ticket lookup failed: answer with the right status and a code the error page turns
  * into a clear explanation (unknown, cancelled, not confirmed).

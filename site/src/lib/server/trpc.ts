@@ -1,7 +1,8 @@
-import { createCaller, getConfig, type Context } from "@sipario/api";
+import { createCaller, errorData, getConfig, type Context } from "@sipario/api";
 import { getDatabase } from "@sipario/db";
 import type { RequestEvent } from "@sveltejs/kit";
 import { TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 
 /** The tRPC context of one request, the same for server-side calls and /api/trpc. */
 export async function createContext(event: RequestEvent): Promise<Context> {
@@ -22,7 +23,7 @@ export async function createContext(event: RequestEvent): Promise<Context> {
  * adapter-node throws when a request lacks that header, e.g. a health probe straight
  * to the container: such requests share one bucket instead of failing with a 500.
  */
-function clientAddress(event: RequestEvent): string {
+export function clientAddress(event: RequestEvent): string {
   try {
     return event.getClientAddress();
   } catch {
@@ -44,21 +45,6 @@ export interface CallFailure {
   data: Record<string, unknown>;
 }
 
-const STATUS: Record<string, number> = {
-  BAD_REQUEST: 400,
-  PARSE_ERROR: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  METHOD_NOT_SUPPORTED: 405,
-  CONFLICT: 409,
-  PRECONDITION_FAILED: 412,
-  PAYLOAD_TOO_LARGE: 413,
-  UNPROCESSABLE_CONTENT: 422,
-  TOO_MANY_REQUESTS: 429,
-  SERVICE_UNAVAILABLE: 503,
-};
-
 /**
  * Turns what a server-side call threw into {status, reason} for a page. Anything that
  * is not a TRPCError is a bug and is rethrown (SvelteKit logs it and shows the 500 page).
@@ -66,7 +52,8 @@ const STATUS: Record<string, number> = {
 export function callFailure(error: unknown): CallFailure {
   if (!(error instanceof TRPCError)) throw error;
   if (error.code === "INTERNAL_SERVER_ERROR") throw error;
-  const data = errorDataOf(error);
+  // The same data an HTTP client of /api/trpc gets: the api's own error formatter.
+  const data: Record<string, unknown> = errorData(error);
   const fields: Record<string, string> = {};
   const issues = Array.isArray(data.issues) ? (data.issues as { path?: string; message?: string }[]) : [];
   for (const issue of issues) {
@@ -74,35 +61,10 @@ export function callFailure(error: unknown): CallFailure {
     fields[key] ??= issue.message ?? "invalid";
   }
   return {
-    status: STATUS[error.code] ?? 500,
-    reason: typeof data.reason === "string" ? data.reason : "internal_error",
+    status: getHTTPStatusCodeFromError(error),
+    reason: String(data.reason),
     message: error.message,
     fields,
     data,
   };
-}
-
-// A server-side caller throws the raw TRPCError; the data the HTTP client would see is
-// derived from its cause by the API's own error formatter logic.
-function errorDataOf(error: TRPCError): Record<string, unknown> {
-  const cause = error.cause as { reason?: unknown; details?: Record<string, unknown>; issues?: unknown } | undefined;
-  if (cause && typeof cause.reason === "string") return { reason: cause.reason, ...(cause.details ?? {}) };
-  if (cause && Array.isArray(cause.issues)) {
-    return {
-      reason: "invalid_input",
-      issues: (cause.issues as { path: PropertyKey[]; message: string }[]).map((i) => ({
-        path: i.path.map(String).join("."),
-        message: i.message,
-      })),
-    };
-  }
-  const byCode: Record<string, string> = {
-    BAD_REQUEST: "invalid_input",
-    NOT_FOUND: "not_found",
-    UNAUTHORIZED: "unauthenticated",
-    FORBIDDEN: "forbidden",
-    TOO_MANY_REQUESTS: "rate_limited",
-    SERVICE_UNAVAILABLE: "unavailable",
-  };
-  return { reason: byCode[error.code] ?? "internal_error" };
 }

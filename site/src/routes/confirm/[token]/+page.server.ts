@@ -1,22 +1,19 @@
-import { describeConfirmation } from "@sipario/api";
-import { getDatabase } from "@sipario/db";
+import { isRawToken } from "@sipario/api";
 import { fail, redirect } from "@sveltejs/kit";
 import { callFailure, serverCaller } from "$lib/server/trpc";
 import type { Actions, PageServerLoad } from "./$types";
 
-const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
-
 /** GET changes nothing: mail scanners open links. Confirming is the POST below. */
-export const load: PageServerLoad = async ({ params }) => {
-  if (!TOKEN.test(params.token)) return { state: "unknown" as const, booking: null };
+export const load: PageServerLoad = async (event) => {
+  if (!isRawToken(event.params.token)) return { state: "unknown" as const, booking: null };
   try {
-    const d = await describeConfirmation((await getDatabase()).prisma, params.token);
+    const d = await (await serverCaller(event)).booking.describe({ token: event.params.token });
     return {
       state: d.state,
       booking: { partySize: d.partySize, startsAt: d.startsAt, expiresAt: d.expiresAt, show: d.show, venue: d.venue, performanceId: d.performanceId },
     };
   } catch (e) {
-    if ((e as { reason?: unknown }).reason === "unknown_token") return { state: "unknown" as const, booking: null };
+    if (callFailure(e).reason === "unknown_token") return { state: "unknown" as const, booking: null };
     throw e;
   }
 };

@@ -4,7 +4,7 @@ import { isStaff, safeNext } from "$lib/staff/next";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-  const next = safeNext(url.searchParams.get("next"));
+  const next = safeNext(url.searchParams.get("next"), url.origin);
   if (isStaff(locals.user)) redirect(303, next);
   return { next };
 };
@@ -14,7 +14,7 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const email = String(form.get("email") ?? "").slice(0, 300);
     const password = String(form.get("password") ?? "");
-    const next = safeNext(form.get("next"));
+    const next = safeNext(form.get("next"), event.url.origin);
     try {
       const caller = await serverCaller(event);
       await caller.auth.login({ email, password });

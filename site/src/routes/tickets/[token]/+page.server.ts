@@ -1,10 +1,11 @@
+import { isRawToken } from "@sipario/api";
 import { error } from "@sveltejs/kit";
 import { serverCaller } from "$lib/server/trpc";
-import { ticketError, TOKEN } from "$lib/server/tickets";
+import { ticketError } from "$lib/server/tickets";
 import type { PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
-  if (!TOKEN.test(event.params.token)) error(404, { message: "Not found", code: "ticket_unknown" });
+  if (!isRawToken(event.params.token)) error(404, { message: "Not found", code: "ticket_unknown" });
   const caller = await serverCaller(event);
   try {
     const ticket = await caller.tickets.get({ token: event.params.token });

@@ -1,4 +1,4 @@
-import { appRouter, getLogger, redactPath } from "@sipario/api";
+import { appRouter, getLogger, MAX_BATCH_SIZE, redactPath } from "@sipario/api";
 import type { RequestHandler } from "@sveltejs/kit";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createContext } from "$lib/server/trpc";
@@ -8,6 +8,7 @@ const handler: RequestHandler = (event) =>
     endpoint: "/api/trpc",
     req: event.request,
     router: appRouter,
+    maxBatchSize: MAX_BATCH_SIZE,
     createContext: () => createContext(event),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") {

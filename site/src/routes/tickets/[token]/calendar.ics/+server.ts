@@ -1,19 +1,17 @@
-import { getConfig, ticketCalendar } from "@sipario/api";
-import { getDatabase } from "@sipario/db";
+import { isRawToken } from "@sipario/api";
 import { error } from "@sveltejs/kit";
-import { TOKEN } from "$lib/server/tickets";
+import { callFailure, serverCaller } from "$lib/server/trpc";
 import type { RequestHandler } from "./$types";
 
-export const GET: RequestHandler = async ({ params }) => {
-  if (!TOKEN.test(params.token)) error(404, "Not found");
+export const GET: RequestHandler = async (event) => {
+  if (!isRawToken(event.params.token)) error(404, "Not found");
   let ics: string;
   try {
-    ics = await ticketCalendar((await getDatabase()).prisma, getConfig(), params.token);
+    ({ ics } = await (await serverCaller(event)).tickets.calendar({ token: event.params.token }));
   } catch (e) {
-    const reason = (e as { reason?: unknown }).reason;
-    if (reason === "unknown_token") error(404, "Not found");
-    if (reason === "reservation_not_confirmed") error(409, "This booking is not confirmed.");
-    throw e;
+    const failure = callFailure(e);
+    if (failure.reason === "reservation_not_confirmed") error(409, "This booking is not confirmed.");
+    error(failure.status, failure.status === 404 ? "Not found" : failure.message);
   }
   return new Response(ics, {
     headers: {

@@ -1,11 +1,12 @@
+import { isRawToken } from "@sipario/api";
 import { error, fail } from "@sveltejs/kit";
 import { callFailure, serverCaller } from "$lib/server/trpc";
-import { ticketError, TOKEN } from "$lib/server/tickets";
+import { ticketError } from "$lib/server/tickets";
 import type { Actions, PageServerLoad } from "./$types";
 
 /** The confirmation step: GET asks, POST cancels. */
 export const load: PageServerLoad = async (event) => {
-  if (!TOKEN.test(event.params.token)) error(404, { message: "Not found", code: "ticket_unknown" });
+  if (!isRawToken(event.params.token)) error(404, { message: "Not found", code: "ticket_unknown" });
   const caller = await serverCaller(event);
   try {
     const ticket = await caller.tickets.get({ token: event.params.token });

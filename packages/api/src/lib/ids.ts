@@ -1,0 +1,19 @@
+/**
+ * The shapes of identifiers clients send, written once. Checking them before a query
+ * keeps junk (and PostgreSQL's 22P02 "invalid input syntax for type uuid") away from
+ * the database, so bad input is a clean 4xx, never a 500.
+ */
+
+/** A row id (PostgreSQL uuid, any version). */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
+/** A raw token (confirmation link, ticket) as it appears in a URL: base64url, bounded. */
+export const RAW_TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+
+export function isRawToken(value: string): boolean {
+  return RAW_TOKEN_PATTERN.test(value);
+}
