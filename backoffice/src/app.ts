@@ -25,6 +25,21 @@ const formOptions = {
   },
 };
 
+/**
+ * AdminJS answers a HEAD on its API by running the action's GET handler with method
+ * "head", and its delete action deletes on anything but "get". No action has a use for
+ * HEAD: 405.
+ */
+function refuseHeadOnApi(): RequestHandler {
+  return (req, res, next) => {
+    if (req.method === "HEAD" && req.path.startsWith("/api/")) {
+      res.status(405).set("Allow", "GET, POST").end();
+      return;
+    }
+    next();
+  };
+}
+
 /** 413 for a declared body over the limit, before anything reads it. */
 function limitBody(max: number): RequestHandler {
   return (req, res, next) => {
@@ -57,6 +72,8 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
 
   const app = express() as BackofficeApp;
   app.disable("x-powered-by");
+  // Before the first route: the app's router reads it when it is created.
+  app.enable("case sensitive routing");
   // One structured line per request: id, method, path (no query: AdminJS puts search
   // terms there), status, duration. No headers, cookies or bodies.
   app.use((req, res, next) => {
@@ -89,11 +106,17 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
   app.use(healthRoutes(prisma, config));
   app.get("/", (_req, res) => res.redirect(ADMIN_ROOT));
 
-  app.use(ADMIN_ROOT, limitBody(MAX_BODY_BYTES));
-  app.use(ADMIN_ROOT, sameOriginOnly(() => config.backofficeOrigin, { production: config.production }));
-  app.use(ADMIN_ROOT, sessions.middleware);
-  app.use(ADMIN_ROOT, revalidateAdmin(prisma));
-  app.use(ADMIN_ROOT, (_req, res, next) => {
+  // Everything AdminJS serves, and our own admin routes, live on this one router, mounted
+  // case-sensitively: /ADMIN/login is a 404, not AdminJS without our session layer
+  // (Express and the proxy otherwise match paths in any casing, and express-session skips
+  // a path outside its cookie's, so AdminJS made an in-memory session of its own).
+  const adminRouter = express.Router({ caseSensitive: true });
+  adminRouter.use(limitBody(MAX_BODY_BYTES));
+  adminRouter.use(sameOriginOnly(() => config.backofficeOrigin, { production: config.production }));
+  adminRouter.use(refuseHeadOnApi());
+  adminRouter.use(sessions.middleware);
+  adminRouter.use(revalidateAdmin(prisma));
+  adminRouter.use((_req, res, next) => {
     res.set("Cache-Control", "no-store");
     next();
   });
@@ -116,8 +139,8 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
         next(error);
       }
     };
-  app.get(
-    `${ADMIN_ROOT}/export/performances/:id/reservations.csv`,
+  adminRouter.get(
+    "/export/performances/:id/reservations.csv",
     requireAdmin(),
     exportRoute("csv", "text/csv; charset=utf-8", async (id, res) => {
       res.write("\uFEFF"); // lets spreadsheet programs read the accents as UTF-8
@@ -126,22 +149,25 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
       }
     }),
   );
-  app.get(
-    `${ADMIN_ROOT}/export/performances/:id/reservations.xlsx`,
+  adminRouter.get(
+    "/export/performances/:id/reservations.xlsx",
     requireAdmin(),
     exportRoute("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (id, res) => services.writeReservationsXlsx(id, res)),
   );
 
-  const router = AdminJSExpress.buildAuthenticatedRouter(
+  AdminJSExpress.buildAuthenticatedRouter(
     admin,
-    { authenticate: makeAuthenticate(services), cookieName: SESSION_COOKIE, cookiePassword: config.sessionSecret },
-    null,
-    // The session middleware above already ran; AdminJS's own one sees req.session and
-    // steps aside, so these options only satisfy its signature.
-    { secret: config.sessionSecret, resave: false, saveUninitialized: false },
+    { authenticate: makeAuthenticate(services, config), cookieName: SESSION_COOKIE, cookiePassword: config.sessionSecret },
+    adminRouter,
+    // Our store and cookie: AdminJS's own session() finds req.session already set and
+    // steps aside; were it ever to run, it would make the same session, never a fallback.
+    sessions.options,
     formOptions,
   );
-  app.use(ADMIN_ROOT, router);
+  app.use(ADMIN_ROOT, adminRouter);
+  app.use((_req, res) => {
+    res.status(404).type("text/plain").send("Not found.");
+  });
 
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
     const tooLarge = /maxFieldsSize exceeded|maxFields/.test(String((error as Error)?.message));

@@ -7,6 +7,7 @@ import type { PrismaClient } from "@sipario/db";
 import AdminJS, { ComponentLoader } from "adminjs";
 import { loadDmmf } from "./dmmf.ts";
 import { buildResources } from "./resources/index.ts";
+import { waitlistTranslations } from "./resources/waitlist-entry.ts";
 import type { Services } from "./services.ts";
 
 const componentsDir = fileURLToPath(new URL("./components/", import.meta.url));
@@ -36,6 +37,7 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
       availableLanguages: ["en", "it"],
       translations: {
         it: {
+          labels: { ...waitlistTranslations.it.labels, DoorScan: "Ingressi senza rete" },
           messages: { invalidCredentials: "Email o password non corretti." },
           components: { Login: { welcomeHeader: "Back-office Sipario", welcomeMessage: "Accedi con un account amministratore." } },
           resources: {
@@ -68,10 +70,11 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
                 conflict: "Entrato due volte",
               },
             },
+            ...waitlistTranslations.it.resources,
           },
-          labels: { DoorScan: "Ingressi senza rete" },
         },
         en: {
+          labels: { ...waitlistTranslations.en.labels, DoorScan: "Offline door scans" },
           messages: { invalidCredentials: "Wrong email or password." },
           resources: {
             AuditLog: { properties: { changesText: "Changes", actorLabel: "Who" } },
@@ -103,8 +106,8 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
                 conflict: "Got in twice",
               },
             },
+            ...waitlistTranslations.en.resources,
           },
-          labels: { DoorScan: "Offline door scans" },
           components: { Login: { welcomeHeader: "Sipario back-office", welcomeMessage: "Sign in with an admin account." } },
         },
       },

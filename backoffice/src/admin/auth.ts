@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ADMIN_DEVICE_COOKIE_NAME, DomainError, getLogger, type AppConfig } from "@sipario/api";
+import { ADMIN_DEVICE_COOKIE_NAME, clientAddress, DomainError, getLogger, UNKNOWN_ADDRESS, type AddressSettings, type AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
 import connectPgSimple from "connect-pg-simple";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
@@ -32,19 +32,21 @@ declare module "express-session" {
   }
 }
 
-const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+/** The only methods that never change anything: HEAD is not one (AdminJS ran `delete` on a HEAD). */
+const SAFE = new Set(["GET", "OPTIONS"]);
 
 /**
- * CSRF defence: a state change is accepted only from a page of the back-office itself.
- * Browsers send Origin on every POST; Referer is the fallback for old ones. Neither,
- * or another origin: 403. `origin()` is read per request (tests learn the port late).
+ * CSRF defence: any request but GET and OPTIONS is accepted only from a page of the
+ * back-office itself. Browsers send Origin on every POST and on every cross-origin
+ * request; Referer is the fallback for old ones. Neither, or another origin: 403.
+ * `origin()` is read per request (tests learn the port late).
  * Outside production the address the browser used (its Host) also counts, so
  * http://localhost:3001 works as well as http://127.0.0.1:3001; a cross-site page still
  * sends its own Origin, which matches neither.
  */
 export function sameOriginOnly(origin: () => string, options: { production: boolean }): RequestHandler {
   return (req, res, next) => {
-    if (!UNSAFE.has(req.method)) return next();
+    if (SAFE.has(req.method)) return next();
     const sent = req.get("origin") ?? refererOrigin(req.get("referer"));
     const allowed = [origin()];
     if (!options.production && req.get("host")) allowed.push(`http://${req.get("host")}`);
@@ -65,6 +67,8 @@ function refererOrigin(referer: string | undefined): string | undefined {
 
 export interface SessionSetup {
   middleware: RequestHandler;
+  /** The same options and store, for AdminJS's own session() call: it can never make a second kind of session. */
+  options: session.SessionOptions & { store: session.Store };
   close(): Promise<void>;
   kind: "postgres" | "memory";
 }
@@ -76,7 +80,7 @@ export interface SessionSetup {
  * memory store is used: a restart signs admins out, nothing else is lost.
  */
 export function createSessionMiddleware(config: AppConfig): SessionSetup {
-  let store: session.Store | undefined;
+  let store: session.Store = new session.MemoryStore();
   let pool: pg.Pool | undefined;
   if (config.DATABASE_URL) {
     const PgStore = connectPgSimple(session);
@@ -84,7 +88,7 @@ export function createSessionMiddleware(config: AppConfig): SessionSetup {
     pool.on("error", (error) => getLogger().warn({ err: error }, "session store connection error"));
     store = new PgStore({ pool, tableName: "backoffice_session", createTableIfMissing: true, pruneSessionInterval: 15 * 60 });
   }
-  const middleware = session({
+  const options = {
     name: SESSION_COOKIE,
     secret: config.sessionSecret,
     store,
@@ -101,15 +105,21 @@ export function createSessionMiddleware(config: AppConfig): SessionSetup {
       path: "/admin",
       maxAge: 8 * 3_600_000,
     },
-  });
+  } satisfies session.SessionOptions;
   return {
-    middleware,
-    kind: store ? "postgres" : "memory",
+    middleware: session(options),
+    options,
+    kind: pool ? "postgres" : "memory",
     async close() {
-      if (store && "close" in store) await (store as unknown as { close(): Promise<void> }).close();
+      if ("close" in store) await (store as unknown as { close(): Promise<void> }).close();
       await pool?.end().catch(() => {});
     },
   };
+}
+
+/** The visitor's address of an Express request: packages/api's one reading of ADDRESS_HEADER / XFF_DEPTH. */
+export function requestAddress(req: Request, settings: AddressSettings): string {
+  return clientAddress({ header: (name) => req.get(name), socketAddress: () => req.socket.remoteAddress }, settings);
 }
 
 function regenerate(req: Request): Promise<void> {
@@ -122,15 +132,15 @@ function regenerate(req: Request): Promise<void> {
  * staff account all get AdminJS's one "invalid credentials" answer; too many attempts
  * get a message saying so. The session id is renewed on success (no fixation).
  */
-export function makeAuthenticate(services: Services) {
+export function makeAuthenticate(services: Services, settings: AddressSettings) {
   return async (email: unknown, password: unknown, context?: { req: Request; res: Response }): Promise<AdminSessionUser | null> => {
     if (typeof email !== "string" || typeof password !== "string" || !email || !password || email.length > 254 || password.length > 200) {
       return null;
     }
     const req = context?.req;
-    // The socket's address: X-Forwarded-For is not trusted here (anyone can send it).
-    // Behind a proxy this is the proxy's; the per-account limit still applies.
-    const address = req?.socket.remoteAddress ?? "unknown";
+    // The visitor's address as the site reads it (ADDRESS_HEADER / XFF_DEPTH): behind
+    // the proxy the socket's address is the proxy's, shared by every admin.
+    const address = req ? requestAddress(req, settings) : UNKNOWN_ADDRESS;
     try {
       const user = await services.authenticate(email, password, address, req ? deviceCookieOf(req) : null);
       const { passwordHash } = await services.credentialOf(user.id);

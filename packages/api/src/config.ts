@@ -30,10 +30,15 @@ const envSchema = z.object({
   BACKOFFICE_PORT: port(3001),
   BACKOFFICE_ORIGIN: z.string().url().optional(),
   HOST: z.string().min(1).default("127.0.0.1"),
+  /** adapter-node's own variables (it reads them for the site): where the visitor's address is behind a proxy. */
+  ADDRESS_HEADER: z.string().optional(),
+  XFF_DEPTH: positiveInt(1),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   TIME_ZONE: z.string().default("Europe/Rome"),
   MAX_PARTY_SIZE: positiveInt(10),
   CONFIRMATION_TOKEN_TTL_HOURS: positiveInt(24),
+  /** How long a waiting-list offer holds its seats; fractions allowed (tests use seconds). */
+  WAITLIST_OFFER_MINUTES: z.coerce.number().positive().max(60 * 24 * 30).default(720),
   /** Ticket tokens stay valid until this many hours after the performance day ends. */
   TICKET_GRACE_HOURS: z.coerce.number().int().min(0).default(0),
   SESSION_TTL_DAYS: positiveInt(30),

@@ -1,4 +1,4 @@
-import { createCaller, errorData, getConfig, type Context } from "@sipario/api";
+import { clientAddress as addressOf, createCaller, errorData, getConfig, type Context } from "@sipario/api";
 import { getDatabase } from "@sipario/db";
 import type { RequestEvent } from "@sveltejs/kit";
 import { TRPCError } from "@trpc/server";
@@ -19,16 +19,24 @@ export async function createContext(event: RequestEvent): Promise<Context> {
 }
 
 /**
- * The visitor's address for rate limits. With ADDRESS_HEADER set (behind a proxy),
- * adapter-node throws when a request lacks that header, e.g. a health probe straight
- * to the container: such requests share one bucket instead of failing with a 500.
+ * The visitor's address for rate limits: packages/api's clientAddress, the one reading
+ * of ADDRESS_HEADER / XFF_DEPTH that the back-office uses too. The socket's address
+ * comes from getClientAddress(), which is only asked when no header is configured.
  */
 export function clientAddress(event: RequestEvent): string {
-  try {
-    return event.getClientAddress();
-  } catch {
-    return "unknown";
-  }
+  return addressOf(
+    {
+      header: (name) => event.request.headers.get(name),
+      socketAddress: () => {
+        try {
+          return event.getClientAddress();
+        } catch {
+          return undefined;
+        }
+      },
+    },
+    getConfig(),
+  );
 }
 
 /** A tRPC caller for load functions and form actions: the same procedures the browser gets. */
