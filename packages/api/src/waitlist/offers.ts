@@ -333,7 +333,7 @@ export async function placeOfPerformance(db: Tx | PrismaClient, performanceId: s
 export async function closeStartedWaitlists(prisma: PrismaClient, config: AppConfig, now = new Date()): Promise<{ closed: number; emailed: number }> {
   return withTransaction(prisma, async (tx) => {
     const rows = await tx.$queryRaw<
-      ({ entryId: string; previous: string; email: string; locale: string; partySize: number } & Parameters<typeof placeOf>[0])[]
+      ({ entryId: string; previous: string; email: string; locale: string; partySize: number; cancelled: boolean } & Parameters<typeof placeOf>[0])[]
     >`
       WITH due AS (
         SELECT e."id", e."status"::text AS "previous" FROM "WaitlistEntry" e JOIN "Performance" p ON p."id" = e."performanceId"
@@ -345,14 +345,49 @@ export async function closeStartedWaitlists(prisma: PrismaClient, config: AppCon
         UPDATE "WaitlistEntry" e SET "status" = 'closed', "endedReason" = 'list_closed', "endedAt" = ${now}, "updatedAt" = ${now}
         FROM due WHERE e."id" = due."id"
         RETURNING e."id", e."performanceId", due."previous", e."email", e."locale", e."partySize")
-      SELECT closed."id"::text AS "entryId", closed."previous", closed."email", closed."locale", closed."partySize", ${PLACE_COLUMNS}
+      SELECT closed."id"::text AS "entryId", closed."previous", closed."email", closed."locale", closed."partySize",
+        p."status" = 'cancelled' AS "cancelled", ${PLACE_COLUMNS}
       FROM closed JOIN "Performance" p ON p."id" = closed."performanceId" ${PLACE_JOINS}`;
     let emailed = 0;
     for (const r of rows) {
       if (r.previous !== "waiting") continue;
-      await enqueueEmail(tx, closedEmail(config, { entryId: r.entryId, to: r.email, locale: r.locale, partySize: r.partySize, performance: placeOf(r) }));
+      await enqueueEmail(tx, closedEmail(config, { entryId: r.entryId, to: r.email, locale: r.locale, partySize: r.partySize, performance: placeOf(r) }, r.cancelled));
       emailed++;
     }
     return { closed: rows.length, emailed };
   });
+}
+
+/**
+ * Retention (docs/security-notes.md) for the waiting list: RETENTION_DAYS after a
+ * performance started, its entries lose name, email and phone (the party size, status and
+ * pass-over reasons stay for statistics), their tokens are deleted, and the waiting-list
+ * emails sent to them before the cutoff are deleted (recipient and body are personal data).
+ * Idempotent; rows claimed with SKIP LOCKED, so any number of processes may run it.
+ */
+export async function anonymizeOldWaitlistEntries(prisma: PrismaClient, config: Pick<AppConfig, "RETENTION_DAYS">, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - config.RETENTION_DAYS * 86_400_000);
+  let total = 0;
+  for (;;) {
+    const done = await withTransaction(prisma, async (tx) => {
+      const rows = await tx.$queryRaw<{ id: string; email: string }[]>`
+        WITH due AS (
+          SELECT e."id", e."email" FROM "WaitlistEntry" e JOIN "Performance" p ON p."id" = e."performanceId"
+          WHERE e."anonymizedAt" IS NULL AND p."startsAt" < ${cutoff}
+          LIMIT 500
+          FOR UPDATE OF e SKIP LOCKED)
+        UPDATE "WaitlistEntry" e SET "name" = 'anonymised', "email" = 'anonymised+' || e."id"::text || '@invalid', "phone" = NULL,
+          "anonymizedAt" = ${now}, "updatedAt" = ${now}
+        FROM due WHERE e."id" = due."id"
+        RETURNING e."id"::text AS "id", due."email"`;
+      if (rows.length === 0) return 0;
+      await tx.$executeRaw`DELETE FROM "WaitlistToken" WHERE "entryId" = ANY(${rows.map((r) => r.id)}::uuid[])`;
+      await tx.$executeRaw`
+        DELETE FROM "EmailOutbox" WHERE "kind" LIKE 'waitlist\\_%' AND "status" <> 'pending' AND "createdAt" < ${cutoff}
+          AND "toAddress" = ANY(${rows.map((r) => r.email)}::text[])`;
+      return rows.length;
+    });
+    total += done;
+    if (done < 500) return total;
+  }
 }
