@@ -18,8 +18,14 @@ const formidable = createRequire(import.meta.url)("formidable") as { IncomingFor
 export const MAX_BODY_BYTES = 1_000_000;
 const MAX_FIELDS = 500;
 
-/** Field names AdminJS would unflatten into an object's prototype chain. */
-const FORBIDDEN_KEY_PART = /(^|\.)(__proto__|constructor|prototype)(\.|$)/;
+/**
+ * A field, filter or sort name that is a member of every object ("constructor",
+ * "__proto__", "toString"...): AdminJS looks names up in plain objects, where these
+ * resolve to Object.prototype's functions (a TypeError, a 500) or reach the prototype.
+ */
+function isPrototypeName(name: string): boolean {
+  return name.split(/\.|~~/).some((part) => part === "prototype" || part in Object.prototype);
+}
 /** Control characters a text field never needs (tab and line breaks are kept); PostgreSQL refuses NUL. */
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 /** In a URL, no control character at all. */
@@ -46,7 +52,7 @@ function refuse(res: Response, status: 400 | 413 | 415, message: string, closeCo
 /** A problem with the submitted fields, or null. */
 function badField(fields: Record<string, unknown>): string | null {
   for (const [key, value] of Object.entries(fields)) {
-    if (FORBIDDEN_KEY_PART.test(key) || CONTROL_IN_URL.test(key)) return "A field name is not allowed.";
+    if (isPrototypeName(key) || CONTROL_IN_URL.test(key)) return "A field name is not allowed.";
     if (value !== null && typeof value === "object") return "Nested values are not accepted.";
     if (typeof value === "string" && CONTROL_IN_TEXT.test(value)) return "A value contains a control character.";
   }
@@ -138,9 +144,10 @@ export function readBody(options: { acceptsJson: (path: string) => boolean }): R
 
 /**
  * 400 for a URL whose path or query carries a control character (NUL reached
- * PostgreSQL as error 22021, a 500) or does not decode.
+ * PostgreSQL as error 22021, a 500) or does not decode, and for query names or a sortBy
+ * that name an Object.prototype member (`sortBy=constructor` was a 500).
  */
-export function refuseControlCharacters(): RequestHandler {
+export function refuseHostileUrls(): RequestHandler {
   return (req, res, next) => {
     let decoded: string;
     try {
@@ -149,6 +156,10 @@ export function refuseControlCharacters(): RequestHandler {
       return refuse(res, 400, "The address is not valid.");
     }
     if (CONTROL_IN_URL.test(decoded)) return refuse(res, 400, "The address contains a control character.");
+    const query = new URLSearchParams(req.originalUrl.split("?")[1] ?? "");
+    for (const [name, value] of query) {
+      if (isPrototypeName(name) || (name === "sortBy" && isPrototypeName(value))) return refuse(res, 400, "The address is not valid.");
+    }
     next();
   };
 }
