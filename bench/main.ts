@@ -18,6 +18,7 @@ import {
   insertConfirmedTickets,
   insertGrowth,
   insertPendingWithTokens,
+  insertSoldOutWithWaitlist,
   seedCatalogue,
   type BenchDatabase,
   type Catalogue,
@@ -32,8 +33,8 @@ const serverCounts = (argv.find((a) => a.startsWith("--servers="))?.slice(10) ??
 const only = argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
 
 const P = quick
-  ? { seats: 100, bookings: 600, rushClients: 50, doorTickets: 300, doors: 8, catalogueMs: 3000, catalogueClients: 50, growthPerf: 40, growthRes: 20_000 }
-  : { seats: 500, bookings: 5000, rushClients: 200, doorTickets: 2000, doors: 8, catalogueMs: 10_000, catalogueClients: 50, growthPerf: 200, growthRes: 100_000 };
+  ? { seats: 100, bookings: 600, rushClients: 50, doorTickets: 300, doors: 8, catalogueMs: 3000, catalogueClients: 50, growthPerf: 40, growthRes: 20_000, waitlistEntries: 500, waitlistSeats: 80, waitlistBurst: 20 }
+  : { seats: 500, bookings: 5000, rushClients: 200, doorTickets: 2000, doors: 8, catalogueMs: 10_000, catalogueClients: 50, growthPerf: 200, growthRes: 100_000, waitlistEntries: 2000, waitlistSeats: 300, waitlistBurst: 30 };
 // --set=bookings=2000,seats=200 overrides single parameters.
 for (const pair of (argv.find((a) => a.startsWith("--set="))?.slice(6) ?? "").split(",").filter(Boolean)) {
   const [key, value] = pair.split("=");
@@ -151,6 +152,13 @@ async function runConfig(n: number, db: BenchDatabase, servers: ServerProcess[],
     sampleRss();
     if (want("door")) {
       const r = await doorRush(n, db, clients, basePool, mail, cat);
+      result.rows.push(...r.rows);
+      result.checks.push(...r.checks);
+      result.notes.push(...r.notes);
+    }
+    sampleRss();
+    if (want("waitlist")) {
+      const r = await waitingList(n, db, clients, cat);
       result.rows.push(...r.rows);
       result.checks.push(...r.checks);
       result.notes.push(...r.notes);
@@ -455,6 +463,75 @@ function minutesToMidnight(timeZone: string): number {
   const h = Number(parts.find((p) => p.type === "hour")!.value);
   const m = Number(parts.find((p) => p.type === "minute")!.value);
   return 24 * 60 - (h * 60 + m);
+}
+
+// ---------------------------------------------------------------- 5. waiting list
+
+/**
+ * A sold-out performance (waitlistSeats seats, one per holder) with waitlistEntries verified
+ * entries of 1-3 people. The holders cancel in bursts of waitlistBurst at once, across the
+ * servers: each cancellation offers the freed seats to the queue in the same transaction.
+ * Measured: tickets.cancel latency (it includes the offer), offers made per second.
+ * Checked: queue order (every waiting entry ahead of the last offered one was passed over
+ * because its party did not fit), seats never over-held, nothing left that a waiting party fits.
+ */
+async function waitingList(n: number, db: BenchDatabase, clients: Client[], cat: Catalogue) {
+  const scenario = "5. waiting list";
+  const rows: Row[] = [];
+  const checks: ConfigResult["checks"] = [];
+  const notes: string[] = [];
+  const tag = `${n}-${Date.now().toString(36)}`;
+  const seats = P.waitlistSeats;
+  const performanceId = await createPerformance(db.pool, cat, seats, 24 * 5, 3);
+  const holders = await insertSoldOutWithWaitlist(db.pool, performanceId, seats, P.waitlistEntries, `wl-${tag}-`);
+  await db.pool.query("ANALYZE");
+
+  const rec = new Recorder();
+  const cpu = cpuMeter(serverPids);
+  const statements = await statementMeter();
+  const started = performance.now();
+  for (let from = 0; from < holders.length; from += P.waitlistBurst) {
+    const burst = holders.slice(from, from + P.waitlistBurst);
+    await Promise.all(burst.map(async (ticket, i) => rec.record("tickets.cancel", await clients[i % clients.length]!.mutation("tickets.cancel", { token: ticket }))));
+  }
+  const wall = performance.now() - started;
+  const stats = rec.stats("tickets.cancel", wall);
+  const cpuMsPerReq = cpu(holders.length);
+  const statementsPerReq = await statements(holders.length);
+
+  const entries = (
+    await db.pool.query(
+      `SELECT e."queueRank" AS rank, e."partySize" AS party, e."status"::text AS status, e."passedOverReason" AS passed, e."offeredAt" AS "offeredAt"
+       FROM "WaitlistEntry" e WHERE e."performanceId" = $1::uuid ORDER BY e."queueRank"`,
+      [performanceId],
+    )
+  ).rows as { rank: number; party: number; status: string; passed: string | null; offeredAt: Date | null }[];
+  const offered = entries.filter((e) => e.status === "offered");
+  const held = offered.reduce((sum, e) => sum + e.party, 0);
+  const lastOfferedRank = Math.max(0, ...offered.map((e) => e.rank));
+  const skipped = entries.filter((e) => e.status === "waiting" && e.rank < lastOfferedRank && e.passed !== "party_too_large");
+  const free = seats - held;
+  const stillFits = entries.filter((e) => e.status === "waiting" && e.party <= free);
+  const offerSpan = offered.length ? (Math.max(...offered.map((e) => e.offeredAt!.getTime())) - Math.min(...offered.map((e) => e.offeredAt!.getTime()))) / 1000 : 0;
+  const offersPerSecond = round(offered.length / (wall / 1000));
+  rows.push({ servers: n, scenario, op: "tickets.cancel (+ offer)", stats, cpuMsPerReq, statementsPerReq });
+  notes.push(
+    `waiting list: ${holders.length} seats released in bursts of ${P.waitlistBurst} to ${entries.length} entries: ${offered.length} offers (${held} seats held) in ${round(wall / 1000)} s = ${offersPerSecond} offers/s (first to last offer ${round(offerSpan)} s); cancel p99 ${stats.p99} ms`,
+  );
+  log(notes.at(-1));
+  checks.push({
+    name: `waiting list (${n}): queue order held (nobody ahead of an offer was skipped unless their party did not fit)`,
+    ok: skipped.length === 0,
+    detail: `${skipped.length} skipped of ${entries.filter((e) => e.rank < lastOfferedRank).length} ahead of the last offer`,
+  });
+  checks.push({ name: `waiting list (${n}): seats never over-held`, ok: held <= seats, detail: `${held}/${seats} held` });
+  checks.push({
+    name: `waiting list (${n}): every freed seat offered while a waiting party fits`,
+    ok: stillFits.length === 0,
+    detail: `${free} seats free, ${stillFits.length} waiting parties that fit`,
+  });
+  checks.push({ name: `waiting list (${n}): every cancellation answered`, ok: stats.errors === 0, detail: `${stats.errors} errors ${JSON.stringify(stats.outcomes)}` });
+  return { rows, checks, notes };
 }
 
 // ---------------------------------------------------------------- 3. catalogue

@@ -78,7 +78,7 @@ async function main() {
   const site = createServer(handler);
   await listen(site, config.PORT, config.HOST, "PORT");
 
-  const { createBackofficeApp } = (await import(pathToFileURL(join(root, "backoffice", "src", "app.ts")).href)) as {
+  const { createBackofficeApp } = (await import(pathToFileURL(join(root, "backoffice", "dist", "app.js")).href)) as {
     createBackofficeApp: (deps: {
       prisma: typeof db.prisma;
       config: typeof config;

@@ -2,7 +2,7 @@ import { ConfigError, getConfig, getLogger } from "@sipario/api";
 import { DatabaseSetupError, getDatabase } from "@sipario/db";
 import { createBackofficeApp } from "./app.ts";
 
-/** Standalone back-office: `tsx src/server.ts`. `npm start` uses createBackofficeApp instead. */
+/** Standalone back-office: `node dist/server.js` (compiled). `npm start` uses createBackofficeApp instead. */
 async function main(): Promise<void> {
   const config = getConfig();
   const { prisma } = await getDatabase();

@@ -23,7 +23,7 @@ afterAll(async () => {
 
 function run(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+    const child = spawn(process.execPath, ["--conditions=development", "--import", "tsx", "src/server.ts"], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test", LOG_LEVEL: "error", SESSION_SECRET: "s".repeat(40), ...env },
     });

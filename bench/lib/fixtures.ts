@@ -126,6 +126,33 @@ export function insertConfirmedTickets(pool: pg.Pool, performanceId: string, cou
 }
 
 /**
+ * A sold-out performance for the waiting-list scenario: `seats` confirmed holders of one
+ * seat each, with ticket tokens `${prefix}${i}` (returned, for tickets.cancel), and
+ * `entries` verified waiting-list entries of 1-3 people in queue order.
+ */
+export async function insertSoldOutWithWaitlist(pool: pg.Pool, performanceId: string, seats: number, entries: number, prefix: string): Promise<string[]> {
+  await pool.query(
+    `WITH r AS (
+       INSERT INTO "Reservation" ("id","performanceId","status","name","email","partySize","confirmedAt","updatedAt")
+       SELECT gen_random_uuid(), $1::uuid, 'confirmed', 'Holder ' || g, 'holder' || g || '@bench.test', 1, now(), now()
+       FROM generate_series(1, $2::int) g
+       RETURNING "id", "email")
+     INSERT INTO "ReservationToken" ("id","reservationId","purpose","tokenHash","expiresAt")
+     SELECT gen_random_uuid(), r."id", 'check_in', encode(sha256(convert_to($3 || substring(r."email" from 'holder([0-9]+)@'), 'UTF8')), 'hex'), now() + interval '7 days'
+     FROM r`,
+    [performanceId, seats, prefix],
+  );
+  await pool.query(
+    `INSERT INTO "WaitlistEntry" ("id","performanceId","status","name","email","partySize","queueRank","confirmedAt","updatedAt")
+     SELECT gen_random_uuid(), $1::uuid, 'waiting', 'Waiting ' || g, 'waiting' || g || '@bench.test', 1 + ((g * 7) % 3), g,
+            now() - interval '1 hour' + g * interval '1 millisecond', now()
+     FROM generate_series(1, $2::int) g`,
+    [performanceId, entries],
+  );
+  return Array.from({ length: seats }, (_, i) => `${prefix}${i + 1}`);
+}
+
+/**
  * `count` reservations named `${name} ${i}` at `${mailbox}${i}@bench.test`, each with one
  * token of `purpose` whose raw value is `${prefix}${i}`; returns the raw tokens.
  */

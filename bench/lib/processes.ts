@@ -146,11 +146,11 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     : [];
   if (kind === "site") {
     // As deploy/Dockerfile and compose.yaml run it.
-    args = [...counter, ...prof, "--max-semi-space-size=32", "--import", "tsx", siteSnapshot()];
+    args = [...counter, ...prof, "--max-semi-space-size=32", siteSnapshot()];
   } else {
     const entry = apiServerCandidates.find((f) => existsSync(f));
     if (!entry) throw new Error("neither site/build/index.js nor the api test server exists");
-    args = [...counter, ...prof, "--import", "tsx", entry];
+    args = [...counter, ...prof, "--conditions=development", "--import", "tsx", entry];
   }
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
   const log = createWriteStream(logFile);

@@ -100,7 +100,7 @@ describe("compose.yaml", () => {
   it("runs migrations once, after PostgreSQL is healthy, before the apps start", () => {
     const migrate = services.migrate!;
     const command = Array.isArray(migrate.command) ? migrate.command.join(" ") : (migrate.command ?? "");
-    expect(command).toContain("db:migrate");
+    expect(command).toContain("packages/db/dist/cli/migrate.js");
     expect(dependsOn(migrate)).toMatchObject({ postgres: "service_healthy" });
     expect((migrate as { restart?: string }).restart).toBe("no");
     for (const app of ["site", "backoffice"]) {
@@ -123,8 +123,8 @@ describe("compose.yaml", () => {
   it("starts the apps with the documented commands and production settings", () => {
     const site = services.site!;
     const backoffice = services.backoffice!;
-    expect(site.command).toEqual(["node", "--max-semi-space-size=32", "--import", "tsx", "site/build/index.js"]);
-    expect((backoffice.command as string[]).join(" ")).toContain("backoffice/src/server.ts");
+    expect(site.command).toEqual(["node", "--max-semi-space-size=32", "site/build/index.js"]);
+    expect(backoffice.command).toEqual(["node", "backoffice/dist/server.js"]);
     for (const app of [site, backoffice]) {
       expect(app.environment?.NODE_ENV).toBe("production");
       expect(String(app.environment?.SESSION_SECRET)).toMatch(/^\$\{SESSION_SECRET:\?/);
@@ -132,6 +132,19 @@ describe("compose.yaml", () => {
     }
     // Behind Caddy, rate limits must key on the visitor's address, not the proxy's.
     expect(site.environment?.ADDRESS_HEADER).toBe("X-Forwarded-For");
+  });
+
+  it("runs compiled JavaScript: no TypeScript loader, no .ts entry point", () => {
+    const dockerfile = read(join("deploy", "Dockerfile"));
+    const commands = [
+      ...Object.values(services).map((s) => (Array.isArray(s.command) ? s.command.join(" ") : (s.command ?? ""))),
+      ...[...dockerfile.matchAll(/^(?:CMD|ENTRYPOINT)\s+(.+)$/gm)].map((m) => m[1]!),
+    ];
+    expect(commands.filter(Boolean).length).toBeGreaterThanOrEqual(4);
+    for (const command of commands) {
+      expect(command).not.toMatch(/\btsx\b|ts-node|--experimental-strip-types|\.ts\b/);
+      expect(command).not.toMatch(/\bnpm\b/);
+    }
   });
 
   it("routes /admin to the back-office and the rest to the site behind TLS for {$DOMAIN}", () => {

@@ -99,9 +99,18 @@ async function waitForJson(url: string, timeoutMs: number, child: ChildProcess, 
   }
 }
 
+/**
+ * The environment of a container's process, plus Node's own TypeScript support switched
+ * off: the image runs compiled JavaScript only, so importing any .ts file (a workspace
+ * package's source, a forgotten `--import tsx`) must fail here as it would in the image.
+ */
+function productionNodeEnv(): Record<string, string> {
+  return { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NODE_OPTIONS: "--no-experimental-strip-types" };
+}
+
 function start(service: string, env: Record<string, string>) {
   const [cmd, ...args] = compose.services[service]!.command;
-  const child = spawn(cmd!, args, { cwd: root, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env } });
+  const child = spawn(cmd!, args, { cwd: root, env: { ...productionNodeEnv(), ...env } });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
@@ -202,7 +211,7 @@ describe("compose's app commands, run outside Docker", () => {
     const migrateEnv = serviceEnv("migrate", dot);
     expect(migrateEnv.NODE_ENV).toBe("production");
     const [mcmd, ...margs] = compose.services.migrate!.command;
-    const migrated = spawnSync(mcmd!, margs, { cwd: root, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...migrateEnv }, encoding: "utf8", timeout: 60_000 });
+    const migrated = spawnSync(mcmd!, margs, { cwd: root, env: { ...productionNodeEnv(), ...migrateEnv }, encoding: "utf8", timeout: 60_000 });
     expect(migrated.status, migrated.stderr).toBe(0);
 
     // Same variables as in the container, on free loopback ports instead of 0.0.0.0:3000/3001.

@@ -26,29 +26,22 @@ describe.skipIf(!real)("slow SMTP server", () => {
     const client = system.clients[0]!;
     const performance = await factories.performance(db.prisma, { roomCapacity: 100 });
     const emails = Array.from({ length: 5 }, (_, i) => `slow-smtp-${i}@fault.test`);
-    const t0 = Date.now();
     const created = await Promise.all(
       emails.map((email, i) =>
         client.mutation("booking.create", { performanceId: performance.id, name: `Visitor ${i}`, email, partySize: 2 }),
       ),
     );
-    for (const r of created) {
-      expect(r.status).toBe(200);
-      expect(r.ms).toBeLessThan(SMTP_DELAY_MS / 2);
-    }
-    // Answered while the mail server is still sitting on the messages. The margin is
-    // generous on purpose: this checks that SMTP is off the request path, not speed.
-    expect(Date.now() - t0).toBeLessThan(SMTP_DELAY_MS * 0.8);
+    for (const r of created) expect(r.status).toBe(200);
+    // Answered while the mail server is still sitting on the messages: every answer is in
+    // and no message is sent yet. An order of events, not a stopwatch (a shared CI machine
+    // can be slow by seconds); how fast the answers are is the bench's business.
     const pending = await pool.query(`SELECT "status", count(*)::int AS n FROM "EmailOutbox" WHERE "kind" = 'confirmation' GROUP BY 1`);
     expect(pending.rows).toEqual([{ status: "pending", n: 5 }]);
 
     // The catcher reads the link as soon as the data arrives, then holds its "250 OK" for 10 s.
     const tokens = await Promise.all(emails.map((e) => mail.waitFor(e, "confirm", 15_000)));
     const confirmed = await Promise.all(tokens.map((token) => client.mutation("booking.confirm", { token })));
-    for (const r of confirmed) {
-      expect(r.status).toBe(200);
-      expect(r.ms).toBeLessThan(SMTP_DELAY_MS / 2);
-    }
+    for (const r of confirmed) expect(r.status).toBe(200);
 
     // Delivery completes once the slow server answers: the outbox marks the messages sent.
     const deadline = Date.now() + SMTP_DELAY_MS + 15_000;

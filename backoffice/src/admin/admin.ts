@@ -7,6 +7,7 @@ import type { PrismaClient } from "@sipario/db";
 import AdminJS, { ComponentLoader } from "adminjs";
 import { loadDmmf } from "./dmmf.ts";
 import { buildResources } from "./resources/index.ts";
+import { waitlistTranslations } from "./resources/waitlist-entry.ts";
 import type { Services } from "./services.ts";
 
 const componentsDir = fileURLToPath(new URL("./components/", import.meta.url));
@@ -36,6 +37,7 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
       availableLanguages: ["en", "it"],
       translations: {
         it: {
+          labels: { ...waitlistTranslations.it.labels },
           messages: { invalidCredentials: "Email o password non corretti." },
           components: { Login: { welcomeHeader: "Back-office Sipario", welcomeMessage: "Accedi con un account amministratore." } },
           resources: {
@@ -53,9 +55,11 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
             },
             Performance: { actions: { exportCsv: "Esporta elenco", reservations: "Prenotazioni" } },
             EmailOutbox: { actions: { retry: "Riprova l'invio" } },
+            ...waitlistTranslations.it.resources,
           },
         },
         en: {
+          labels: { ...waitlistTranslations.en.labels },
           messages: { invalidCredentials: "Wrong email or password." },
           resources: {
             AuditLog: { properties: { changesText: "Changes", actorLabel: "Who" } },
@@ -72,6 +76,7 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
             },
             Performance: { actions: { exportCsv: "Export list", reservations: "Reservations" } },
             EmailOutbox: { actions: { retry: "Retry sending" } },
+            ...waitlistTranslations.en.resources,
           },
           components: { Login: { welcomeHeader: "Sipario back-office", welcomeMessage: "Sign in with an admin account." } },
         },

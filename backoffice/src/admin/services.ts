@@ -20,8 +20,8 @@ export function makeServices({ prisma, config }: BackofficeServices) {
   return {
     seatSummary: (ids: string[]) => api.performanceSeatSummary(prisma, ids),
     updateCapacity: (id: string, patch: api.CapacityPatch, actor: AdminActor | null) =>
-      api.updatePerformanceCapacity(prisma, id, patch, { actor: actorOf(actor) }),
-    cancelReservation: (id: string, actor: AdminActor | null) => api.cancelReservation(prisma, id, { actor: actorOf(actor) }),
+      api.updatePerformanceCapacity(prisma, id, patch, { actor: actorOf(actor), config }),
+    cancelReservation: (id: string, actor: AdminActor | null) => api.cancelReservation(prisma, id, { actor: actorOf(actor), config }),
     confirmReservation: (id: string, actor: AdminActor | null) => api.adminConfirmReservation(prisma, config, id, { actor: actorOf(actor) }),
     resendConfirmation: (id: string, actor: AdminActor | null) => api.resendConfirmationEmail(prisma, config, id, { actor: actorOf(actor) }),
     resendTicket: (id: string, actor: AdminActor | null) => api.resendTicketEmail(prisma, config, id, { actor: actorOf(actor) }),
@@ -52,6 +52,15 @@ export function makeServices({ prisma, config }: BackofficeServices) {
     reservationsCsv: (performanceId: string) => api.reservationsCsv(prisma, performanceId),
     writeReservationsXlsx: (performanceId: string, output: Writable) => api.writeReservationsXlsx(prisma, performanceId, output),
     reservationsExportName: (performanceId: string) => api.reservationsExportName(prisma, performanceId),
+    waitlistPositions: async (performanceIds: string[]) => {
+      const positions = new Map<string, number | null>();
+      for (const id of performanceIds) for (const row of await api.listWaitlist(prisma, id)) positions.set(row.id, row.position);
+      return positions;
+    },
+    moveWaitlistEntry: (id: string, direction: "up" | "down", actor: AdminActor | null) =>
+      api.moveWaitlistEntry(prisma, config, id, direction, actorOf(actor) ?? {}),
+    offerWaitlistEntry: (id: string, actor: AdminActor | null) => api.offerWaitlistEntryNow(prisma, config, id, actorOf(actor) ?? {}),
+    removeWaitlistEntry: (id: string, actor: AdminActor | null) => api.removeWaitlistEntry(prisma, config, id, actorOf(actor) ?? {}),
   };
 }
 

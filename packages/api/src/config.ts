@@ -37,6 +37,8 @@ const envSchema = z.object({
   TIME_ZONE: z.string().default("Europe/Rome"),
   MAX_PARTY_SIZE: positiveInt(10),
   CONFIRMATION_TOKEN_TTL_HOURS: positiveInt(24),
+  /** How long a waiting-list offer holds its seats; fractions allowed (tests use seconds). */
+  WAITLIST_OFFER_MINUTES: z.coerce.number().positive().max(60 * 24 * 30).default(720),
   /** Ticket tokens stay valid until this many hours after the performance day ends. */
   TICKET_GRACE_HOURS: z.coerce.number().int().min(0).default(0),
   SESSION_TTL_DAYS: positiveInt(30),

@@ -50,3 +50,17 @@ export { cachedPublicRead, invalidatePublicReads } from "./catalogue/public-read
 export { consumeRateLimits, holdRateLimits, personKey, RATE_LIMITS, type RateLimitRule } from "./rate-limit/rate-limit.service.ts";
 export { clientAddress, UNKNOWN_ADDRESS, type AddressSettings, type AddressSource } from "./rate-limit/client-address.ts";
 export { checkReadiness, READINESS_CACHE_MS, type Readiness } from "./health/readiness.service.ts";
+export {
+  confirmWaitlistEntry,
+  joinWaitlist,
+  leaveWaitlist,
+  listWaitlist,
+  moveWaitlistEntry,
+  offerWaitlistEntryNow,
+  removeWaitlistEntry,
+  waitlistStatus,
+  type WaitlistRow,
+  type WaitlistStatus,
+} from "./waitlist/waitlist.service.ts";
+export { joinWaitlistSchema, type JoinWaitlistInput } from "./waitlist/waitlist.schema.ts";
+export { closeStartedWaitlists, lapseExpiredOffers } from "./waitlist/offers.ts";

@@ -5,6 +5,7 @@ import { bookingRouter } from "./booking/booking.router.ts";
 import { catalogueRouter } from "./catalogue/catalogue.router.ts";
 import { healthRouter } from "./health/health.router.ts";
 import { ticketsRouter } from "./tickets/tickets.router.ts";
+import { waitlistRouter } from "./waitlist/waitlist.router.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -14,6 +15,7 @@ export const appRouter = router({
   tickets: ticketsRouter,
   auth: authRouter,
   checkin: checkinRouter,
+  waitlist: waitlistRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -71,7 +71,7 @@ export interface Site {
   stop(): Promise<void>;
 }
 
-/** Starts the built site (`node --import tsx build/index.js`) on a random port. */
+/** Starts the built site (`node build/index.js`, as in production) on a random port. */
 export async function startSite(env: Record<string, string>): Promise<Site> {
   if (!existsSync(join(siteDir, "build", "index.js"))) {
     throw new Error("site/build is missing: run `npm run build -w @sipario/site` (turbo does it before `test`)");
@@ -79,7 +79,7 @@ export async function startSite(env: Record<string, string>): Promise<Site> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const logs: string[] = [];
-  const child = spawn(process.execPath, ["--import", "tsx", "build/index.js"], {
+  const child = spawn(process.execPath, ["build/index.js"], {
     cwd: siteDir,
     env: {
       PATH: process.env.PATH ?? "",

@@ -11,6 +11,7 @@ import { showResource } from "./show.ts";
 import { siteSettingResource } from "./site-setting.ts";
 import { userResource } from "./user.ts";
 import { venueResource } from "./venue.ts";
+import { waitlistEntryResource } from "./waitlist-entry.ts";
 
 export type { ComponentIds, ResourceDeps } from "./shared.ts";
 
@@ -21,6 +22,7 @@ export function buildResources(deps: ResourceDeps): ResourceWithOptions[] {
     venueResource(deps),
     performanceResource(deps),
     reservationResource(deps),
+    waitlistEntryResource(deps),
     reservationTokenResource(deps),
     checkInResource(deps),
     pageResource(deps),

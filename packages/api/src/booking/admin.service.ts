@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@sipario/db";
 import { withTransaction, type Tx } from "../capacity/transaction.ts";
-import type { AppConfig } from "../config.ts";
+import { getConfig, type AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
 import { deliverSoon, enqueueEmail } from "../mail/outbox.service.ts";
@@ -11,6 +11,7 @@ import { confirmationEmail, newTicket, reservationForEmail } from "./emails.ts";
 import { isUuid } from "../lib/ids.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { withSeatRelease } from "../waitlist/offers.ts";
 
 /** Who did it, for the audit log (a back-office user, a script...). */
 export interface Actor {
@@ -23,15 +24,23 @@ function assertId(id: string): void {
 }
 
 /**
- * Cancels a pending or confirmed reservation; its seats are available again at once.
- * The reservation row is locked so a concurrent check-in or cancel cannot interleave.
+ * Cancels a pending or confirmed reservation; its seats are available again at once, and
+ * offered first to the waiting list, in the same transaction (offers.ts), so no direct
+ * booking can take them in between. Lock order: the performance, then the reservation
+ * (the order confirmations use). A withdrawn waiting-list offer ends its entry.
  * Throws not_found, already_checked_in, reservation_not_confirmed (already cancelled or
  * expired).
  */
-export async function cancelReservation(prisma: PrismaClient, reservationId: string, options: { actor?: Actor; now?: Date } = {}) {
+export async function cancelReservation(
+  prisma: PrismaClient,
+  reservationId: string,
+  options: { actor?: Actor; now?: Date; config?: AppConfig } = {},
+) {
   assertId(reservationId);
   const now = options.now ?? new Date();
-  const result = await withTransaction(prisma, async (tx) => {
+  const target = await prisma.reservation.findUnique({ where: { id: reservationId }, select: { performanceId: true } });
+  if (!target) throw new DomainError("not_found", "Reservation not found.");
+  const { result } = await withSeatRelease(prisma, options.config ?? getConfig(), target.performanceId, now, async (tx) => {
     const rows = await tx.$queryRaw<{ status: string; performanceId: string }[]>`
       SELECT "status"::text AS "status", "performanceId"::text AS "performanceId" FROM "Reservation"
       WHERE "id" = ${reservationId}::uuid FOR UPDATE`;
@@ -49,6 +58,11 @@ export async function cancelReservation(prisma: PrismaClient, reservationId: str
     await tx.reservation.update({ where: { id: reservationId }, data: { status: "cancelled", cancelledAt: now } });
     // A cancelled booking's pending confirmation link must not revive it.
     await tx.reservationToken.updateMany({ where: { reservationId, purpose: "confirmation", usedAt: null }, data: { usedAt: now } });
+    // A withdrawn offer ends its waiting-list entry (it does not go back in the queue).
+    await tx.waitlistEntry.updateMany({
+      where: { reservationId, status: "offered" },
+      data: { status: "left", endedReason: "offer_cancelled", endedAt: now },
+    });
     if (options.actor) {
       await audit(tx, options.actor, "reservation.cancel", reservationId, { from: row.status, to: "cancelled" });
     }

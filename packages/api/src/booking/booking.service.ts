@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from "@sipario/db";
-import { availableSeats, capacityLockDisabled, confirmedSeatsByPerformance, configuredSeats, lockPerformance } from "../capacity/capacity.service.ts";
+import { availableSeats, availableSeatsSql, capacityLockDisabled, lockPerformance, NO_SEATS_TAKEN, seatsTakenByPerformance } from "../capacity/capacity.service.ts";
 import { isUuid } from "../lib/ids.ts";
 import { withTransaction } from "../capacity/transaction.ts";
 import type { AppConfig } from "../config.ts";
@@ -52,8 +52,8 @@ export async function createReservation(prisma: PrismaClient, config: AppConfig,
   if (!performance.isBookingEnabled || performance.startsAt.getTime() <= now.getTime()) {
     throw new DomainError("booking_closed", "Booking is closed for this performance.");
   }
-  const confirmed = (await confirmedSeatsByPerformance(prisma, [performance.id])).get(performance.id) ?? 0;
-  const available = availableSeats(performance, confirmed);
+  const taken = (await seatsTakenByPerformance(prisma, [performance.id], now)).get(performance.id) ?? NO_SEATS_TAKEN;
+  const available = availableSeats(performance, taken);
   if (input.partySize > available) {
     throw new DomainError("not_enough_seats", available === 0 ? "This performance is sold out." : `Only ${available} ${available === 1 ? "seat is" : "seats are"} left.`, {
       availableSeats: available,
@@ -118,12 +118,13 @@ export async function expireIfStale(prisma: PrismaClient, reservationId: string,
 
 /**
  * The periodic sweep: every pending reservation without a live confirmation token
- * becomes expired. Idempotent; returns how many changed.
+ * becomes expired. Waiting-list offers are left to lapseExpiredOffers, which also passes
+ * their seats on. Idempotent; returns how many changed.
  */
 export async function expireStaleReservations(prisma: PrismaClient, now = new Date()): Promise<number> {
   return prisma.$executeRaw`
     UPDATE "Reservation" r SET "status" = 'expired', "updatedAt" = ${now}
-    WHERE r."status" = 'pending'
+    WHERE r."status" = 'pending' AND r."offerExpiresAt" IS NULL
       AND NOT EXISTS (SELECT 1 FROM "ReservationToken" t WHERE t."reservationId" = r."id"
         AND t."purpose" = 'confirmation' AND t."usedAt" IS NULL AND t."expiresAt" > ${now})`;
 }
@@ -137,9 +138,6 @@ export interface ConfirmResult {
   ticketToken: string;
 }
 
-/** Seats still free at performance `p` (unlocked read: a courtesy check, never the decision). */
-const AVAILABLE_SEATS_OF_P = Prisma.sql`(p."roomCapacity" + p."additionalSeats" - p."manuallyOccupiedSeats"
-  - COALESCE((SELECT SUM(c."partySize") FROM "Reservation" c WHERE c."performanceId" = p."id" AND c."status" = 'confirmed'), 0))::int`;
 
 /**
  * A reservation about to be confirmed: what its ticket email needs, plus the seats free
@@ -151,8 +149,10 @@ export interface ConfirmCandidate extends TicketReservation {
   available: number;
 }
 
-const CANDIDATE_COLUMNS = Prisma.sql`r."id"::text AS "id", r."status"::text AS "status", r."email", r."locale", r."partySize",
-  ${AVAILABLE_SEATS_OF_P} AS "available", p."id"::text AS "performanceId", p."startsAt", s."title" AS "showTitle",
+// The seats free for this reservation (an offer's own hold counts as free for it): an
+// unlocked read, a courtesy check, never the decision.
+const candidateColumns = (now: Date) => Prisma.sql`r."id"::text AS "id", r."status"::text AS "status", r."email", r."locale", r."partySize",
+  ${availableSeatsSql(now, Prisma.sql`r."id"`)} AS "available", p."id"::text AS "performanceId", p."startsAt", s."title" AS "showTitle",
   v."name" AS "venueName", v."address" AS "venueAddress", v."city" AS "venueCity", v."timeZone" AS "venueTimeZone"`;
 const CANDIDATE_JOINS = Prisma.sql`JOIN "Performance" p ON p."id" = r."performanceId"
   JOIN "Show" s ON s."id" = p."showId" JOIN "Venue" v ON v."id" = p."venueId"`;
@@ -185,10 +185,10 @@ function toCandidate(row: CandidateRow): ConfirmCandidate {
   };
 }
 
-async function readCandidate(prisma: PrismaClient, reservationId: string): Promise<ConfirmCandidate> {
+async function readCandidate(prisma: PrismaClient, reservationId: string, now: Date): Promise<ConfirmCandidate> {
   if (!isUuid(reservationId)) throw new DomainError("not_found", "Reservation not found.");
   const [row] = await prisma.$queryRaw<CandidateRow[]>`
-    SELECT ${CANDIDATE_COLUMNS} FROM "Reservation" r ${CANDIDATE_JOINS} WHERE r."id" = ${reservationId}::uuid`;
+    SELECT ${candidateColumns(now)} FROM "Reservation" r ${CANDIDATE_JOINS} WHERE r."id" = ${reservationId}::uuid`;
   if (!row) throw new DomainError("not_found", "Reservation not found.");
   return toCandidate(row);
 }
@@ -231,7 +231,7 @@ export async function confirmReservationById(
   } = {},
 ): Promise<ConfirmResult> {
   const now = options.now ?? new Date();
-  const reservation = options.candidate ?? (await readCandidate(prisma, reservationId));
+  const reservation = options.candidate ?? (await readCandidate(prisma, reservationId, now));
   const performance = reservation.performance;
   // In a sell-out most confirmations lose. Turn a party that cannot fit away on the
   // unlocked read, before a ticket is made and the lock queued for: seats only free up
@@ -262,26 +262,30 @@ export async function confirmReservationById(
     // confirmation that committed while this one waited. The writes are conditional on
     // `fits` (and on each other), so a refusal writes nothing.
     const [row] = await tx.$queryRaw<
-      { confirmedSeats: number; status: string | null; tokenUsed: boolean | null; consumed: number; confirmed: number; outboxId: string | null }[]
+      { availableSeats: number; status: string | null; tokenUsed: boolean | null; consumed: number; confirmed: number; outboxId: string | null }[]
     >`
       WITH state AS (
         SELECT
-          (SELECT COALESCE(SUM("partySize"), 0)::int FROM "Reservation"
-            WHERE "performanceId" = ${performance.id}::uuid AND "status" = 'confirmed') AS "confirmedSeats",
+          (SELECT ${availableSeatsSql(now, Prisma.sql`${reservationId}::uuid`)} FROM "Performance" p WHERE p."id" = ${performance.id}::uuid) AS "availableSeats",
           (SELECT "status"::text FROM "Reservation" WHERE "id" = ${reservationId}::uuid) AS "status",
           (SELECT "usedAt" IS NOT NULL FROM "ReservationToken" WHERE "id" = ${tokenId}::uuid) AS "tokenUsed"),
       fits AS (
         SELECT 1 FROM state
         WHERE (${tokenId}::uuid IS NULL OR "tokenUsed" = false)
           AND ("status" = 'pending' OR (${allowExpired}::boolean AND "status" = 'expired'))
-          AND "confirmedSeats" + ${reservation.partySize}::int <= ${configuredSeats(locked)}::int),
+          AND ${reservation.partySize}::int <= "availableSeats"),
       tok AS (${consume}),
       res AS (
-        UPDATE "Reservation" SET "status" = 'confirmed', "confirmedAt" = ${now}, "qrCodeGeneratedAt" = ${now}, "updatedAt" = ${now}
+        UPDATE "Reservation" SET "status" = 'confirmed', "confirmedAt" = ${now}, "qrCodeGeneratedAt" = ${now}, "offerExpiresAt" = NULL, "updatedAt" = ${now}
         WHERE "id" = ${reservationId}::uuid
           AND ("status" = 'pending' OR (${allowExpired}::boolean AND "status" = 'expired'))
           AND EXISTS (SELECT 1 FROM fits)
           AND (${tokenId}::uuid IS NULL OR EXISTS (SELECT 1 FROM tok))
+        RETURNING "id"),
+      -- A confirmed waiting-list offer books its entry, in the same statement.
+      entry AS (
+        UPDATE "WaitlistEntry" SET "status" = 'booked', "updatedAt" = ${now}
+        WHERE "reservationId" IN (SELECT "id" FROM res) AND "status" IN ('offered', 'lapsed')
         RETURNING "id"),
       ticket AS (
         INSERT INTO "ReservationToken" ("id", "reservationId", "purpose", "tokenHash", "expiresAt", "createdAt")
@@ -293,17 +297,16 @@ export async function confirmReservationById(
           'pending', 0, ${now}, ${now}, ${now} FROM res
         RETURNING "id")
       SELECT state.*, (SELECT COUNT(*) FROM tok)::int AS "consumed", (SELECT COUNT(*) FROM res)::int AS "confirmed",
-        (SELECT "id"::text FROM mail) AS "outboxId", (SELECT COUNT(*) FROM ticket)::int AS "tickets"
+        (SELECT "id"::text FROM mail) AS "outboxId", (SELECT COUNT(*) FROM ticket)::int AS "tickets", (SELECT COUNT(*) FROM entry)::int AS "entries"
       FROM state`;
-    return { row, configured: configuredSeats(locked) };
+    return row;
   });
-  const { row, configured } = written;
+  const row = written;
   if (row?.confirmed !== 1 || !row.outboxId) {
     // Nothing was written: say why, in the order a visitor can act on.
     if (tokenId && row?.tokenUsed !== false) throw tokenUsed();
     if (!row?.status || !(row.status === "pending" || (allowExpired && row.status === "expired"))) throw notPending(row?.status ?? null);
-    const available = Math.max(0, configured - row.confirmedSeats);
-    if (reservation.partySize > available) throw notEnoughSeats(available);
+    if (reservation.partySize > row.availableSeats) throw notEnoughSeats(row.availableSeats);
     // Fitted, pending and unused a moment ago, yet not written: a concurrent confirmation.
     throw tokenId ? tokenUsed() : notPending(row.status);
   }
@@ -323,7 +326,7 @@ export async function confirmReservation(prisma: PrismaClient, config: AppConfig
   // seats still free: when sales open, most confirmations are turned away right after it
   // (not_enough_seats). The locked recount in confirmReservationById still decides.
   const [token] = await prisma.$queryRaw<(CandidateRow & { tokenId: string; purpose: string; usedAt: Date | null; expiresAt: Date })[]>`
-    SELECT t."id"::text AS "tokenId", t."purpose"::text AS "purpose", t."usedAt", t."expiresAt", ${CANDIDATE_COLUMNS}
+    SELECT t."id"::text AS "tokenId", t."purpose"::text AS "purpose", t."usedAt", t."expiresAt", ${candidateColumns(now)}
     FROM "ReservationToken" t
     JOIN "Reservation" r ON r."id" = t."reservationId"
     ${CANDIDATE_JOINS}

@@ -22,7 +22,7 @@ interface Server {
 }
 
 function spawnServer(databaseUrl: string, env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", "packages/api/src/testing/serve.ts"], {
+  const child = spawn(process.execPath, ["--conditions=development", "--import", "tsx", "packages/api/src/testing/serve.ts"], {
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -6,40 +6,88 @@ import { getLogger } from "../logger.ts";
 import { withTransaction, type Tx } from "./transaction.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { deliverOffers, offerFreeSeats } from "../waitlist/offers.ts";
 import { isUuid } from "../lib/ids.ts";
 
 /** Seats of a performance as configured: room + additional - manually occupied. */
-export function configuredSeats(p: { roomCapacity: number; additionalSeats: number; manuallyOccupiedSeats: number }): number {
+export function configuredSeats(p: SeatConfiguration): number {
   return p.roomCapacity + p.additionalSeats - p.manuallyOccupiedSeats;
 }
 
-/** Available seats: never below 0 even if an admin squeezed the room after the fact. */
-export function availableSeats(
-  p: { roomCapacity: number; additionalSeats: number; manuallyOccupiedSeats: number },
-  confirmedSeats: number,
-): number {
-  return Math.max(0, configuredSeats(p) - confirmedSeats);
+export interface SeatConfiguration {
+  roomCapacity: number;
+  additionalSeats: number;
+  manuallyOccupiedSeats: number;
+}
+
+/** What takes seats away: confirmed parties, and waiting-list offers while they are held. */
+export interface SeatsTaken {
+  confirmedSeats: number;
+  heldOfferSeats: number;
 }
 
 /**
- * Confirmed seats per performance in ONE grouped query (no N+1). Performances without
- * confirmed reservations are absent from the map: read with `?? 0`.
+ * THE capacity formula (CONTRACT.md): available = room + additional - manual - confirmed
+ * - held offers, never below 0 (an admin may squeeze the room after the fact).
+ * AVAILABLE_SEATS_SQL below is its SQL twin; capacity.test.ts checks that they agree.
  */
-export async function confirmedSeatsByPerformance(db: PrismaClient | Tx, performanceIds: string[]): Promise<Map<string, number>> {
-  if (performanceIds.length === 0) return new Map();
-  const rows = await db.reservation.groupBy({
-    by: ["performanceId"],
-    where: { performanceId: { in: performanceIds }, status: "confirmed" },
-    _sum: { partySize: true },
-  });
-  return new Map(rows.map((r) => [r.performanceId, r._sum.partySize ?? 0]));
+export function availableSeats(p: SeatConfiguration, taken: SeatsTaken): number {
+  return Math.max(0, configuredSeats(p) - taken.confirmedSeats - taken.heldOfferSeats);
 }
+
+/** Confirmed seats of the performance row aliased `p`. */
+export const CONFIRMED_SEATS_SQL = Prisma.sql`COALESCE((SELECT SUM(c."partySize") FROM "Reservation" c
+  WHERE c."performanceId" = p."id" AND c."status" = 'confirmed'), 0)::int`;
+
+/**
+ * Seats held by waiting-list offers of the performance row aliased `p` at `now`: pending
+ * reservations whose offerExpiresAt is still ahead. `exceptReservation` (an SQL uuid
+ * expression) leaves out the offer being confirmed: its own hold is what it confirms into.
+ */
+export function heldOfferSeatsSql(now: Date, exceptReservation: Prisma.Sql | null = null): Prisma.Sql {
+  const except = exceptReservation ? Prisma.sql`AND h."id" <> ${exceptReservation}` : Prisma.empty;
+  return Prisma.sql`COALESCE((SELECT SUM(h."partySize") FROM "Reservation" h
+    WHERE h."performanceId" = p."id" AND h."status" = 'pending' AND h."offerExpiresAt" > ${now}::timestamptz ${except}), 0)::int`;
+}
+
+/**
+ * The hold that keeps offered seats away from direct bookings. Production never changes
+ * it: testing/without-offer-hold.ts swaps it for one that counts no holds, so the race
+ * test's control run can show the waiting list being skipped without it.
+ */
+export const offerHold = { heldSeatsSql: heldOfferSeatsSql };
+
+/**
+ * availableSeats() in SQL, for the performance row aliased `p` (same clamp at 0). Every
+ * statement that decides or shows free seats uses this, never its own arithmetic.
+ */
+export function availableSeatsSql(now: Date, exceptReservation: Prisma.Sql | null = null): Prisma.Sql {
+  return Prisma.sql`GREATEST(0, p."roomCapacity" + p."additionalSeats" - p."manuallyOccupiedSeats"
+    - ${CONFIRMED_SEATS_SQL} - ${offerHold.heldSeatsSql(now, exceptReservation)})::int`;
+}
+
+/**
+ * Confirmed and held-offer seats per performance in ONE statement (no N+1). Unknown ids
+ * are absent from the map: read with `?? NO_SEATS_TAKEN`.
+ */
+export async function seatsTakenByPerformance(db: PrismaClient | Tx, performanceIds: string[], now = new Date()): Promise<Map<string, SeatsTaken>> {
+  const ids = [...new Set(performanceIds)].filter(isUuid);
+  if (ids.length === 0) return new Map();
+  const rows = await db.$queryRaw<(SeatsTaken & { id: string })[]>`
+    SELECT p."id"::text AS "id", ${CONFIRMED_SEATS_SQL} AS "confirmedSeats", ${offerHold.heldSeatsSql(now)} AS "heldOfferSeats"
+    FROM "Performance" p WHERE p."id" IN (${Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`))})`;
+  return new Map(rows.map((r) => [r.id, { confirmedSeats: r.confirmedSeats, heldOfferSeats: r.heldOfferSeats }]));
+}
+
+export const NO_SEATS_TAKEN: SeatsTaken = Object.freeze({ confirmedSeats: 0, heldOfferSeats: 0 });
 
 export interface PerformanceSeatSummary {
   performanceId: string;
   /** roomCapacity + additionalSeats - manuallyOccupiedSeats */
   capacity: number;
   confirmedSeats: number;
+  /** Seats held for waiting-list offers not yet confirmed. */
+  heldOfferSeats: number;
   pendingCount: number;
   checkedInParties: number;
   checkedInPeople: number;
@@ -48,12 +96,13 @@ export interface PerformanceSeatSummary {
 
 /**
  * Door and dashboard numbers for several performances in one grouped query. Only
- * confirmed reservations consume seats; checked-in parties are a subset of confirmed.
- * Unknown ids are simply absent from the result.
+ * confirmed reservations and held offers consume seats; checked-in parties are a subset
+ * of confirmed. Unknown ids are simply absent from the result.
  */
 export async function performanceSeatSummary(
   prisma: PrismaClient | Tx,
   performanceIds: string[],
+  now = new Date(),
 ): Promise<Map<string, PerformanceSeatSummary>> {
   const ids = [...new Set(performanceIds)].filter(isUuid);
   if (ids.length === 0) return new Map();
@@ -64,37 +113,35 @@ export async function performanceSeatSummary(
       additionalSeats: number;
       manuallyOccupiedSeats: number;
       confirmedSeats: number;
+      heldOfferSeats: number;
       pendingCount: number;
       checkedInParties: number;
       checkedInPeople: number;
     }[]
   >`
     SELECT p."id"::text AS "id", p."roomCapacity", p."additionalSeats", p."manuallyOccupiedSeats",
-      COALESCE(SUM(r."partySize") FILTER (WHERE r."status" = 'confirmed'), 0)::int AS "confirmedSeats",
-      COUNT(r."id") FILTER (WHERE r."status" = 'pending')::int AS "pendingCount",
-      COUNT(c."id") FILTER (WHERE r."status" = 'confirmed')::int AS "checkedInParties",
-      COALESCE(SUM(r."partySize") FILTER (WHERE c."id" IS NOT NULL AND r."status" = 'confirmed'), 0)::int AS "checkedInPeople"
+      ${CONFIRMED_SEATS_SQL} AS "confirmedSeats", ${offerHold.heldSeatsSql(now)} AS "heldOfferSeats",
+      (SELECT COUNT(*) FROM "Reservation" r WHERE r."performanceId" = p."id" AND r."status" = 'pending')::int AS "pendingCount",
+      (SELECT COUNT(*) FROM "Reservation" r JOIN "CheckIn" c ON c."reservationId" = r."id"
+        WHERE r."performanceId" = p."id" AND r."status" = 'confirmed')::int AS "checkedInParties",
+      (SELECT COALESCE(SUM(r."partySize"), 0) FROM "Reservation" r JOIN "CheckIn" c ON c."reservationId" = r."id"
+        WHERE r."performanceId" = p."id" AND r."status" = 'confirmed')::int AS "checkedInPeople"
     FROM "Performance" p
-    LEFT JOIN "Reservation" r ON r."performanceId" = p."id"
-    LEFT JOIN "CheckIn" c ON c."reservationId" = r."id"
-    WHERE p."id" IN (${Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`))})
-    GROUP BY p."id"`;
+    WHERE p."id" IN (${Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`))})`;
   return new Map(
-    rows.map((r) => {
-      const capacity = configuredSeats(r);
-      return [
-        r.id,
-        {
-          performanceId: r.id,
-          capacity,
-          confirmedSeats: r.confirmedSeats,
-          pendingCount: r.pendingCount,
-          checkedInParties: r.checkedInParties,
-          checkedInPeople: r.checkedInPeople,
-          availableSeats: Math.max(0, capacity - r.confirmedSeats),
-        },
-      ];
-    }),
+    rows.map((r) => [
+      r.id,
+      {
+        performanceId: r.id,
+        capacity: configuredSeats(r),
+        confirmedSeats: r.confirmedSeats,
+        heldOfferSeats: r.heldOfferSeats,
+        pendingCount: r.pendingCount,
+        checkedInParties: r.checkedInParties,
+        checkedInPeople: r.checkedInPeople,
+        availableSeats: availableSeats(r, r),
+      },
+    ]),
   );
 }
 
@@ -169,6 +216,8 @@ export async function updatePerformanceCapacity(
     throw new DomainError("invalid_input", "startsAt must be a valid date.");
   }
   if (!isUuid(performanceId)) throw new DomainError("not_found", "Performance not found.");
+  const config = options.config ?? getConfig();
+  const now = new Date();
   const result = await withTransaction(prisma, async (tx) => {
     const current = await lockPerformance(tx, performanceId);
     if (!current) throw new DomainError("not_found", "Performance not found.");
@@ -205,7 +254,7 @@ export async function updatePerformanceCapacity(
       // Tickets stay valid until the (new) performance day ends.
       await tx.reservationToken.updateMany({
         where: { purpose: "check_in", reservation: { performanceId } },
-        data: { expiresAt: ticketsValidUntil({ startsAt: patch.startsAt, venue: updated.venue }, options.config ?? getConfig()) },
+        data: { expiresAt: ticketsValidUntil({ startsAt: patch.startsAt, venue: updated.venue }, config) },
       });
     }
     await recordAudit(tx, {
@@ -217,9 +266,14 @@ export async function updatePerformanceCapacity(
       changes: { before: current, patch },
     });
     getLogger().info({ performanceId, confirmedSeats: confirmed }, "performance capacity updated");
+    // Seats added or released go to the waiting list first, under this same lock.
+    const offers = await offerFreeSeats(tx, config, performanceId, now);
     const { venue: _venue, ...performance } = updated;
-    return { performance, confirmedSeats: confirmed, availableSeats: Math.max(0, total - next.manuallyOccupiedSeats - confirmed) };
+    const taken = (await seatsTakenByPerformance(tx, [performanceId], now)).get(performanceId) ?? NO_SEATS_TAKEN;
+    return { performance, confirmedSeats: confirmed, availableSeats: availableSeats(next, taken), offers };
   });
+  deliverOffers(prisma, config, result.offers);
   invalidatePublicReads(prisma);
-  return result;
+  const { offers: _offers, ...answer } = result;
+  return answer;
 }

@@ -1,7 +1,7 @@
 import { createTestDatabase, factories, type TestDatabase } from "@sipario/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testConfig } from "../testing/index.ts";
-import { performanceSeatSummary, updatePerformanceCapacity } from "./capacity.service.ts";
+import { availableSeats, availableSeatsSql, performanceSeatSummary, seatsTakenByPerformance, updatePerformanceCapacity } from "./capacity.service.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -56,5 +56,47 @@ describe("updatePerformanceCapacity", () => {
     await updatePerformanceCapacity(db.prisma, p.id, { startsAt: new Date("2030-05-12T18:00:00Z") }, { config: testConfig({ TICKET_GRACE_HOURS: "2" }) });
     const t = await db.prisma.reservationToken.findFirstOrThrow({ where: { reservationId: r.id } });
     expect(t.expiresAt.toISOString()).toBe("2030-05-13T00:00:00.000Z"); // midnight in Rome (UTC+2) + 2 h
+  });
+});
+
+describe("the capacity formula, written once", () => {
+  it("availableSeats() and AVAILABLE_SEATS_SQL agree on every mix of confirmed, pending, held, lapsed and cancelled seats", async () => {
+    const now = new Date();
+    const later = new Date(now.getTime() + 60_000);
+    const earlier = new Date(now.getTime() - 60_000);
+    const cases: { room: number; extra: number; manual: number; rows: { status: "pending" | "confirmed" | "cancelled" | "expired"; size: number; offer?: Date }[] }[] = [
+      { room: 10, extra: 0, manual: 0, rows: [] },
+      { room: 10, extra: 2, manual: 3, rows: [{ status: "confirmed", size: 4 }, { status: "pending", size: 3 }] },
+      { room: 10, extra: 0, manual: 0, rows: [{ status: "pending", size: 2, offer: later }, { status: "confirmed", size: 5 }] },
+      { room: 10, extra: 0, manual: 0, rows: [{ status: "pending", size: 2, offer: earlier }, { status: "expired", size: 2, offer: later }] },
+      { room: 4, extra: 0, manual: 0, rows: [{ status: "confirmed", size: 4 }, { status: "pending", size: 2, offer: later }] }, // squeezed: clamps at 0
+      { room: 8, extra: 4, manual: 12, rows: [] },
+      { room: 20, extra: 5, manual: 1, rows: [{ status: "cancelled", size: 6 }, { status: "confirmed", size: 6, offer: later }, { status: "pending", size: 1, offer: later }] },
+    ];
+    for (let i = 0; i < 12; i++) {
+      cases.push({
+        room: 5 + ((i * 7) % 30),
+        extra: i % 4,
+        manual: i % 3,
+        rows: Array.from({ length: i % 6 }, (_, j) => ({
+          status: (["pending", "confirmed", "cancelled", "expired"] as const)[(i + j) % 4]!,
+          size: 1 + ((i + 2 * j) % 4),
+          offer: j % 2 ? later : j % 3 ? earlier : undefined,
+        })),
+      });
+    }
+    for (const c of cases) {
+      const p = await factories.performance(db.prisma, { roomCapacity: c.room, additionalSeats: c.extra, manuallyOccupiedSeats: Math.min(c.manual, c.room + c.extra) });
+      for (const r of c.rows) await factories.reservation(db.prisma, { performanceId: p.id, status: r.status, partySize: r.size, offerExpiresAt: r.offer ?? null });
+      const [fromSql] = await db.prisma.$queryRaw<{ available: number }[]>`SELECT ${availableSeatsSql(now)} AS "available" FROM "Performance" p WHERE p."id" = ${p.id}::uuid`;
+      const taken = (await seatsTakenByPerformance(db.prisma, [p.id], now)).get(p.id)!;
+      const expectedHeld = c.rows.filter((r) => r.status === "pending" && r.offer && r.offer > now).reduce((n, r) => n + r.size, 0);
+      const expectedConfirmed = c.rows.filter((r) => r.status === "confirmed").reduce((n, r) => n + r.size, 0);
+      expect(taken).toEqual({ confirmedSeats: expectedConfirmed, heldOfferSeats: expectedHeld });
+      const fromTs = availableSeats(p, taken);
+      expect(fromSql!.available, JSON.stringify(c)).toBe(fromTs);
+      expect(fromTs).toBe(Math.max(0, c.room + c.extra - Math.min(c.manual, c.room + c.extra) - expectedConfirmed - expectedHeld));
+      expect((await performanceSeatSummary(db.prisma, [p.id], now)).get(p.id)).toMatchObject({ availableSeats: fromTs, heldOfferSeats: expectedHeld });
+    }
   });
 });

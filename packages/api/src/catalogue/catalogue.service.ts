@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@sipario/db";
-import { availableSeats, confirmedSeatsByPerformance } from "../capacity/capacity.service.ts";
+import { availableSeats, NO_SEATS_TAKEN, seatsTakenByPerformance } from "../capacity/capacity.service.ts";
 import { DomainError } from "../errors.ts";
 
 /** Published shows, by title. */
@@ -43,9 +43,10 @@ export async function getShow(prisma: PrismaClient, slug: string, now = new Date
     },
   });
   if (!show) throw new DomainError("not_found", "Show not found.");
-  const seats = await confirmedSeatsByPerformance(
+  const seats = await seatsTakenByPerformance(
     prisma,
     show.performances.map((p) => p.id),
+    now,
   );
   return {
     id: show.id,
@@ -59,7 +60,7 @@ export async function getShow(prisma: PrismaClient, slug: string, now = new Date
       startsAt: p.startsAt.toISOString(),
       venue: p.venue,
       bookingEnabled: p.isBookingEnabled,
-      availableSeats: availableSeats(p, seats.get(p.id) ?? 0),
+      availableSeats: availableSeats(p, seats.get(p.id) ?? NO_SEATS_TAKEN),
     })),
   };
 }
@@ -80,9 +81,10 @@ export async function listPerformances(prisma: PrismaClient, input: { show?: str
       venue: { select: { name: true, city: true, timeZone: true } },
     },
   });
-  const seats = await confirmedSeatsByPerformance(
+  const seats = await seatsTakenByPerformance(
     prisma,
     performances.map((p) => p.id),
+    now,
   );
   return {
     items: performances.map((p) => ({
@@ -91,7 +93,7 @@ export async function listPerformances(prisma: PrismaClient, input: { show?: str
       show: p.show,
       venue: p.venue,
       bookingEnabled: p.isBookingEnabled,
-      availableSeats: availableSeats(p, seats.get(p.id) ?? 0),
+      availableSeats: availableSeats(p, seats.get(p.id) ?? NO_SEATS_TAKEN),
     })),
   };
 }
@@ -110,13 +112,13 @@ export async function getPerformance(prisma: PrismaClient, id: string, now = new
     },
   });
   if (!p) throw new DomainError("not_found", "Performance not found.");
-  const seats = await confirmedSeatsByPerformance(prisma, [p.id]);
+  const seats = await seatsTakenByPerformance(prisma, [p.id], now);
   return {
     id: p.id,
     startsAt: p.startsAt.toISOString(),
     show: p.show,
     venue: p.venue,
     bookingEnabled: p.isBookingEnabled && p.startsAt.getTime() > now.getTime(),
-    availableSeats: availableSeats(p, seats.get(p.id) ?? 0),
+    availableSeats: availableSeats(p, seats.get(p.id) ?? NO_SEATS_TAKEN),
   };
 }

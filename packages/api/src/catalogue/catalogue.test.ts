@@ -114,6 +114,7 @@ describe("capacity formula", () => {
       performanceId: p1.id,
       capacity: 21,
       confirmedSeats: 7,
+      heldOfferSeats: 0,
       pendingCount: 2,
       checkedInParties: 1,
       checkedInPeople: 3,

@@ -96,7 +96,7 @@ export async function callHttp(
 /** Starts testing/serve.ts as a separate Node process on `db`; resolves with its tRPC URL. */
 export async function spawnApiServer(db: TestDatabase, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const file = fileURLToPath(new URL("../testing/serve.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", file], {
+  const child = spawn(process.execPath, ["--conditions=development", "--import", "tsx", file], {
     env: {
       ...process.env,
       NODE_ENV: "test",

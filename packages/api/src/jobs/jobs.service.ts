@@ -9,6 +9,7 @@ import { purgeExpiredSessions } from "../auth/session.service.ts";
 import { purgeExpiredRateLimits } from "../rate-limit/rate-limit.service.ts";
 import { sendDueReminders } from "../reminders/reminders.service.ts";
 import { anonymizeOldReservations } from "../retention/retention.service.ts";
+import { closeStartedWaitlists, lapseExpiredOffers } from "../waitlist/offers.ts";
 
 /** Advisory lock keys: one per singleton job, shared by every process on the database. */
 export const JOB_LOCKS = { expirySweep: 7_270_001, rateLimitPurge: 7_270_002 } as const;
@@ -92,6 +93,13 @@ export function startBackgroundJobs(options: { prisma: PrismaClient; config: App
     const r = await sendDueReminders(prisma, config);
     if (r.queued) log.info({ queued: r.queued }, "queued reminder emails");
   });
+  // Offers that ran out pass their seats on; lists of started performances close. Both
+  // claim rows with conditional updates (under the performance lock), so every process may run them.
+  const waitlist = guard("waitlist", async () => {
+    const lapsed = await lapseExpiredOffers(prisma, config);
+    const closed = await closeStartedWaitlists(prisma, config);
+    if (lapsed.lapsed || closed.closed) log.info({ ...lapsed, ...closed }, "waiting-list offers lapsed / lists closed");
+  });
   const retention = guard("retention", async () => {
     const r = await anonymizeOldReservations(prisma, config);
     if (r.anonymized) log.info({ anonymized: r.anonymized }, "anonymised personal data past retention");
@@ -100,13 +108,14 @@ export function startBackgroundJobs(options: { prisma: PrismaClient; config: App
   const timers = [
     setInterval(outbox, config.OUTBOX_POLL_SECONDS * 1000),
     setInterval(sweep, config.SWEEP_INTERVAL_SECONDS * 1000),
+    setInterval(waitlist, config.SWEEP_INTERVAL_SECONDS * 1000),
     setInterval(purge, 10 * 60 * 1000),
     setInterval(reminders, 5 * 60 * 1000),
     setInterval(retention, 60 * 60 * 1000),
   ];
   for (const t of timers) t.unref();
   const runOnce = async () => {
-    await Promise.all([outbox(), sweep(), purge(), reminders(), retention()]);
+    await Promise.all([outbox(), sweep(), purge(), reminders(), retention(), waitlist()]);
   };
   void runOnce();
   return {

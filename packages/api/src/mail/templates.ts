@@ -86,7 +86,7 @@ const strings = {
   },
 } as const;
 
-function factsBlock(locale: MailLocale, facts: PerformanceFacts, partySize: number): { text: string; html: string } {
+export function factsBlock(locale: MailLocale, facts: PerformanceFacts, partySize: number): { text: string; html: string } {
   const s = strings[locale];
   const when = formatDateTime(facts.startsAt, locale, facts.timeZone);
   const where = [facts.venueName, facts.venueAddress, facts.venueCity].filter(Boolean).join(", ");
@@ -104,7 +104,7 @@ function factsBlock(locale: MailLocale, facts: PerformanceFacts, partySize: numb
   };
 }
 
-function page(body: string): string {
+export function page(body: string): string {
   return `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222">${body}</body></html>`;
 }
 

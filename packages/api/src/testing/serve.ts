@@ -1,5 +1,5 @@
 // A standalone API process for cross-process tests:
-//   DATABASE_URL=... NODE_ENV=test RATE_LIMITS=false node --import tsx packages/api/src/testing/serve.ts
+//   DATABASE_URL=... NODE_ENV=test RATE_LIMITS=false node --conditions=development --import tsx packages/api/src/testing/serve.ts
 // Prints {"url": "<trpc endpoint>"} as its first stdout line; exits on SIGTERM.
 import { openDatabase } from "@sipario/db";
 import { loadConfig } from "../config.ts";

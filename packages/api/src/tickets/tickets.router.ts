@@ -14,5 +14,5 @@ export const ticketsRouter = router({
   calendar: ticketProcedure
     .input(ticketInputSchema)
     .query(async ({ ctx, input }) => ({ ics: await ticketCalendar(ctx.prisma, ctx.config, input.token) })),
-  cancel: ticketProcedure.input(ticketInputSchema).mutation(({ ctx, input }) => cancelTicket(ctx.prisma, input.token)),
+  cancel: ticketProcedure.input(ticketInputSchema).mutation(({ ctx, input }) => cancelTicket(ctx.prisma, input.token, ctx.config)),
 });

@@ -70,12 +70,12 @@ export async function getTicket(prisma: PrismaClient, config: AppConfig, rawToke
  * The ticket holder gives the seats back (before check-in): they are available again
  * at once. Throws unknown_token, already_checked_in, reservation_not_confirmed.
  */
-export async function cancelTicket(prisma: PrismaClient, rawToken: string) {
+export async function cancelTicket(prisma: PrismaClient, rawToken: string, config?: AppConfig) {
   const r = await findTicket(prisma, rawToken);
   if (r.status !== "confirmed" && !r.checkIn) {
     throw new DomainError("reservation_not_confirmed", "This booking is not confirmed.", { status: r.status });
   }
-  const result = await cancelReservation(prisma, r.id, { actor: { label: "ticket holder" } });
+  const result = await cancelReservation(prisma, r.id, { actor: { label: "ticket holder" }, config });
   return { reservationId: result.reservationId, status: "cancelled" as const };
 }
 
