@@ -474,7 +474,7 @@ async function waitingList(n: number, db: BenchDatabase, clients: Client[], cat:
   const tag = `${n}-${Date.now().toString(36)}`;
   const seats = P.waitlistSeats;
   const performanceId = await createPerformance(db.pool, cat, seats, 24 * 5, 3);
-  const holders = await insertSoldOutWithWaitlist(db.pool, performanceId, seats, P.waitlistEntries, `wl-${tag}-`);
+  const holders = await insertSoldOutWithWaitlist(db.pool, performanceId, seats, P.waitlistEntries, `waitlist-holder-${tag}-`);
   await db.pool.query("ANALYZE");
 
   const rec = new Recorder();

@@ -41,8 +41,8 @@ export async function cancelReservation(
   const target = await prisma.reservation.findUnique({ where: { id: reservationId }, select: { performanceId: true } });
   if (!target) throw new DomainError("not_found", "Reservation not found.");
   const { result } = await withSeatRelease(prisma, options.config ?? getConfig(), target.performanceId, now, async (tx) => {
-    const rows = await tx.$queryRaw<{ status: string; performanceId: string }[]>`
-      SELECT "status"::text AS "status", "performanceId"::text AS "performanceId" FROM "Reservation"
+    const rows = await tx.$queryRaw<{ status: string; performanceId: string; source: string }[]>`
+      SELECT "status"::text AS "status", "performanceId"::text AS "performanceId", "source"::text AS "source" FROM "Reservation"
       WHERE "id" = ${reservationId}::uuid FOR UPDATE`;
     const row = rows[0];
     if (!row) throw new DomainError("not_found", "Reservation not found.");
@@ -59,10 +59,12 @@ export async function cancelReservation(
     // A cancelled booking's pending confirmation link must not revive it.
     await tx.reservationToken.updateMany({ where: { reservationId, purpose: "confirmation", usedAt: null }, data: { usedAt: now } });
     // A withdrawn offer ends its waiting-list entry (it does not go back in the queue).
-    await tx.waitlistEntry.updateMany({
-      where: { reservationId, status: "offered" },
-      data: { status: "left", endedReason: "offer_cancelled", endedAt: now },
-    });
+    if (row.source === "waitlist") {
+      await tx.waitlistEntry.updateMany({
+        where: { reservationId, status: "offered" },
+        data: { status: "left", endedReason: "offer_cancelled", endedAt: now },
+      });
+    }
     if (options.actor) {
       await audit(tx, options.actor, "reservation.cancel", reservationId, { from: row.status, to: "cancelled" });
     }

@@ -9,7 +9,7 @@ import { purgeExpiredSessions } from "../auth/session.service.ts";
 import { purgeExpiredRateLimits } from "../rate-limit/rate-limit.service.ts";
 import { sendDueReminders } from "../reminders/reminders.service.ts";
 import { anonymizeOldReservations } from "../retention/retention.service.ts";
-import { closeStartedWaitlists, lapseExpiredOffers } from "../waitlist/offers.ts";
+import { anonymizeOldWaitlistEntries, closeStartedWaitlists, lapseExpiredOffers } from "../waitlist/offers.ts";
 
 /** Advisory lock keys: one per singleton job, shared by every process on the database. */
 export const JOB_LOCKS = { expirySweep: 7_270_001, rateLimitPurge: 7_270_002 } as const;
@@ -103,6 +103,8 @@ export function startBackgroundJobs(options: { prisma: PrismaClient; config: App
   const retention = guard("retention", async () => {
     const r = await anonymizeOldReservations(prisma, config);
     if (r.anonymized) log.info({ anonymized: r.anonymized }, "anonymised personal data past retention");
+    const entries = await anonymizeOldWaitlistEntries(prisma, config);
+    if (entries) log.info({ anonymized: entries }, "anonymised waiting-list entries past retention");
   });
 
   const timers = [

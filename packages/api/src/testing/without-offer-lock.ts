@@ -1,7 +1,7 @@
 // The UNSAFE variant for the waiting-list race test's control run (Race 2): releases and
 // offers read the performance without locking it, so two releases at once each count the
 // free seats on their own and walk the queue on their own. Load it before the server:
-//   node --import tsx --import ./packages/api/src/testing/without-offer-lock.ts packages/api/src/testing/serve.ts
+//   node --conditions=development --import tsx --import ./packages/api/src/testing/without-offer-lock.ts packages/api/src/testing/serve.ts
 // Never imported by production code.
 import type { LockedPerformance } from "../capacity/capacity.service.ts";
 import { waitlistGuard } from "../waitlist/offers.ts";

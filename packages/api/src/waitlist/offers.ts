@@ -68,6 +68,8 @@ export function listClosesAt(p: { startsAt: Date; bookingClosesAt?: Date | null 
   return p.bookingClosesAt && p.bookingClosesAt.getTime() < p.startsAt.getTime() ? p.bookingClosesAt : p.startsAt;
 }
 
+const QUEUE_PAGE = 100;
+
 export interface OfferMade {
   entryId: string;
   reservationId: string;
@@ -121,12 +123,26 @@ export async function offerFreeSeats(tx: Tx, config: AppConfig, performanceId: s
     WHERE p."id" = ${performanceId}::uuid`;
   if (!p || !p.open || p.waiting === 0 || p.available === 0) return [];
 
-  const queue = await tx.$queryRaw<(QueuedEntry & { name: string; email: string; phone: string | null; locale: string })[]>`
-    SELECT "id"::text AS "id", "partySize", "name", "email", "phone", "locale" FROM "WaitlistEntry"
-    WHERE "performanceId" = ${performanceId}::uuid AND "status" = 'waiting'
-    ORDER BY "queueRank", "confirmedAt", "id"
-    LIMIT 2000`;
-  const { offers, passedOver } = allocateSeats(p.available, queue);
+  // Walk the queue a page at a time: a release usually frees a few seats, and the first
+  // page nearly always places them. The lock is held meanwhile, so keep it short.
+  type Queued = QueuedEntry & { name: string; email: string; phone: string | null; locale: string };
+  const queue: Queued[] = [];
+  const offers: QueuedEntry[] = [];
+  const passedOver: Allocation["passedOver"] = [];
+  let free = p.available;
+  for (let page = 0; free > 0; page++) {
+    const rows = await tx.$queryRaw<Queued[]>`
+      SELECT "id"::text AS "id", "partySize", "name", "email", "phone", "locale" FROM "WaitlistEntry"
+      WHERE "performanceId" = ${performanceId}::uuid AND "status" = 'waiting'
+      ORDER BY "queueRank", "confirmedAt", "id"
+      LIMIT ${QUEUE_PAGE} OFFSET ${page * QUEUE_PAGE}`;
+    queue.push(...rows);
+    const step = allocateSeats(free, rows);
+    offers.push(...step.offers);
+    passedOver.push(...step.passedOver);
+    free -= step.offers.reduce((n, o) => n + o.partySize, 0);
+    if (rows.length < QUEUE_PAGE) break;
+  }
 
   if (passedOver.length > 0) {
     await tx.$executeRaw`
@@ -163,44 +179,46 @@ async function makeOffer(
   const reservationId = crypto.randomUUID();
   const confirmationToken = generateToken();
   const waitlistToken = generateToken();
-  // The entry first, conditionally: under the lock it is always still waiting; were it not,
-  // it gets no second offer and nothing else is written for it.
-  const claimed = await tx.$executeRaw`
-    UPDATE "WaitlistEntry" SET "status" = 'offered', "offeredAt" = ${now}, "offerExpiresAt" = ${offerExpiresAt}, "updatedAt" = ${now}
-    WHERE "id" = ${entry.id}::uuid AND "status" = 'waiting'`;
-  if (claimed !== 1) {
+  const email = offerEmail(config, { entryId: entry.id, to: entry.email, locale: entry.locale, partySize: entry.partySize, performance: place }, {
+    reservationId,
+    confirmationToken,
+    waitlistToken,
+    offerExpiresAt,
+  });
+  // One statement (one round trip under the lock). The entry is claimed first and
+  // conditionally: under the lock it is always still waiting; were it not, nothing at all
+  // is written for it (every insert reads from `claimed`), so it never gets a second offer.
+  const [row] = await tx.$queryRaw<{ outboxId: string | null }[]>`
+    WITH claimed AS (
+      UPDATE "WaitlistEntry" SET "status" = 'offered', "offeredAt" = ${now}, "offerExpiresAt" = ${offerExpiresAt},
+        "reservationId" = ${reservationId}::uuid, "updatedAt" = ${now}
+      WHERE "id" = ${entry.id}::uuid AND "status" = 'waiting'
+      RETURNING "id"),
+    res AS (
+      INSERT INTO "Reservation" ("id", "performanceId", "status", "source", "name", "email", "phone", "partySize", "locale", "offerExpiresAt", "createdAt", "updatedAt")
+      SELECT ${reservationId}::uuid, ${entry.performanceId}::uuid, 'pending', 'waitlist', ${entry.name}, ${entry.email}, ${entry.phone},
+        ${entry.partySize}::int, ${entry.locale}, ${offerExpiresAt}, ${now}, ${now}
+      FROM claimed
+      RETURNING "id"),
+    link AS (
+      INSERT INTO "ReservationToken" ("id", "reservationId", "purpose", "tokenHash", "expiresAt", "createdAt")
+      SELECT gen_random_uuid(), "id", 'confirmation', ${hashToken(confirmationToken)}, ${offerExpiresAt}, ${now} FROM res
+      RETURNING "id"),
+    manage AS (
+      INSERT INTO "WaitlistToken" ("id", "entryId", "purpose", "tokenHash", "expiresAt", "createdAt")
+      SELECT gen_random_uuid(), "id", 'manage', ${hashToken(waitlistToken)}, ${listClosesAt(place)}, ${now} FROM claimed
+      RETURNING "id"),
+    mail AS (
+      INSERT INTO "EmailOutbox" ("id", "kind", "reservationId", "toAddress", "subject", "payload", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
+      SELECT gen_random_uuid(), ${email.kind}, "id", ${email.to}, ${email.subject.slice(0, 300)}, ${JSON.stringify(email.payload)}::jsonb,
+        'pending', 0, ${now}, ${now}, ${now} FROM res
+      RETURNING "id")
+    SELECT (SELECT "id"::text FROM mail) AS "outboxId", (SELECT COUNT(*) FROM link)::int AS "links", (SELECT COUNT(*) FROM manage)::int AS "manage"`;
+  const outboxId = row?.outboxId;
+  if (!outboxId) {
     getLogger().warn({ entryId: entry.id }, "waiting entry changed while offering; skipped");
     return null;
   }
-  await tx.reservation.create({
-    data: {
-      id: reservationId,
-      performanceId: entry.performanceId,
-      status: "pending",
-      source: "waitlist",
-      name: entry.name,
-      email: entry.email,
-      phone: entry.phone,
-      partySize: entry.partySize,
-      locale: entry.locale,
-      offerExpiresAt,
-      tokens: { create: { purpose: "confirmation", tokenHash: hashToken(confirmationToken), expiresAt: offerExpiresAt } },
-    },
-    select: { id: true },
-  });
-  await tx.waitlistEntry.update({ where: { id: entry.id }, data: { reservationId }, select: { id: true } });
-  await tx.waitlistToken.create({
-    data: { entryId: entry.id, purpose: "manage", tokenHash: hashToken(waitlistToken), expiresAt: listClosesAt(place) },
-  });
-  const outboxId = await enqueueEmail(
-    tx,
-    offerEmail(config, { entryId: entry.id, to: entry.email, locale: entry.locale, partySize: entry.partySize, performance: place }, {
-      reservationId,
-      confirmationToken,
-      waitlistToken,
-      offerExpiresAt,
-    }),
-  );
   return { entryId: entry.id, reservationId, offerExpiresAt, outboxId };
 }
 
@@ -315,7 +333,7 @@ export async function placeOfPerformance(db: Tx | PrismaClient, performanceId: s
 export async function closeStartedWaitlists(prisma: PrismaClient, config: AppConfig, now = new Date()): Promise<{ closed: number; emailed: number }> {
   return withTransaction(prisma, async (tx) => {
     const rows = await tx.$queryRaw<
-      ({ entryId: string; previous: string; email: string; locale: string; partySize: number } & Parameters<typeof placeOf>[0])[]
+      ({ entryId: string; previous: string; email: string; locale: string; partySize: number; cancelled: boolean } & Parameters<typeof placeOf>[0])[]
     >`
       WITH due AS (
         SELECT e."id", e."status"::text AS "previous" FROM "WaitlistEntry" e JOIN "Performance" p ON p."id" = e."performanceId"
@@ -327,14 +345,49 @@ export async function closeStartedWaitlists(prisma: PrismaClient, config: AppCon
         UPDATE "WaitlistEntry" e SET "status" = 'closed', "endedReason" = 'list_closed', "endedAt" = ${now}, "updatedAt" = ${now}
         FROM due WHERE e."id" = due."id"
         RETURNING e."id", e."performanceId", due."previous", e."email", e."locale", e."partySize")
-      SELECT closed."id"::text AS "entryId", closed."previous", closed."email", closed."locale", closed."partySize", ${PLACE_COLUMNS}
+      SELECT closed."id"::text AS "entryId", closed."previous", closed."email", closed."locale", closed."partySize",
+        p."status" = 'cancelled' AS "cancelled", ${PLACE_COLUMNS}
       FROM closed JOIN "Performance" p ON p."id" = closed."performanceId" ${PLACE_JOINS}`;
     let emailed = 0;
     for (const r of rows) {
       if (r.previous !== "waiting") continue;
-      await enqueueEmail(tx, closedEmail(config, { entryId: r.entryId, to: r.email, locale: r.locale, partySize: r.partySize, performance: placeOf(r) }));
+      await enqueueEmail(tx, closedEmail(config, { entryId: r.entryId, to: r.email, locale: r.locale, partySize: r.partySize, performance: placeOf(r) }, r.cancelled));
       emailed++;
     }
     return { closed: rows.length, emailed };
   });
+}
+
+/**
+ * Retention (docs/security-notes.md) for the waiting list: RETENTION_DAYS after a
+ * performance started, its entries lose name, email and phone (the party size, status and
+ * pass-over reasons stay for statistics), their tokens are deleted, and the waiting-list
+ * emails sent to them before the cutoff are deleted (recipient and body are personal data).
+ * Idempotent; rows claimed with SKIP LOCKED, so any number of processes may run it.
+ */
+export async function anonymizeOldWaitlistEntries(prisma: PrismaClient, config: Pick<AppConfig, "RETENTION_DAYS">, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - config.RETENTION_DAYS * 86_400_000);
+  let total = 0;
+  for (;;) {
+    const done = await withTransaction(prisma, async (tx) => {
+      const rows = await tx.$queryRaw<{ id: string; email: string }[]>`
+        WITH due AS (
+          SELECT e."id", e."email" FROM "WaitlistEntry" e JOIN "Performance" p ON p."id" = e."performanceId"
+          WHERE e."anonymizedAt" IS NULL AND p."startsAt" < ${cutoff}
+          LIMIT 500
+          FOR UPDATE OF e SKIP LOCKED)
+        UPDATE "WaitlistEntry" e SET "name" = 'anonymised', "email" = 'anonymised+' || e."id"::text || '@invalid', "phone" = NULL,
+          "anonymizedAt" = ${now}, "updatedAt" = ${now}
+        FROM due WHERE e."id" = due."id"
+        RETURNING e."id"::text AS "id", due."email"`;
+      if (rows.length === 0) return 0;
+      await tx.$executeRaw`DELETE FROM "WaitlistToken" WHERE "entryId" = ANY(${rows.map((r) => r.id)}::uuid[])`;
+      await tx.$executeRaw`
+        DELETE FROM "EmailOutbox" WHERE "kind" LIKE 'waitlist\\_%' AND "status" <> 'pending' AND "createdAt" < ${cutoff}
+          AND "toAddress" = ANY(${rows.map((r) => r.email)}::text[])`;
+      return rows.length;
+    });
+    total += done;
+    if (done < 500) return total;
+  }
 }

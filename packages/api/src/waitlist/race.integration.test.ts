@@ -27,7 +27,7 @@ interface Server {
 }
 
 function spawnServer(databaseUrl: string, preload: string | null, env: Record<string, string> = {}): Promise<Server> {
-  const args = ["--import", "tsx", ...(preload ? ["--import", variant(preload)] : []), "packages/api/src/testing/serve.ts"];
+  const args = ["--conditions=development", "--import", "tsx", ...(preload ? ["--import", variant(preload)] : []), "packages/api/src/testing/serve.ts"];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: {

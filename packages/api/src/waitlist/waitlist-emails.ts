@@ -39,6 +39,8 @@ const strings = {
       "Il tempo per confermare i posti che ti avevamo offerto è scaduto, e sono passati alla persona successiva in lista. Non sei più in lista d'attesa per questa replica.",
     closedSubject: (t: string) => `Lista d'attesa chiusa: ${t}`,
     closedIntro: "Ci dispiace: lo spettacolo sta per iniziare e non si sono liberati posti per il tuo gruppo. La lista d'attesa è chiusa.",
+    cancelledSubject: (t: string) => `Replica annullata, lista d'attesa chiusa: ${t}`,
+    cancelledIntro: "Ci dispiace: questa replica è stata annullata, e con lei la lista d'attesa.",
     thanks: "Grazie per la pazienza.",
   },
   en: {
@@ -65,6 +67,8 @@ const strings = {
       "The time to confirm the seats we offered you ran out, and they went to the next person on the list. You are no longer on the waiting list for this performance.",
     closedSubject: (t: string) => `Waiting list closed: ${t}`,
     closedIntro: "We are sorry: the performance is about to start and no seats came free for your party. The waiting list is closed.",
+    cancelledSubject: (t: string) => `Performance cancelled, waiting list closed: ${t}`,
+    cancelledIntro: "We are sorry: this performance has been cancelled, and its waiting list with it.",
     thanks: "Thank you for your patience.",
   },
 } as const;
@@ -182,11 +186,14 @@ export function lapsedEmail(config: AppConfig, r: Recipient, reservationId: stri
   );
 }
 
-/** The performance starts: "sorry, no seats came free". */
-export function closedEmail(config: AppConfig, r: Recipient): EnqueueEmail {
-  return compose("waitlist_closed", r, config, (s, _locale, facts) => ({
-    subject: s.closedSubject(r.performance.show.title),
-    text: [s.closedIntro, "", facts.text, "", s.thanks].join("\n"),
-    html: page(`<p>${escapeHtml(s.closedIntro)}</p>${facts.html}<p>${escapeHtml(s.thanks)}</p>`),
-  }));
+/** The performance starts: "sorry, no seats came free" (or, cancelled: "sorry, it was cancelled"). */
+export function closedEmail(config: AppConfig, r: Recipient, cancelled = false): EnqueueEmail {
+  return compose("waitlist_closed", r, config, (s, _locale, facts) => {
+    const intro = cancelled ? s.cancelledIntro : s.closedIntro;
+    return {
+      subject: (cancelled ? s.cancelledSubject : s.closedSubject)(r.performance.show.title),
+      text: [intro, "", facts.text, "", s.thanks].join("\n"),
+      html: page(`<p>${escapeHtml(intro)}</p>${facts.html}<p>${escapeHtml(s.thanks)}</p>`),
+    };
+  });
 }

@@ -5,7 +5,7 @@ import { performanceSeatSummary, updatePerformanceCapacity } from "../capacity/c
 import type { AppConfig } from "../config.ts";
 import { flushImmediateDeliveries } from "../mail/outbox.service.ts";
 import { testCaller, testConfig } from "../testing/index.ts";
-import { closeStartedWaitlists, lapseExpiredOffers } from "./offers.ts";
+import { anonymizeOldWaitlistEntries, closeStartedWaitlists, lapseExpiredOffers } from "./offers.ts";
 import { listWaitlist, moveWaitlistEntry, offerWaitlistEntryNow, removeWaitlistEntry } from "./waitlist.service.ts";
 
 const ORIGIN = "https://teatro.example.org";
@@ -235,6 +235,16 @@ describe("offers", () => {
     expect(await caller.waitlist.status({ token: w.token })).toMatchObject({ status: "closed", canLeave: false });
     // Twice is once.
     expect(await closeStartedWaitlists(db.prisma, config, atStart)).toMatchObject({ closed: 0, emailed: 0 });
+
+    // RETENTION_DAYS later the entries keep their numbers but lose who they were.
+    await db.prisma.emailOutbox.updateMany({ where: { toAddress: w.email }, data: { status: "sent" } });
+    const later = new Date(performance.startsAt.getTime() + (config.RETENTION_DAYS + 1) * 86_400_000);
+    expect(await anonymizeOldWaitlistEntries(db.prisma, config, later)).toBeGreaterThanOrEqual(2);
+    const gone = await db.prisma.waitlistEntry.findMany({ where: { performanceId: performance.id } });
+    expect(gone.every((e) => e.name === "anonymised" && e.email.endsWith("@invalid") && e.phone === null && e.anonymizedAt)).toBe(true);
+    expect(await db.prisma.emailOutbox.count({ where: { toAddress: w.email } })).toBe(0);
+    expect(await reasonOf(caller.waitlist.status({ token: w.token }))).toBe("unknown_token");
+    expect(await anonymizeOldWaitlistEntries(db.prisma, config, later)).toBe(0);
   });
 });
 
