@@ -1,29 +1,15 @@
 import "./admin/env.ts";
 import AdminJSExpress from "@adminjs/express";
+import { ForbiddenError, NotFoundError, ValidationError } from "adminjs";
 import { randomUUID } from "node:crypto";
 import { DomainError, getLogger, redactPath, type AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import { ADMIN_ROOT, clearStaleBundle, createAdmin } from "./admin/admin.ts";
 import { createSessionMiddleware, makeAuthenticate, requireAdmin, revalidateAdmin, sameOriginOnly, SESSION_COOKIE } from "./admin/auth.ts";
+import { readBody, refuseHostileUrls } from "./admin/body.ts";
 import { makeServices } from "./admin/services.ts";
 import { healthRoutes } from "./health.ts";
-
-const MAX_BODY_BYTES = 1_000_000;
-
-/**
- * Options for express-formidable (formidable 1.x, assigned onto its IncomingForm). No
- * resource takes files: file parts are dropped unread instead of landing in the temp
- * folder, where nothing would clean them up.
- */
-const formOptions = {
-  maxFieldsSize: MAX_BODY_BYTES,
-  maxFields: 500,
-  onPart(this: { handlePart(part: unknown): void }, part: { filename?: string; resume?: () => void }) {
-    if (part.filename === undefined) this.handlePart(part);
-    else part.resume?.();
-  },
-};
 
 /**
  * AdminJS answers a HEAD on its API by running the action's GET handler with method
@@ -40,16 +26,21 @@ function refuseHeadOnApi(): RequestHandler {
   };
 }
 
-/** 413 for a declared body over the limit, before anything reads it. */
-function limitBody(max: number): RequestHandler {
-  return (req, res, next) => {
-    const length = Number(req.get("content-length") ?? 0);
-    if (length > max) {
-      res.status(413).type("text/plain").send("Request too large.");
-      return;
-    }
-    next();
-  };
+/**
+ * What an error thrown while answering means for the client. AdminJS throws its own
+ * NotFoundError (an unknown record or resource in the URL), ForbiddenError (an action
+ * the user may not run) and ValidationError: answers about the request, not failures.
+ */
+function statusOf(error: unknown): 400 | 403 | 404 | 429 | 500 {
+  if (error instanceof DomainError && error.reason === "rate_limited") return 429;
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof ForbiddenError) return 403;
+  if (error instanceof ValidationError) return 400;
+  // PostgreSQL's class 22 (data exception: invalid text, a NUL, a number out of range)
+  // is bad input that got past a check, still the client's, not ours.
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } })?.meta?.driverAdapterError?.cause;
+  if (cause?.originalCode?.startsWith("22")) return 400;
+  return 500;
 }
 
 export type BackofficeApp = Express & {
@@ -111,9 +102,10 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
   // (Express and the proxy otherwise match paths in any casing, and express-session skips
   // a path outside its cookie's, so AdminJS made an in-memory session of its own).
   const adminRouter = express.Router({ caseSensitive: true });
-  adminRouter.use(limitBody(MAX_BODY_BYTES));
+  adminRouter.use(refuseHostileUrls());
   adminRouter.use(sameOriginOnly(() => config.backofficeOrigin, { production: config.production }));
   adminRouter.use(refuseHeadOnApi());
+  adminRouter.use(readBody({ acceptsJson: (path) => path.startsWith("/api/") }));
   adminRouter.use(sessions.middleware);
   adminRouter.use(revalidateAdmin(prisma));
   adminRouter.use((_req, res, next) => {
@@ -162,7 +154,6 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
     // Our store and cookie: AdminJS's own session() finds req.session already set and
     // steps aside; were it ever to run, it would make the same session, never a fallback.
     sessions.options,
-    formOptions,
   );
   app.use(ADMIN_ROOT, adminRouter);
   app.use((_req, res) => {
@@ -170,11 +161,10 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
   });
 
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
-    const tooLarge = /maxFieldsSize exceeded|maxFields/.test(String((error as Error)?.message));
-    const status = tooLarge ? 413 : error instanceof DomainError && error.reason === "rate_limited" ? 429 : 500;
+    const status = statusOf(error);
     if (status === 500) getLogger().error({ err: error, path: req.path }, "back-office request failed");
     if (res.headersSent) return res.end();
-    const message = { 413: "Request too large.", 429: "Too many requests.", 500: "Something went wrong. The error has been logged." }[status];
+    const message = { 400: "The request is not valid.", 403: "Forbidden.", 404: "Not found.", 429: "Too many requests.", 500: "Something went wrong. The error has been logged." }[status];
     res.status(status).type("text/plain").send(message);
   };
   app.use(onError);

@@ -1,4 +1,5 @@
 import { ADMIN_DEVICE_COOKIE_NAME } from "@sipario/api";
+import { request } from "node:http";
 import { factories } from "@sipario/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminApi, form, login, startBackoffice, type Harness } from "./helpers.ts";
@@ -123,5 +124,86 @@ describe("methods", () => {
     }
     const get = await fetch(`${h.base}/admin/api/resources/Venue/actions/list`, { headers: { cookie: cookie!, origin: "https://evil.example" } });
     expect(get.status).toBe(200); // reads are not state changes; the cookie is SameSite=Lax
+  });
+});
+
+/**
+ * Streams up to `total` bytes as a chunked body, stopping when the server answers or
+ * drops the connection. Returns the status (null: connection cut) and the bytes sent.
+ */
+function chunkedFlood(url: string, total: number, headers: Record<string, string>): Promise<{ status: number | null; sent: number }> {
+  return new Promise((resolve) => {
+    let sent = 0;
+    let done = false;
+    const chunk = Buffer.alloc(64 * 1024, "a");
+    const req = request(url, { method: "POST", headers });
+    const finish = (status: number | null) => {
+      if (done) return;
+      done = true;
+      req.destroy();
+      resolve({ status, sent });
+    };
+    req.on("response", (res) => {
+      res.resume();
+      finish(res.statusCode ?? null);
+    });
+    req.on("error", () => finish(null));
+    const pump = () => {
+      while (!done && sent < total) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once("drain", pump);
+      }
+      if (!done) req.end();
+    };
+    pump();
+  });
+}
+
+describe("request bodies", () => {
+  it("refuses a chunked flood early, whatever its type, and stays within 50 MB of memory", async () => {
+    const { cookie } = await login(h.base, admin.email, admin.password);
+    const floods = [
+      ["/admin/login", { "content-type": "application/json" }],
+      ["/admin/login", { "content-type": "application/x-www-form-urlencoded" }],
+      ["/admin/login", { "content-type": "multipart/form-data; boundary=x" }],
+      ["/admin/api/resources/Venue/actions/new", { "content-type": "application/json", cookie: cookie! }],
+      ["/admin/api/resources/Venue/actions/new", { "content-type": "application/octet-stream", cookie: cookie! }],
+    ] as const;
+    globalThis.gc?.();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    try {
+      for (const [path, headers] of floods) {
+        const flood = await chunkedFlood(`${h.base}${path}`, 200 * 1024 * 1024, { origin: h.base, ...headers });
+        expect([413, 415], `${path} ${headers["content-type"]}`).toContain(flood.status);
+        // Refused after about 1 MB: what is in flight in the sockets' buffers, not 200 MB.
+        expect(flood.sent, `${path} ${headers["content-type"]}`).toBeLessThan(16 * 1024 * 1024);
+      }
+    } finally {
+      clearInterval(sampler);
+    }
+    peak = Math.max(peak, process.memoryUsage().rss);
+    expect((peak - before) / 1024 / 1024).toBeLessThan(50);
+    // Control: the server still answers.
+    expect((await fetch(`${h.base}/admin/login`)).status).toBe(200);
+  });
+
+  it("takes no JSON on the login form, and answers malformed bodies with 4xx", async () => {
+    const post = (path: string, body: string, type: string) =>
+      fetch(`${h.base}${path}`, { method: "POST", body, headers: { origin: h.base, "content-type": type }, redirect: "manual" });
+    expect((await post("/admin/login", "{", "application/json")).status).toBe(415);
+    expect((await post("/admin/login", JSON.stringify({ email: admin.email, password: admin.password }), "application/json")).status).toBe(415);
+    expect((await post("/admin/login", "email=a", "text/plain")).status).toBe(415);
+    const { cookie } = await login(h.base, admin.email, admin.password);
+    const api = (body: string, type = "application/json") =>
+      fetch(`${h.base}/admin/api/resources/Venue/actions/new`, { method: "POST", body, headers: { origin: h.base, cookie: cookie!, "content-type": type }, redirect: "manual" });
+    for (const body of ["{", "[1,2]", '"x"', "null", '{"__proto__":{"polluted":1}}', '{"constructor.prototype.polluted":"1"}', '{"name":{"nested":1}}']) {
+      expect((await api(body)).status, body).toBe(400);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // Control: the JSON the back-office's own confirmation screens send is accepted.
+    const ok = await api(JSON.stringify({ name: "Teatro JSON", city: "Roma" }));
+    expect(ok.status).toBe(200);
   });
 });
