@@ -29,6 +29,9 @@ const config = {
         "frame-ancestors": ["none"],
       },
     },
+    // The service worker serves the door scanner only (scope /staff/): the scanner page
+    // registers it itself, so public pages never install one (docs/adr/0009-offline-door.md).
+    serviceWorker: { register: false },
     // csrf.checkOrigin stays at its default (true): form posts from other origins are refused.
   },
 };

@@ -37,7 +37,7 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
       availableLanguages: ["en", "it"],
       translations: {
         it: {
-          labels: { ...waitlistTranslations.it.labels },
+          labels: { ...waitlistTranslations.it.labels, DoorScan: "Ingressi senza rete" },
           messages: { invalidCredentials: "Email o password non corretti." },
           components: { Login: { welcomeHeader: "Back-office Sipario", welcomeMessage: "Accedi con un account amministratore." } },
           resources: {
@@ -55,11 +55,26 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
             },
             Performance: { actions: { exportCsv: "Esporta elenco", reservations: "Prenotazioni" } },
             EmailOutbox: { actions: { retry: "Riprova l'invio" } },
+            DoorScan: {
+              properties: {
+                reservation: "Prenotazione",
+                scannedAt: "Scansionato alle",
+                receivedAt: "Ricevuto alle",
+                user: "Staff",
+                deviceId: "Telefono",
+                outcome: "Esito",
+                "outcome.checked_in": "Entrato",
+                "outcome.already_checked_in": "Già entrato",
+                "outcome.refused": "Rifiutato",
+                reason: "Motivo",
+                conflict: "Entrato due volte",
+              },
+            },
             ...waitlistTranslations.it.resources,
           },
         },
         en: {
-          labels: { ...waitlistTranslations.en.labels },
+          labels: { ...waitlistTranslations.en.labels, DoorScan: "Offline door scans" },
           messages: { invalidCredentials: "Wrong email or password." },
           resources: {
             AuditLog: { properties: { changesText: "Changes", actorLabel: "Who" } },
@@ -76,6 +91,21 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
             },
             Performance: { actions: { exportCsv: "Export list", reservations: "Reservations" } },
             EmailOutbox: { actions: { retry: "Retry sending" } },
+            DoorScan: {
+              properties: {
+                reservation: "Reservation",
+                scannedAt: "Scanned at",
+                receivedAt: "Received at",
+                user: "Staff",
+                deviceId: "Phone",
+                outcome: "Outcome",
+                "outcome.checked_in": "Checked in",
+                "outcome.already_checked_in": "Already checked in",
+                "outcome.refused": "Refused",
+                reason: "Reason",
+                conflict: "Got in twice",
+              },
+            },
             ...waitlistTranslations.en.resources,
           },
           components: { Login: { welcomeHeader: "Sipario back-office", welcomeMessage: "Sign in with an admin account." } },

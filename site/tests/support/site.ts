@@ -99,7 +99,8 @@ export async function startSite(env: Record<string, string>): Promise<Site> {
   });
   child.stdout!.on("data", (d) => logs.push(String(d)));
   child.stderr!.on("data", (d) => logs.push(String(d)));
-  const deadline = Date.now() + 30_000;
+  // Generous: a tsx process loading the built site can take a while on a busy 2-core machine.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`site exited with ${child.exitCode}:\n${logs.join("")}`);
     try {

@@ -1,6 +1,7 @@
 import type { ResourceWithOptions } from "adminjs";
 import { auditLogResource } from "./audit-log.ts";
 import { checkInResource } from "./check-in.ts";
+import { doorScanResource } from "./door-scan.ts";
 import { emailOutboxResource } from "./email-outbox.ts";
 import { pageResource } from "./page.ts";
 import { performanceResource } from "./performance.ts";
@@ -25,6 +26,7 @@ export function buildResources(deps: ResourceDeps): ResourceWithOptions[] {
     waitlistEntryResource(deps),
     reservationTokenResource(deps),
     checkInResource(deps),
+    doorScanResource(deps),
     pageResource(deps),
     siteSettingResource(deps),
     userResource(deps),

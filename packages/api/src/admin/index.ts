@@ -15,3 +15,6 @@ export { retryEmail } from "./outbox-admin.service.ts";
 export { consumeRateLimits, RATE_LIMITS, type RateLimitRule } from "../rate-limit/rate-limit.service.ts";
 // Used by the back-office's check-in action; re-exported here until checkin's owner does.
 export { manualCheckIn } from "../checkin/checkin.service.ts";
+// The one undo rule (the staff member within minutes, admins any time), for the admin action.
+export { UNDO_WINDOW_MS, undoCheckIn, type UndoneCheckIn } from "../checkin/undo.service.ts";
+export { doorConflicts, type DoorConflict } from "../checkin/door.service.ts";

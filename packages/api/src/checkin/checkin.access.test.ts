@@ -40,6 +40,7 @@ const procedures: Call[] = [
   { path: "checkin.doorStats", kind: "query", input: async () => ({ performanceId: (await factories.performance(db.prisma)).id }) },
   { path: "checkin.performancesToday", kind: "query", input: async () => undefined },
   { path: "checkin.manifest", kind: "query", input: async () => ({ performanceId: (await ticket(db.prisma)).performanceId }) },
+  { path: "checkin.doorList", kind: "query", input: async () => ({ performanceId: (await ticket(db.prisma)).performanceId }) },
   { path: "checkin.conflicts", kind: "query", input: async () => ({ performanceId: (await factories.performance(db.prisma)).id }) },
   {
     path: "checkin.sync",

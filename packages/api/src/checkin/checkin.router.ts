@@ -13,6 +13,7 @@ import { doorConflicts, doorManifest, syncScans } from "./door.service.ts";
 import { undoCheckIn } from "./undo.service.ts";
 import {
   confirmCheckIn,
+  doorList,
   doorStats,
   manualCheckIn,
   performancesToday,
@@ -42,6 +43,9 @@ export const checkinRouter = router({
   search: limitedStaffProcedure
     .input(searchInputSchema)
     .query(({ ctx, input }) => searchReservations(ctx.prisma, input.performanceId, input.q)),
+
+  /** The whole door list (names, sizes, notes, arrived): filtered on the phone. */
+  doorList: limitedStaffProcedure.input(doorStatsInputSchema).query(({ ctx, input }) => doorList(ctx.prisma, input.performanceId)),
 
   // Polled every few seconds by each door: not rate limited per scan.
   doorStats: staffProcedure.input(doorStatsInputSchema).query(({ ctx, input }) => doorStats(ctx.prisma, input.performanceId)),

@@ -435,3 +435,33 @@ export async function searchReservations(prisma: PrismaClient, performanceId: st
     })),
   };
 }
+
+export interface DoorListItem {
+  reservationId: string;
+  name: string;
+  partySize: number;
+  notes: string | null;
+  checkedInAt: string | null;
+}
+
+/**
+ * Tonight's whole door list for one performance: every confirmed party with its name,
+ * size, the notes its visitor typed and whether it has arrived, sorted by name. Staff
+ * only; never the email or phone. The scanner filters it on the phone from one letter.
+ */
+export async function doorList(prisma: PrismaClient, performanceId: string): Promise<{ items: DoorListItem[] }> {
+  const rows = await prisma.$queryRaw<{ id: string; name: string; partySize: number; notes: string | null; checkedInAt: Date | null }[]>`
+    SELECT r."id"::text AS "id", r."name", r."partySize", r."notes", c."checkedInAt"
+    FROM "Reservation" r LEFT JOIN "CheckIn" c ON c."reservationId" = r."id"
+    WHERE r."performanceId" = ${performanceId}::uuid AND r."status" = 'confirmed' AND r."anonymizedAt" IS NULL
+    ORDER BY lower(r."name"), r."id"`;
+  return {
+    items: rows.map((r) => ({
+      reservationId: r.id,
+      name: r.name,
+      partySize: r.partySize,
+      notes: r.notes?.trim() ? r.notes : null,
+      checkedInAt: r.checkedInAt?.toISOString() ?? null,
+    })),
+  };
+}

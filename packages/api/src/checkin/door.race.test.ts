@@ -106,7 +106,7 @@ describe.skipIf(!realPg)("checkin.sync race: four doors, two processes", () => {
       if (r.outcome === "already_checked_in") {
         expect(r.conflict).toBe(true);
         expect(winners.has(id)).toBe(false);
-      } else expect(r.outcome).toBe("checked_in");
+      } else expect(r.outcome, JSON.stringify(r)).toBe("checked_in");
     }
 
     // The report: every ticket, its three admissions, exactly one holding it (the earliest).

@@ -316,7 +316,8 @@ async function syncOne(
     await markHolderConflict(tx, state.reservationId, holder, false);
     await recordScan(tx, scan.id, { reservationId: state.reservationId, outcome: "already_checked_in", reason: null, conflict: true });
     return { id: scan.id, outcome: "already_checked_in", checkedInAt: holder.checkedInAt.toISOString(), checkedInBy: holder.checkedInBy, conflict: true };
-  });
+    // Several doors syncing one ticket queue on its row lock: a busy server must not time out a scan.
+  }, { maxWait: 10_000, timeout: 20_000 });
 }
 
 /**

@@ -242,6 +242,22 @@ describe("checkin.preview/confirm with the door's performance", () => {
   });
 });
 
+describe("checkin.doorList", () => {
+  it("lists every confirmed party with name, size, notes and arrival; no email or phone", async () => {
+    const a = await ticket(db.prisma, { name: "Zeno Bianchi", email: "zeno@example.org", partySize: 2 });
+    await db.prisma.reservation.update({ where: { id: a.reservation.id }, data: { phone: "+39 333 1112223", notes: "Arriva tardi" } });
+    const b = await ticket(db.prisma, { performanceId: a.performanceId, name: "Alba Rossi", partySize: 1 });
+    await ticket(db.prisma, { performanceId: a.performanceId, name: "Cancellata", status: "cancelled" });
+    await as(anna).checkin.confirm({ token: b.token });
+    const { items } = await as(anna).checkin.doorList({ performanceId: a.performanceId });
+    expect(items.map((i) => [i.name, i.partySize, i.notes, i.checkedInAt !== null])).toEqual([
+      ["Alba Rossi", 1, null, true],
+      ["Zeno Bianchi", 2, "Arriva tardi", false],
+    ]);
+    expect(JSON.stringify(items)).not.toMatch(/zeno@example\.org|1112223/);
+  });
+});
+
 describe("checkin.undo", () => {
   it("the same staff member can undo within minutes; later, or someone else's, only an admin", async () => {
     const mine = await ticket(db.prisma);

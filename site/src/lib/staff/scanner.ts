@@ -22,6 +22,17 @@ export class ScannerLoadError extends Error {
 export interface CameraScanner {
   stop(): void;
   engine: ScannerEngine;
+  /** Turns the camera's light on or off; null where the camera has none (or the browser cannot). */
+  torch: ((on: boolean) => Promise<void>) | null;
+}
+
+type TorchCapabilities = MediaTrackCapabilities & { torch?: boolean };
+
+function torchControl(stream: MediaStream): CameraScanner["torch"] {
+  const track = stream.getVideoTracks()[0];
+  const capabilities = (track?.getCapabilities?.() ?? {}) as TorchCapabilities;
+  if (!track || !capabilities.torch) return null;
+  return (on) => track.applyConstraints({ advanced: [{ torch: on } as MediaTrackConstraintSet] });
 }
 
 const CONSTRAINTS: MediaStreamConstraints = {
@@ -121,7 +132,7 @@ export async function startCameraScanner(video: HTMLVideoElement, onText: (text:
     };
     void tick();
     video.dataset.engine = engine;
-    return { engine, stop: stopStream };
+    return { engine, stop: stopStream, torch: torchControl(stream) };
   } catch (error) {
     // The reader failed to load (offline, blocked): release the camera, the page says why.
     stopStream();
