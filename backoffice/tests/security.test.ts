@@ -1,5 +1,6 @@
 import { ADMIN_DEVICE_COOKIE_NAME } from "@sipario/api";
 import { request } from "node:http";
+import { verifyPassword } from "@sipario/db";
 import { factories } from "@sipario/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminApi, form, login, startBackoffice, type Harness } from "./helpers.ts";
@@ -205,5 +206,23 @@ describe("request bodies", () => {
     // Control: the JSON the back-office's own confirmation screens send is accepted.
     const ok = await api(JSON.stringify({ name: "Teatro JSON", city: "Roma" }));
     expect(ok.status).toBe(200);
+  });
+});
+
+describe("responses", () => {
+  it("never echoes a password in the User create or edit response", async () => {
+    const { cookie } = await login(h.base, admin.email, admin.password);
+    const api = adminApi(h.base, cookie);
+    const created = await api.post("/resources/User/actions/new", { email: "echo@example.org", name: "Echo", role: "staff", password: "first-secret-password" });
+    expect(created.status).toBe(200);
+    expect(created.json.record.errors).toEqual({});
+    expect(JSON.stringify(created.json)).not.toContain("first-secret-password");
+    const edited = await api.post(`/resources/User/records/${created.json.record.id}/edit`, { name: "Echo", password: "second-secret-password" });
+    expect(edited.status).toBe(200);
+    expect(edited.json.record.errors).toEqual({});
+    expect(JSON.stringify(edited.json)).not.toContain("second-secret-password");
+    // Control: the edit did set the new password.
+    const stored = await h.db.prisma.user.findUniqueOrThrow({ where: { email: "echo@example.org" } });
+    expect(await verifyPassword(stored.passwordHash, "second-secret-password")).toBe(true);
   });
 });

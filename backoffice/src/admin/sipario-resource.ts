@@ -111,7 +111,7 @@ export class SiparioResource extends Resource {
         take: Math.min(limit, 500),
         orderBy: this.buildSortBy(sort),
       });
-      return this.decorated(rows.map((row) => new BaseRecord(this.prepareReturnValues(row), this)));
+      return this.decorated(rows.map((row) => new SiparioRecord(this.prepareReturnValues(row), this)));
     } catch (error) {
       if (isBadFilter(error)) return [];
       throw error;
@@ -119,8 +119,14 @@ export class SiparioResource extends Resource {
   }
 
   private async decorated(records: BaseRecord[]): Promise<BaseRecord[]> {
-    if (this.behaviour.decorate && records.length) await this.behaviour.decorate(records);
-    return records;
+    const own = records.map((r) => (r instanceof SiparioRecord ? r : new SiparioRecord(r.params, this)));
+    if (this.behaviour.decorate && own.length) await this.behaviour.decorate(own);
+    return own;
+  }
+
+  // AdminJS's new action builds its record here; the edit action's comes from findOne.
+  override build(params: Record<string, unknown>): BaseRecord {
+    return new SiparioRecord(params, this);
   }
 
   override async findOne(id: string) {
@@ -220,6 +226,24 @@ export class SiparioResource extends Resource {
     } catch (error) {
       throw toValidationError(error, this.behaviour.fieldFor);
     }
+  }
+}
+
+/**
+ * A record whose JSON never carries a password-type property: AdminJS merges the
+ * submitted form into the record before answering, so the User create and edit
+ * responses echoed the new password.
+ */
+class SiparioRecord extends BaseRecord {
+  override toJSON(currentAdmin?: Parameters<BaseRecord["toJSON"]>[0]) {
+    const json = super.toJSON(currentAdmin);
+    const properties = this.resource.decorate().properties;
+    const secret = Object.keys(json.params).filter((key) => Object.hasOwn(properties, key) && properties[key]!.type() === "password");
+    if (secret.length) {
+      json.params = { ...json.params };
+      for (const key of secret) delete json.params[key];
+    }
+    return json;
   }
 }
 
