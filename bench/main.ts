@@ -222,15 +222,6 @@ async function statementMeter(): Promise<(requests: number) => Promise<number>> 
   return async (requests) => (requests > 0 ? round(((await read()) - start) / requests) : 0);
 }
 
-/** The same for this (load) process, where the pg baselines run. */
-function selfCpuMeter(): (requests: number) => number {
-  const start = process.cpuUsage();
-  return (requests) => {
-    const d = process.cpuUsage(start);
-    return requests > 0 ? round((d.user + d.system) / 1000 / requests) : 0;
-  };
-}
-
 // ---------------------------------------------------------------- 1. on-sale rush
 
 async function onSaleRush(n: number, db: BenchDatabase, clients: Client[], basePool: pg.Pool, mail: MailCatcher, cat: Catalogue, scenario: string) {

@@ -11,6 +11,18 @@ if (!existsSync(join(root, "node_modules", ".bin", "turbo"))) {
   console.error("error: dependencies are missing. Run npm install first.");
   process.exit(1);
 }
+// A .env next to package.json configures `npm start` as it configures compose. Variables
+// already set in the environment win (Node's loadEnvFile never overwrites them).
+const dotenv = join(root, ".env");
+if (existsSync(dotenv)) {
+  try {
+    process.loadEnvFile(dotenv);
+  } catch (error) {
+    console.error(`error: cannot read ${dotenv}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+  console.log("Read settings from .env");
+}
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" };
 const build = spawnSync(join(root, "node_modules", ".bin", "turbo"), ["run", "build", "--output-logs=errors-only"], {
   cwd: root,

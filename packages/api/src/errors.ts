@@ -2,7 +2,7 @@ import { TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { z } from "zod";
 
 /**
- * Domain errors carry a machine-readable reason (CONTRACT.md). This file is the one
+ * Domain errors carry a machine-readable reason (docs/api.md lists them). This file is the one
  * place that decides which TRPCError code each reason becomes.
  */
 export const REASON_CODES = {

@@ -25,7 +25,7 @@ const ActionConfirm = (props) => {
       const { notice } = response.data;
       if (notice && notice.type === "error") setError(notice.message);
       handleResponse(response);
-    } catch (e) {
+    } catch {
       setError("The request failed. Reload the page and try again.");
     } finally {
       setBusy(false);

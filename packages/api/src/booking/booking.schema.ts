@@ -23,7 +23,7 @@ export const createBookingSchema = z
     performanceId: z.uuid(),
     name: z.string().trim().min(1, "Name is required").max(200).regex(singleLine, "Invalid characters"),
     email: z.string().trim().toLowerCase().max(254).pipe(z.email("Invalid email address")),
-    phone: optionalText(40, /^[+0-9 ().\/-]*$/),
+    phone: optionalText(40, /^[+0-9 ()./-]*$/),
     partySize: z.number().int().min(1).max(1000),
     notes: optionalText(1000, multiLine),
     /** The visitor's language for the emails; Italian when absent. */

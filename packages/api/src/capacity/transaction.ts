@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient } from "@sipario/db";
+import type { Prisma, PrismaClient } from "@sipario/db";
 import { isTransientDatabaseError } from "../errors.ts";
 
 /** The client handed to an interactive transaction callback. */

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createReservation } from "../booking/booking.service.ts";
 import { getLogger, setLogger } from "../logger.ts";
 import { testCaller, testConfig } from "../testing/index.ts";
-import { startTestSmtp, unusedPort, type TestSmtp } from "../testing/smtp.ts";
+import { startTestSmtp, unusedPort } from "../testing/smtp.ts";
 import { deliverPendingEmails, enqueueEmail, flushImmediateDeliveries } from "./outbox.service.ts";
 import { createMailTransport } from "./transport.ts";
 
