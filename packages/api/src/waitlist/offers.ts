@@ -11,7 +11,7 @@ import type { PerformancePlace } from "../booking/emails.ts";
 import { closedEmail, lapsedEmail, offerEmail } from "./waitlist-emails.ts";
 
 /**
- * Waiting-list offers (docs/adr/0012-waitlist-offers-hold-seats.md). Invariants:
+ * Waiting-list offers (docs/adr/0013-waitlist-offers-hold-seats.md). Invariants:
  * - every change of a performance's seats (confirmation, cancellation, capacity edit, offer,
  *   lapse, leave) holds the performance row lock (`FOR UPDATE`), so "count the free seats,
  *   then offer them" is atomic: the seats a release frees are offered in the same
