@@ -64,9 +64,12 @@ describe.skipIf(!realPostgres)("a box-office booking against 50 online confirmat
   }, 120_000);
 
   it("control: with the box office reading seats without the lock, it oversells", async () => {
-    const { seats } = await race(unlockedPerformanceRead);
+    // The race is probabilistic (on a quiet machine the confirmations may all finish before
+    // the box office counts): up to 10 fresh performances, stopping at the first oversold.
+    let seats = 0;
+    for (let attempt = 1; attempt <= 10 && seats <= 60; attempt++) ({ seats } = await race(unlockedPerformanceRead));
     expect(seats).toBeGreaterThan(60);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe.skipIf(!realPostgres)("cancelPerformance racing with confirmations", () => {
