@@ -153,7 +153,9 @@ describe("compose.yaml", () => {
     expect(caddyMount).toBeDefined();
     const caddyfile = read(caddyMount!.split(":")[0]!.replace(/^\.\//, ""));
     expect(caddyfile).toMatch(/^\{\$DOMAIN\}\s*\{/m);
-    expect(caddyfile).toMatch(/handle \/admin\*\s*\{\s*reverse_proxy backoffice:3001/);
+    // Case-sensitive: Caddy's `path` matcher would also send /ADMIN past the session layer.
+    expect(caddyfile).toMatch(/@backoffice path_regexp \^\/admin\(\/\|\$\)/);
+    expect(caddyfile).toMatch(/handle @backoffice\s*\{[^}]*\}?[\s\S]*?reverse_proxy backoffice:3001/);
     expect(caddyfile).toMatch(/name site\s+port 3000/);
     expect(services.proxy!.environment).toHaveProperty("DOMAIN");
   });
