@@ -162,12 +162,21 @@ export type AdmissionOutcome =
 /** Decides, inside `tx`, which admission of one reservation holds its single CheckIn. */
 export type AdmissionWriter = (tx: Prisma.TransactionClient, claim: AdmissionClaim) => Promise<AdmissionOutcome>;
 
+/**
+ * No JOIN under FOR UPDATE: when another door has just taken the CheckIn over (a new
+ * checkedInById), READ COMMITTED re-checks the locked row's new version against the User
+ * row joined before the wait, the join no longer matches, and the holder would vanish (a
+ * scan refused "unavailable" in the door race test). Subqueries in the select list run on
+ * the version actually locked.
+ */
 async function lockedHolder(tx: Prisma.TransactionClient, reservationId: string): Promise<(CheckInHolder & { id: string }) | null> {
   const [row] = await tx.$queryRaw<{ id: string; checkedInAt: Date; checkedInById: string; scanId: string | null; name: string; email: string }[]>`
-    SELECT c."id"::text AS "id", c."checkedInAt", c."checkedInById"::text AS "checkedInById", c."scanId"::text AS "scanId", u."name", u."email"
-    FROM "CheckIn" c JOIN "User" u ON u."id" = c."checkedInById"
+    SELECT c."id"::text AS "id", c."checkedInAt", c."checkedInById"::text AS "checkedInById", c."scanId"::text AS "scanId",
+      (SELECT u."name" FROM "User" u WHERE u."id" = c."checkedInById") AS "name",
+      (SELECT u."email" FROM "User" u WHERE u."id" = c."checkedInById") AS "email"
+    FROM "CheckIn" c
     WHERE c."reservationId" = ${reservationId}::uuid
-    FOR UPDATE OF c`;
+    FOR UPDATE`;
   if (!row) return null;
   return { id: row.id, checkedInAt: row.checkedInAt, checkedInById: row.checkedInById, scanId: row.scanId, checkedInBy: staffLabel(row) };
 }

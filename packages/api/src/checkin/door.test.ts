@@ -5,7 +5,7 @@ import { testCaller, testConfig } from "../testing/index.ts";
 import { hashToken } from "../tickets/tokens.ts";
 import type { SessionUser } from "../trpc.ts";
 import { expectReason, staffWithSession, ticket } from "./checkin.fixtures.ts";
-import { MAX_SCANS_PER_SYNC } from "./door.service.ts";
+import { atomicAdmissionWriter, MAX_SCANS_PER_SYNC } from "./door.service.ts";
 
 // The offline door's server half (ADR-0009) against a real PostgreSQL: the manifest, its
 // deltas, checkin.sync (idempotency, earliest wins, refusals), wrong_performance and undo.
@@ -29,6 +29,17 @@ afterAll(async () => {
 const as = (user: SessionUser) => testCaller(db.prisma, { user, config });
 const ago = (minutes: number) => new Date(Date.now() - minutes * MINUTE).toISOString();
 const scan = (token: string, minutesAgo: number) => ({ id: randomUUID(), token, scannedAt: ago(minutesAgo) });
+
+/** Resolves once some other session of this database is waiting on a row lock (polls pg_stat_activity). */
+async function waitForLockWait() {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const [row] = await db.prisma.$queryRaw<{ waiting: number }[]>`
+      SELECT count(*)::int AS "waiting" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+    if (row!.waiting > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("no session ever waited on the lock");
+}
 
 /** Makes every row of a performance look an hour old, so a delta taken now starts clean. */
 async function ageRows(performanceId: string) {
@@ -168,6 +179,23 @@ describe("checkin.sync", () => {
       ["door-bruno-4", "Bruno Door", true],
       ["online", "Anna Door", false],
     ]);
+  });
+
+  it("a holder taken over by another door while this scan waits for its lock is still found (no JOIN under FOR UPDATE)", async () => {
+    const t = await ticket(db.prisma);
+    await as(anna).checkin.confirm({ token: t.token });
+    const claim = { scanId: randomUUID(), userId: admin.id, reservationId: t.reservation.id, tokenHash: hashToken(t.token), scannedAt: new Date(Date.now() - 40 * MINUTE) };
+    let waiting: Promise<Awaited<ReturnType<typeof atomicAdmissionWriter>>> | undefined;
+    // Door A locks the CheckIn; this scan's writer finds it taken and queues on that lock; A
+    // hands it to Bruno and commits; the writer must see Bruno as the holder, not "gone".
+    await db.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM "CheckIn" WHERE "reservationId" = ${t.reservation.id}::uuid FOR UPDATE`;
+      waiting = db.prisma.$transaction((other) => atomicAdmissionWriter(other, claim));
+      await waitForLockWait();
+      await tx.checkIn.update({ where: { reservationId: t.reservation.id }, data: { checkedInById: bruno.id, checkedInAt: new Date(Date.now() - 20 * MINUTE) } });
+    });
+    const outcome = await waiting!;
+    expect(outcome).toMatchObject({ kind: "admitted", displaced: { checkedInById: bruno.id, checkedInBy: "Bruno Door" } });
   });
 
   it("the same person's online confirm whose answer was lost, then queued offline, is one admission", async () => {
