@@ -3,13 +3,15 @@ import { NotFoundError, type Action, type ActionContext, type ActionRequest, typ
 import { actorOf, type AdminActor } from "./sipario-resource.ts";
 
 export interface ServiceActionOptions {
+  /** English fallback of the button; the words come from the locale (actions.<name>). */
   label: string;
   icon: string;
+  /** Message key of the explanation on the confirmation screen (locale.ts). */
   description: string;
   /** Shown only where it can apply; the service still decides. */
   when?: (params: Record<string, unknown>) => boolean;
   run: (recordId: string, actor: AdminActor, context: ActionContext) => Promise<unknown>;
-  /** The success notice. */
+  /** Message key of the success notice (locale.ts; AdminJS translates notices in the page). */
   done: string;
   component: string;
 }
@@ -21,12 +23,13 @@ function requireActor(context: ActionContext): AdminActor {
 }
 
 /** What both kinds of service action show: the confirmation screen, labelled and explained. */
-function confirmationScreen(options: Pick<ServiceActionOptions, "label" | "icon" | "description" | "component">) {
+function confirmationScreen(options: Pick<ServiceActionOptions, "label" | "icon" | "description" | "component"> & { done?: string }) {
   return {
     icon: options.icon,
     component: options.component,
     showInDrawer: false,
-    custom: { description: options.description, label: options.label },
+    // done is here for the locale test, which checks every message key has words.
+    custom: { description: options.description, label: options.label, ...(options.done ? { done: options.done } : {}) },
   };
 }
 

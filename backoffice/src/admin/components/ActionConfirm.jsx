@@ -1,5 +1,5 @@
 import React, { useState } from "react";
-import { ApiClient, useActionResponseHandler } from "adminjs";
+import { ApiClient, useActionResponseHandler, useTranslation } from "adminjs";
 import { Box, Button, Text, MessageBox } from "@adminjs/design-system";
 
 const api = new ApiClient();
@@ -9,6 +9,7 @@ const ActionConfirm = (props) => {
   const { action, record, records, resource } = props;
   // AdminJS's own handling of an action's answer: notice, then redirect with a refresh.
   const handleResponse = useActionResponseHandler();
+  const { translateMessage: tm, translateAction: ta, translateComponent: tc } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const custom = action.custom || {};
@@ -23,10 +24,10 @@ const ActionConfirm = (props) => {
           ? await api.bulkAction({ resourceId: resource.id, actionName: action.name, recordIds: targets.map((r) => r.id), data: { confirm: "yes" } })
           : await api.recordAction({ resourceId: resource.id, recordId: record.id, actionName: action.name, data: { confirm: "yes" } });
       const { notice } = response.data;
-      if (notice && notice.type === "error") setError(notice.message);
+      if (notice && notice.type === "error") setError(tm(notice.message, resource.id));
       handleResponse(response);
     } catch {
-      setError("The request failed. Reload the page and try again.");
+      setError(tc("ActionConfirm.failed"));
     } finally {
       setBusy(false);
     }
@@ -34,18 +35,18 @@ const ActionConfirm = (props) => {
 
   return (
     <Box variant="container" data-testid={`action-${action.name}`}>
-      <Text mb="lg">{custom.description}</Text>
+      <Text mb="lg">{tm(custom.description, resource.id)}</Text>
       {targets.length > 0 && (
         <Box mb="lg">
           {targets.slice(0, 20).map((r) => (
             <Text key={r.id}>• {r.title}</Text>
           ))}
-          {targets.length > 20 && <Text>… and {targets.length - 20} more</Text>}
+          {targets.length > 20 && <Text>{tc("ActionConfirm.more", { count: targets.length - 20 })}</Text>}
         </Box>
       )}
       {error && <MessageBox mb="lg" message={error} variant="danger" />}
       <Button variant="primary" disabled={busy} onClick={run} data-testid="confirm-action">
-        {busy ? "Working…" : custom.label || action.label}
+        {busy ? tc("ActionConfirm.working") : ta(action.name, resource.id, { defaultValue: custom.label })}
       </Button>
     </Box>
   );

@@ -147,9 +147,10 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         ...searchProperty,
         ...seatProps,
         label: { isVisible: false },
-        manuallyOccupiedSeats: { isRequired: false, description: "Seats held outside the booking system (guests, press). Empty means 0." },
-        additionalSeats: { isRequired: false, description: "Extra seats opened for booking. Empty means 0." },
-        isBookingEnabled: { isRequired: false, description: "Tick to let visitors book this performance." },
+        roomCapacity: { description: "roomCapacityHelp" },
+        manuallyOccupiedSeats: { isRequired: false, description: "manuallyOccupiedSeatsHelp" },
+        additionalSeats: { isRequired: false, description: "additionalSeatsHelp" },
+        isBookingEnabled: { isRequired: false, description: "isBookingEnabledHelp" },
       },
       actions: {
         list: { after: seatNumbers },
