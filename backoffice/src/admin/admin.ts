@@ -43,8 +43,11 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
           resources: {
             AuditLog: { properties: { changesText: "Modifiche", actorLabel: "Chi" } },
             Reservation: {
-              properties: { showTitle: "Titolo dello spettacolo" },
+              properties: { showTitle: "Titolo dello spettacolo", source: "Origine", "source.online": "Sito", "source.box_office": "Botteghino", "source.waitlist": "Lista d'attesa", locale: "Lingua" },
               actions: {
+                new: "Nuova prenotazione al botteghino",
+                printTicket: "Stampa il biglietto",
+                undoCheckIn: "Annulla ingresso",
                 confirmManually: "Conferma prenotazione",
                 cancelReservation: "Annulla prenotazione",
                 resendConfirmation: "Invia un nuovo link di conferma",
@@ -53,7 +56,23 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
                 bulkCancel: "Annulla selezionate",
               },
             },
-            Performance: { actions: { exportCsv: "Esporta elenco", reservations: "Prenotazioni" } },
+            Performance: {
+              properties: {
+                status: "Stato",
+                "status.scheduled": "In programma",
+                "status.cancelled": "Annullata",
+                cancelledAt: "Annullata il",
+                bookingOpensAt: "Prenotazioni aperte dal",
+                bookingClosesAt: "Prenotazioni chiuse dal",
+              },
+              actions: {
+                exportCsv: "Esporta elenco",
+                reservations: "Prenotazioni",
+                cancelPerformance: "Annulla la replica e avvisa tutti",
+                movePerformance: "Sposta la replica e avvisa il pubblico",
+              },
+            },
+            CheckIn: { actions: { undoCheckIn: "Annulla ingresso" } },
             EmailOutbox: { actions: { retry: "Riprova l'invio" } },
             DoorScan: {
               properties: {
@@ -79,8 +98,11 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
           resources: {
             AuditLog: { properties: { changesText: "Changes", actorLabel: "Who" } },
             Reservation: {
-              properties: { showTitle: "Show title" },
+              properties: { showTitle: "Show title", source: "Source", "source.online": "Website", "source.box_office": "Box office", "source.waitlist": "Waiting list", locale: "Language" },
               actions: {
+                new: "New box-office booking",
+                printTicket: "Print the ticket",
+                undoCheckIn: "Undo check-in",
                 confirmManually: "Confirm reservation",
                 cancelReservation: "Cancel reservation",
                 resendConfirmation: "Send a new confirmation link",
@@ -89,7 +111,23 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
                 bulkCancel: "Cancel selected",
               },
             },
-            Performance: { actions: { exportCsv: "Export list", reservations: "Reservations" } },
+            Performance: {
+              properties: {
+                status: "Status",
+                "status.scheduled": "Scheduled",
+                "status.cancelled": "Cancelled",
+                cancelledAt: "Cancelled at",
+                bookingOpensAt: "Booking opens at",
+                bookingClosesAt: "Booking closes at",
+              },
+              actions: {
+                exportCsv: "Export list",
+                reservations: "Reservations",
+                cancelPerformance: "Cancel performance and notify everyone",
+                movePerformance: "Move performance and tell the audience",
+              },
+            },
+            CheckIn: { actions: { undoCheckIn: "Undo check-in" } },
             EmailOutbox: { actions: { retry: "Retry sending" } },
             DoorScan: {
               properties: {

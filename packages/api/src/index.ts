@@ -59,6 +59,7 @@ export {
   type BookingWindowFacts,
 } from "./season/booking-window.ts";
 export {
+  cancellationPreview,
   cancelPerformance,
   createBoxOfficeReservation,
   holdersToTell,
