@@ -36,10 +36,14 @@ export type ManualCheckInInput = z.infer<typeof manualCheckInInputSchema>;
 export const doorStatsInputSchema = z.object({ performanceId: uuid }).strict();
 export type DoorStatsInput = z.infer<typeof doorStatsInputSchema>;
 
+/**
+ * The door's search: part of a name, or a whole email (matched exactly, never by prefix),
+ * at least three characters, for one of today's performances.
+ */
 export const searchInputSchema = z
   .object({
     performanceId: uuid,
-    q: z.string().trim().min(2, "Type at least two letters").max(100),
+    q: z.string().trim().min(3, "Type at least three characters").max(254),
   })
   .strict();
 export type SearchInput = z.infer<typeof searchInputSchema>;
