@@ -2,25 +2,25 @@ import { hashPassword, MIN_PASSWORD_LENGTH, type Prisma, type PrismaClient } fro
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.service.ts";
 import { DomainError } from "../errors.ts";
+import { emailText, lineText, passwordText } from "../lib/text.ts";
 
 export interface Actor {
   userId: string | null;
   label?: string;
 }
 
-const email = z.string().trim().toLowerCase().pipe(z.email().max(254));
-const password = z
-  .string()
+const email = emailText();
+const password = passwordText()
   .min(MIN_PASSWORD_LENGTH, `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`)
   .max(200);
 
 export const adminUserCreateSchema = z
-  .object({ email, name: z.string().trim().max(200).default(""), role: z.enum(["admin", "staff"]), password })
+  .object({ email, name: lineText().max(200).default(""), role: z.enum(["admin", "staff"]), password })
   .strict();
 export const adminUserUpdateSchema = z
   .object({
     email: email.optional(),
-    name: z.string().trim().max(200).optional(),
+    name: lineText().max(200).optional(),
     role: z.enum(["admin", "staff"]).optional(),
     // Empty means "keep the current password" (the edit form leaves it blank).
     password: z.union([z.literal(""), password]).optional(),
