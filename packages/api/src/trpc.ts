@@ -1,5 +1,7 @@
 import type { PrismaClient, UserRole } from "@sipario/db";
 import { initTRPC, TRPCError } from "@trpc/server";
+import type { PerformanceLocker } from "./capacity/capacity.service.ts";
+import type { OnlineAdmission } from "./checkin/checkin.service.ts";
 import type { AdmissionWriter } from "./checkin/door.service.ts";
 import type { AppConfig } from "./config.ts";
 import { DomainError, errorData, isDatabaseInputError, isTransientDatabaseError, toTRPCError } from "./errors.ts";
@@ -36,11 +38,22 @@ export interface Context {
   cookies: CookieJar;
   user: SessionUser | null;
   sessionId: string | null;
-  /**
-   * How checkin.sync writes admissions; unset means the atomic writer. Only the race test's
-   * control run sets it, from testing/ (an unsafe variant never reachable from config).
-   */
+  /** Unset in production; see GuardOverrides. */
+  guards?: GuardOverrides;
+}
+
+/**
+ * The naive variants of the concurrency guards, which only the race tests' control runs
+ * inject (from testing/, through testing/serve.ts) to show each race happening without its
+ * guard. Never reachable from configuration: the site and back-office never set them.
+ */
+export interface GuardOverrides {
+  /** How checkin.sync writes an offline admission (default: door.service's atomic writer). */
   admissionWriter?: AdmissionWriter;
+  /** How checkin.confirm writes an online admission (default: checkin.service's atomic insert). */
+  onlineAdmission?: OnlineAdmission;
+  /** How booking.confirm takes the performance's capacity lock (default: lockPerformance). */
+  performanceLocker?: PerformanceLocker;
 }
 
 /**

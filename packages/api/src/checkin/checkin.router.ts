@@ -34,7 +34,9 @@ export const checkinRouter = router({
 
   confirm: limitedStaffProcedure
     .input(checkInTokenInputSchema)
-    .mutation(({ ctx, input }) => confirmCheckIn(ctx.prisma, input.token, ctx.user, ctx.config, new Date(), { performanceId: input.performanceId })),
+    .mutation(({ ctx, input }) =>
+      confirmCheckIn(ctx.prisma, input.token, ctx.user, ctx.config, new Date(), { performanceId: input.performanceId }, { admit: ctx.guards?.onlineAdmission }),
+    ),
 
   manual: limitedStaffProcedure
     .input(manualCheckInInputSchema)
@@ -76,7 +78,7 @@ export const checkinRouter = router({
     })
     .input(syncInputSchema)
     .mutation(({ ctx, input }) =>
-      syncScans(ctx.prisma, ctx.user, input.deviceId, input.scans, ctx.config, ctx.admissionWriter ? { write: ctx.admissionWriter } : {}),
+      syncScans(ctx.prisma, ctx.user, input.deviceId, input.scans, ctx.config, { write: ctx.guards?.admissionWriter }),
     ),
 
   /** Tickets admitted at two doors (from synced scans): shown at every door. */
