@@ -1,6 +1,7 @@
 import { hashPassword, MIN_PASSWORD_LENGTH, type Prisma, type PrismaClient } from "@sipario/db";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.service.ts";
+import { endSessionsOnCredentialChange } from "../auth/credentials.service.ts";
 import { DomainError } from "../errors.ts";
 import { emailText, lineText, passwordText } from "../lib/text.ts";
 
@@ -83,8 +84,9 @@ export async function createUserAsAdmin(prisma: PrismaClient, input: unknown, ac
 }
 
 /**
- * Edits a user. Invariant: at least one admin always remains (demoting the last one
- * throws DomainError last_admin). A blank password keeps the current one.
+ * Edits a user. Invariants: at least one admin always remains (demoting the last one
+ * throws DomainError last_admin); a new password or role ends every session of the user
+ * (credentials.service.ts). A blank password keeps the current one.
  * Throws DomainError not_found, invalid_input, last_admin.
  */
 export async function updateUserAsAdmin(prisma: PrismaClient, userId: string, input: unknown, actor: Actor, options: { lock?: AdminLocker } = {}) {
@@ -116,7 +118,7 @@ export async function updateUserAsAdmin(prisma: PrismaClient, userId: string, in
       if (current[key] !== user[key]) changes[key] = { from: current[key], to: user[key] };
     }
     if (passwordHash) changes.passwordChanged = true;
-    if (passwordHash) await tx.session.deleteMany({ where: { userId } }); // a new password signs out old sessions
+    await endSessionsOnCredentialChange(tx, userId, { passwordChanged: passwordHash !== undefined, roleBefore: current.role, roleAfter: user.role });
     await recordAudit(tx, { userId: actor.userId, actorLabel: actor.label, action: "edit", entity: "User", entityId: userId, changes });
     return user;
   });
