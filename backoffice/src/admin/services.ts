@@ -42,7 +42,7 @@ export function makeServices({ prisma, config }: BackofficeServices) {
     updateUser: (id: string, input: unknown, actor: AdminActor | null) =>
       api.updateUserAsAdmin(prisma, id, input, { userId: actor?.id ?? null, label: actor?.email }),
     deleteUser: (id: string, actor: AdminActor | null) => api.deleteUserAsAdmin(prisma, id, { userId: actor?.id ?? null, label: actor?.email }),
-    credentialOf: (userId: string) => prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } }),
+    credentialOf: (userId: string) => prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true, sessionVersion: true } }),
     authenticate: (email: string, password: string, clientAddress: string, deviceCookie: string | null) =>
       api.authenticateUser(prisma, email, password, clientAddress, config, { requireRole: "admin", deviceCookie }),
     issueDeviceCookie: (email: string) => api.issueDeviceCookie(email, config.sessionSecret),
