@@ -26,7 +26,8 @@ beforeAll(async () => {
   });
   // An admin in Rome: the form's date picker works in the browser's time zone.
   page = await browser.newPage({ viewport: { width: 1600, height: 900 }, timezoneId: "Europe/Rome", locale: "en-GB" });
-  // Offline by design: anything outside the back-office (AdminJS links Google Fonts) is cut.
+  // Offline by design: anything outside the back-office is cut (tests/third-party.test.ts
+  // proves no page asks for any).
   await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
 });
 afterAll(async () => {

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
-import AdminJS, { ComponentLoader } from "adminjs";
+import AdminJS, { type BrandingOptions, ComponentLoader } from "adminjs";
 import { loadDmmf } from "./dmmf.ts";
+import { SYSTEM_FONTS } from "./no-third-party.ts";
 import { buildResources } from "./resources/index.ts";
 import { waitlistTranslations } from "./resources/waitlist-entry.ts";
 import type { Services } from "./services.ts";
@@ -30,7 +31,14 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
     componentLoader,
     resources: buildResources({ ...deps, dmmf, components }),
     dashboard: { component: components.Dashboard, handler: async () => deps.services.dashboard() },
-    branding: { companyName: "Sipario", withMadeWithLove: false, logo: false },
+    branding: {
+      companyName: "Sipario",
+      withMadeWithLove: false,
+      logo: false,
+      // The design system types every theme key as a record; font is a plain string (its
+      // default is "'Roboto', sans-serif", from Google Fonts), which its merge handles.
+      theme: { font: SYSTEM_FONTS } as unknown as BrandingOptions["theme"],
+    },
     locale: {
       language: "en",
       // AdminJS ships Italian: admins can switch from the top bar.
