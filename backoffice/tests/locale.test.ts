@@ -63,8 +63,8 @@ function missingKeys(language: (typeof ADMIN_LANGUAGES)[number]): string[] {
     }
     for (const [name, action] of Object.entries(decorated.actions)) {
       if (!has(own.actions, name) && !has(globalActions, name)) missing.push(`${language}: resources.${id}.actions.${name}`);
-      const custom = (action as unknown as { action: { custom?: { description?: string; done?: string } } }).action.custom ?? {};
-      for (const key of [custom.description, custom.done]) {
+      const custom = (action as unknown as { action: { custom?: { description?: string; done?: string; fields?: { label: string }[] } } }).action.custom ?? {};
+      for (const key of [custom.description, custom.done, ...(custom.fields ?? []).map((f) => f.label)]) {
         if (key && !has(own.messages, key) && !has(globalMessages, key)) missing.push(`${language}: resources.${id}.messages.${key} (action ${name})`);
       }
     }

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
-import AdminJS, { ComponentLoader, type CurrentAdmin, type Locale } from "adminjs";
+import AdminJS, { type BrandingOptions, ComponentLoader, type CurrentAdmin, type Locale } from "adminjs";
 import { loadDmmf } from "./dmmf.ts";
+import { SYSTEM_FONTS } from "./no-third-party.ts";
 import { buildResources } from "./resources/index.ts";
 import { adminTranslations, ADMIN_LANGUAGES, type AdminLanguage } from "./locale.ts";
 import type { Services } from "./services.ts";
@@ -32,7 +33,14 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
     componentLoader,
     resources: buildResources({ ...deps, dmmf, components }),
     dashboard: { component: components.Dashboard, handler: async () => deps.services.dashboard() },
-    branding: { companyName: "Sipario", withMadeWithLove: false, logo: false },
+    branding: {
+      companyName: "Sipario",
+      withMadeWithLove: false,
+      logo: false,
+      // The design system types every theme key as a record; font is a plain string (its
+      // default is "'Roboto', sans-serif", from Google Fonts), which its merge handles.
+      theme: { font: SYSTEM_FONTS } as unknown as BrandingOptions["theme"],
+    },
     // A function of the signed-in admin: their stored language, else the browser's (ADR-0015).
     locale: (currentAdmin?: CurrentAdmin) => adminLocale((currentAdmin as { adminLocale?: AdminLanguage | null } | undefined)?.adminLocale),
     settings: { defaultPerPage: 20 },

@@ -39,6 +39,12 @@ const slugHelp: Words = [
 ];
 const yesNo = (yes: Words, no: Words): Record<string, Words> => ({ true: yes, false: no });
 const published = yesNo(["pubblicato", "published"], ["bozza", "draft"]);
+const undoCheckInDescription: Words = [
+  "Annulla un ingresso registrato per errore: il gruppo risulta non arrivato e il biglietto torna valido all'ingresso. Scrivi il motivo: resta nel registro delle modifiche.",
+  "Take back a check-in recorded by mistake: the party counts as not arrived and the ticket works again at the door. Say why; it is kept in the audit log.",
+];
+const undoCheckInDone: Words = ["Ingresso annullato; il biglietto torna valido all'ingresso.", "Check-in undone; the ticket works again at the door."];
+const undoReasonField: Words = ["Motivo", "Reason"];
 const reservationStatus: Record<string, Words> = {
   pending: ["da confermare", "pending"],
   confirmed: ["confermata", "confirmed"],
@@ -121,16 +127,46 @@ export const resourceWords: Record<string, ResourceWords> = {
       confirmedSeats: ["Posti prenotati", "Seats booked"],
       pendingCount: ["Da confermare", "Pending"],
       checkedInCount: ["Entrati", "Checked in"],
+      status: ["Stato", "Status"],
+      cancelledAt: ["Annullata il", "Cancelled"],
+      bookingOpensAt: ["Prenotazioni aperte dal", "Booking opens"],
+      bookingClosesAt: ["Prenotazioni chiuse dal", "Booking closes"],
       createdAt,
       updatedAt,
       search,
     },
-    values: { isBookingEnabled: yesNo(["aperte", "open"], ["chiuse", "closed"]) },
+    values: {
+      isBookingEnabled: yesNo(["aperte", "open"], ["chiuse", "closed"]),
+      status: { scheduled: ["in programma", "scheduled"], cancelled: ["annullata", "cancelled"] },
+    },
     actions: {
       exportCsv: ["Esporta elenco", "Export list"],
       reservations: ["Prenotazioni", "Reservations"],
+      cancelPerformance: ["Annulla la replica e avvisa tutti", "Cancel performance and notify everyone"],
+      movePerformance: ["Sposta la replica e avvisa il pubblico", "Move performance and tell the audience"],
     },
     messages: {
+      cancelPerformanceDescription: [
+        "Annulla questa replica: ogni prenotazione in attesa o confermata viene annullata e chi l'ha fatta riceve un'email di scuse nella sua lingua, con chi contattare. Il sito la mostra come annullata. Non si può tornare indietro.",
+        "Cancel this performance: every pending and confirmed reservation is cancelled and each holder is emailed an apology in their language, with whom to contact. The site shows it as cancelled. This cannot be undone.",
+      ],
+      cancelPerformancePreview: [
+        "Prenotazioni che saranno annullate: {{reservations}}. Persone che riceveranno un'email: {{toTell}}.",
+        "Reservations to be cancelled: {{reservations}}. People to be emailed: {{toTell}}.",
+      ],
+      cancelPerformanceDone_one: ["Replica annullata; 1 persona riceverà un'email.", "Performance cancelled; 1 person will be emailed."],
+      cancelPerformanceDone_other: ["Replica annullata; {{count}} persone riceveranno un'email.", "Performance cancelled; {{count}} people will be emailed."],
+      cancelPerformanceAlready: ["Questa replica era già annullata: nessuno è stato avvisato di nuovo.", "This performance was already cancelled; nobody was emailed again."],
+      movePerformanceDescription: [
+        "Dai alla replica una nuova data e ora. I biglietti restano validi per il nuovo giorno; chi ha un biglietto e un'email riceve nuova data, ora e luogo, con l'aggiornamento per il calendario.",
+        "Give the performance a new date and time. Tickets stay valid for the new day; every ticket holder with an email is told the new date, time and place, with a calendar update.",
+      ],
+      movePerformancePreview_one: ["1 persona riceverà un'email con la nuova data e ora.", "1 person will be emailed the new date and time."],
+      movePerformancePreview_other: ["{{count}} persone riceveranno un'email con la nuova data e ora.", "{{count}} people will be emailed the new date and time."],
+      movePerformanceDone_one: ["Replica spostata; 1 persona riceverà un'email.", "Performance moved; 1 person will be emailed."],
+      movePerformanceDone_other: ["Replica spostata; {{count}} persone riceveranno un'email.", "Performance moved; {{count}} people will be emailed."],
+      movePerformanceUnchanged: ["Stessa data e stesso luogo di prima: nulla è cambiato, nessuno è stato avvisato.", "Same date and place as before: nothing changed, nobody was emailed."],
+      newStartsAtField: ["Nuova data e ora", "New date and time"],
       roomCapacityHelp: [
         "Quanti posti ha la sala per questa replica. I posti in vendita sul sito sono: posti in sala + posti aggiuntivi − posti occupati a mano − posti già prenotati.",
         "How many seats the room has for this performance. Seats on sale on the site: room + extra − taken by hand − already booked.",
@@ -163,11 +199,19 @@ export const resourceWords: Record<string, ResourceWords> = {
       reminderSentAt: ["Promemoria inviato il", "Reminder sent"],
       anonymizedAt: ["Dati personali cancellati il", "Personal data erased"],
       showTitle: ["Titolo dello spettacolo", "Show title"],
+      source: ["Origine", "Source"],
       createdAt: ["Prenotata il", "Booked"],
       updatedAt,
     },
-    values: { status: reservationStatus },
+    values: {
+      status: reservationStatus,
+      source: { online: ["sito", "website"], box_office: ["botteghino", "box office"], waitlist: ["lista d'attesa", "waiting list"] },
+      locale: { it: ["Italiano", "Italian"], en: ["Inglese", "English"] },
+    },
     actions: {
+      new: ["Nuova prenotazione al botteghino", "New box-office booking"],
+      printTicket: ["Stampa il biglietto", "Print the ticket"],
+      undoCheckIn: ["Annulla ingresso", "Undo check-in"],
       confirmManually: ["Conferma prenotazione", "Confirm reservation"],
       cancelReservation: ["Annulla prenotazione", "Cancel reservation"],
       resendConfirmation: ["Invia un nuovo link di conferma", "Send a new confirmation link"],
@@ -201,6 +245,18 @@ export const resourceWords: Record<string, ResourceWords> = {
         "Record that this party has entered, without scanning the ticket.",
       ],
       checkInManuallyDone: ["Ingresso registrato.", "Checked in."],
+      localeHelp: ["La lingua di ogni email a questa persona.", "The language of every email to this person."],
+      emailHelp: ["Facoltativa per una prenotazione al botteghino: senza email, stampa il biglietto.", "Optional for a box-office booking: without it, print the ticket."],
+      boxOfficeBookedEmailed: ["Prenotazione {{code}} confermata per {{seats}}: l'email con il biglietto è in partenza.", "Booking {{code}} confirmed for {{seats}}: the ticket email is on its way."],
+      boxOfficeBookedPrint: ["Prenotazione {{code}} confermata per {{seats}}. Nessuna email: stampa ora il biglietto.", "Booking {{code}} confirmed for {{seats}}. No email: print the ticket now."],
+      printTicketDescription: [
+        "Apri un biglietto da stampare per questo gruppo (per una prenotazione senza email). Un biglietto stampato prima smette di funzionare.",
+        "Open a printable ticket for this party (for a booking without email). A ticket printed earlier stops working.",
+      ],
+      printTicketDone: ["Un nuovo biglietto è pronto da stampare.", "A new ticket is ready to print."],
+      undoCheckInDescription,
+      undoCheckInDone,
+      undoReasonField,
       bulkCancelDescription: [
         "Annulla tutte le prenotazioni selezionate. Quelle già entrate o già annullate restano come sono.",
         "Cancel every selected reservation. Checked-in or already cancelled ones are left as they are.",
@@ -303,6 +359,8 @@ export const resourceWords: Record<string, ResourceWords> = {
       updatedAt,
     },
     values: { source: { qr_scan: ["QR code", "QR code"], manual: ["a mano", "by hand"] } },
+    actions: { undoCheckIn: ["Annulla ingresso", "Undo check-in"] },
+    messages: { undoCheckInDescription, undoCheckInDone, undoReasonField },
   },
   DoorScan: {
     name: ["Ingressi senza rete", "Offline door scans"],
@@ -490,10 +548,10 @@ function build(language: AdminLanguage): LocaleTranslations {
     resources[id] = { properties: only(words.properties), labels: values, actions: only(words.actions), messages: only(words.messages) };
   }
   const g = pick(globalWords as unknown as Nested, i) as Record<string, Record<string, unknown>>;
-  // A notice reaches the page without its resource: its words must also be found globally.
-  const notices = Object.fromEntries(
-    Object.values(resourceWords).flatMap((w) => Object.entries(w.messages ?? {}).filter(([key]) => key.endsWith("Done")).map(([key, words]) => [key, words[i]])),
-  );
+  // A notice arrives without its resource: its words must also be found globally (a
+  // resource's own words still come first where AdminJS knows the resource).
+  const notices: Record<string, string> = {};
+  for (const w of Object.values(resourceWords)) for (const [key, words] of Object.entries(w.messages ?? {})) notices[key] ??= words[i];
   return {
     ...g,
     messages: { ...notices, ...g.messages },

@@ -1,8 +1,10 @@
 import type { PrismaClient, UserRole } from "@sipario/db";
 import { initTRPC, TRPCError } from "@trpc/server";
+import type { PerformanceLocker } from "./capacity/capacity.service.ts";
+import type { OnlineAdmission } from "./checkin/checkin.service.ts";
 import type { AdmissionWriter } from "./checkin/door.service.ts";
 import type { AppConfig } from "./config.ts";
-import { DomainError, errorData, isTransientDatabaseError, toTRPCError } from "./errors.ts";
+import { DomainError, errorData, isDatabaseInputError, isTransientDatabaseError, toTRPCError } from "./errors.ts";
 import { getLogger } from "./logger.ts";
 
 export interface SessionUser {
@@ -36,11 +38,22 @@ export interface Context {
   cookies: CookieJar;
   user: SessionUser | null;
   sessionId: string | null;
-  /**
-   * How checkin.sync writes admissions; unset means the atomic writer. Only the race test's
-   * control run sets it, from testing/ (an unsafe variant never reachable from config).
-   */
+  /** Unset in production; see GuardOverrides. */
+  guards?: GuardOverrides;
+}
+
+/**
+ * The naive variants of the concurrency guards, which only the race tests' control runs
+ * inject (from testing/, through testing/serve.ts) to show each race happening without its
+ * guard. Never reachable from configuration: the site and back-office never set them.
+ */
+export interface GuardOverrides {
+  /** How checkin.sync writes an offline admission (default: door.service's atomic writer). */
   admissionWriter?: AdmissionWriter;
+  /** How checkin.confirm writes an online admission (default: checkin.service's atomic insert). */
+  onlineAdmission?: OnlineAdmission;
+  /** How booking.confirm takes the performance's capacity lock (default: lockPerformance). */
+  performanceLocker?: PerformanceLocker;
 }
 
 /**
@@ -72,6 +85,9 @@ const errorConversion = t.middleware(async ({ next, ctx, path }) => {
         message: "The database is briefly unavailable. Please try again.",
         cause: result.error,
       });
+    } else if (result.error.code === "INTERNAL_SERVER_ERROR" && isDatabaseInputError(cause ?? result.error)) {
+      // A second line behind lib/text.ts: bad input the database refused is still bad input.
+      (result as { error: TRPCError }).error = new TRPCError({ code: "BAD_REQUEST", message: "The input is not valid.", cause: result.error });
     }
     if (result.error.code === "INTERNAL_SERVER_ERROR") {
       getLogger().error({ err: cause ?? result.error, path, requestId: ctx.requestId }, "procedure failed");

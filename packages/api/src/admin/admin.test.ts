@@ -1,11 +1,12 @@
 import { verifyPassword } from "@sipario/db";
 import { createTestDatabase, factories, requireRealPostgres, type TestDatabase } from "@sipario/db/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAudit, scrubChanges, diffRecords } from "../audit/audit.service.ts";
 import { DomainError } from "../errors.ts";
 import { dayBounds } from "./dashboard.service.ts";
 import { csvCell, reservationsCsv } from "./export.service.ts";
-import { createUserAsAdmin, deleteUserAsAdmin, updateUserAsAdmin } from "./users.service.ts";
+import { unlockedAdminRead } from "../testing/unsafe-admin.ts";
+import { type AdminLocker, createUserAsAdmin, deleteUserAsAdmin, updateUserAsAdmin } from "./users.service.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -13,9 +14,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await db?.drop();
-});
-afterEach(() => {
-  delete process.env.SIPARIO_TEST_DISABLE_ADMIN_LOCK;
 });
 
 const reasonOf = (p: Promise<unknown>) =>
@@ -69,19 +67,18 @@ describe("user management", () => {
 
   it("two admins demoting each other at once leave one admin (control: without the lock, none)", async () => {
     if (!(await requireRealPostgres())) return; // PGlite runs one query at a time
-    const race = async () => {
+    const race = async (options: { lock?: AdminLocker } = {}) => {
       await db.prisma.user.updateMany({ where: { role: "admin" }, data: { role: "staff" } });
       const { user: a } = await factories.user(db.prisma, { role: "admin" });
       const { user: b } = await factories.user(db.prisma, { role: "admin" });
       const results = await Promise.all([
-        reasonOf(updateUserAsAdmin(db.prisma, a.id, { role: "staff" }, { userId: b.id })),
-        reasonOf(updateUserAsAdmin(db.prisma, b.id, { role: "staff" }, { userId: a.id })),
+        reasonOf(updateUserAsAdmin(db.prisma, a.id, { role: "staff" }, { userId: b.id }, options)),
+        reasonOf(updateUserAsAdmin(db.prisma, b.id, { role: "staff" }, { userId: a.id }, options)),
       ]);
       return { results: results.sort(), admins: await db.prisma.user.count({ where: { role: "admin" } }) };
     };
     expect(await race()).toEqual({ results: ["last_admin", "ok"], admins: 1 });
-    process.env.SIPARIO_TEST_DISABLE_ADMIN_LOCK = "1";
-    expect(await race()).toEqual({ results: ["ok", "ok"], admins: 0 });
+    expect(await race({ lock: unlockedAdminRead })).toEqual({ results: ["ok", "ok"], admins: 0 });
   });
 
   it("keeps a user who recorded check-ins", async () => {

@@ -1,26 +1,27 @@
 import { hashPassword, MIN_PASSWORD_LENGTH, type Prisma, type PrismaClient } from "@sipario/db";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.service.ts";
+import { endSessionsOnCredentialChange } from "../auth/credentials.service.ts";
 import { DomainError } from "../errors.ts";
+import { emailText, lineText, passwordText } from "../lib/text.ts";
 
 export interface Actor {
   userId: string | null;
   label?: string;
 }
 
-const email = z.string().trim().toLowerCase().pipe(z.email().max(254));
-const password = z
-  .string()
+const email = emailText();
+const password = passwordText()
   .min(MIN_PASSWORD_LENGTH, `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`)
   .max(200);
 
 export const adminUserCreateSchema = z
-  .object({ email, name: z.string().trim().max(200).default(""), role: z.enum(["admin", "staff"]), password })
+  .object({ email, name: lineText().max(200).default(""), role: z.enum(["admin", "staff"]), password })
   .strict();
 export const adminUserUpdateSchema = z
   .object({
     email: email.optional(),
-    name: z.string().trim().max(200).optional(),
+    name: lineText().max(200).optional(),
     role: z.enum(["admin", "staff"]).optional(),
     // Empty means "keep the current password" (the edit form leaves it blank).
     password: z.union([z.literal(""), password]).optional(),
@@ -40,24 +41,17 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   return result.data;
 }
 
+/** Answers the admins' ids, locked for the transaction; injectable for the race test's control run. */
+export type AdminLocker = (tx: Prisma.TransactionClient) => Promise<string[]>;
+
 /**
  * Locks every admin row, so two admins demoting each other at once cannot both succeed.
- * SIPARIO_TEST_DISABLE_ADMIN_LOCK=1 (honoured only when NODE_ENV=test) reads without the
- * lock and pauses, so the race test's control run shows the last admin disappearing.
+ * The race test's control run injects testing/unsafe-admin.ts's unlocked read instead.
  */
-async function lockAdmins(tx: Prisma.TransactionClient): Promise<string[]> {
-  if (adminLockDisabled()) {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id"::text AS "id" FROM "User" WHERE "role" = 'admin'`;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    return rows.map((r) => r.id);
-  }
+export const lockAdmins: AdminLocker = async (tx) => {
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id"::text AS "id" FROM "User" WHERE "role" = 'admin' FOR UPDATE`;
   return rows.map((r) => r.id);
-}
-
-function adminLockDisabled(): boolean {
-  return process.env.NODE_ENV === "test" && process.env.SIPARIO_TEST_DISABLE_ADMIN_LOCK === "1";
-}
+};
 
 async function assertEmailFree(tx: Prisma.TransactionClient, address: string, exceptId?: string) {
   const other = await tx.user.findUnique({ where: { email: address }, select: { id: true } });
@@ -90,15 +84,17 @@ export async function createUserAsAdmin(prisma: PrismaClient, input: unknown, ac
 }
 
 /**
- * Edits a user. Invariant: at least one admin always remains (demoting the last one
- * throws DomainError last_admin). A blank password keeps the current one.
+ * Edits a user. Invariants: at least one admin always remains (demoting the last one
+ * throws DomainError last_admin); a new password or role ends every session of the user
+ * (credentials.service.ts). A blank password keeps the current one.
  * Throws DomainError not_found, invalid_input, last_admin.
  */
-export async function updateUserAsAdmin(prisma: PrismaClient, userId: string, input: unknown, actor: Actor) {
+export async function updateUserAsAdmin(prisma: PrismaClient, userId: string, input: unknown, actor: Actor, options: { lock?: AdminLocker } = {}) {
   const data = parse(adminUserUpdateSchema, input);
   const passwordHash = data.password ? await hashPassword(data.password) : undefined;
+  const lock = options.lock ?? lockAdmins;
   return prisma.$transaction(async (tx) => {
-    const admins = await lockAdmins(tx);
+    const admins = await lock(tx);
     const current = await tx.user.findUnique({ where: { id: userId }, select: publicUser }).catch(() => null);
     if (!current) throw new DomainError("not_found", "User not found.");
     if (current.role === "admin" && data.role === "staff" && admins.length <= 1) {
@@ -122,7 +118,7 @@ export async function updateUserAsAdmin(prisma: PrismaClient, userId: string, in
       if (current[key] !== user[key]) changes[key] = { from: current[key], to: user[key] };
     }
     if (passwordHash) changes.passwordChanged = true;
-    if (passwordHash) await tx.session.deleteMany({ where: { userId } }); // a new password signs out old sessions
+    await endSessionsOnCredentialChange(tx, userId, { passwordChanged: passwordHash !== undefined, roleBefore: current.role, roleAfter: user.role });
     await recordAudit(tx, { userId: actor.userId, actorLabel: actor.label, action: "edit", entity: "User", entityId: userId, changes });
     return user;
   });

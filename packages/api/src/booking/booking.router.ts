@@ -20,7 +20,7 @@ export const bookingRouter = router({
     await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [
       { key: `confirm:addr:${ctx.clientAddress}`, rule: RATE_LIMITS.confirmPerAddress },
     ]);
-    const r = await confirmReservation(ctx.prisma, ctx.config, input.token);
+    const r = await confirmReservation(ctx.prisma, ctx.config, input.token, new Date(), { lock: ctx.guards?.performanceLocker });
     return { reservationId: r.reservationId, status: r.status, partySize: r.partySize, ticketUrl: r.ticketUrl };
   }),
 });

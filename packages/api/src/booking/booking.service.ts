@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from "@sipario/db";
-import { availableSeats, availableSeatsSql, capacityLockDisabled, lockPerformance, NO_SEATS_TAKEN, seatsTakenByPerformance } from "../capacity/capacity.service.ts";
+import { availableSeats, availableSeatsSql, lockPerformance, NO_SEATS_TAKEN, type PerformanceLocker, seatsTakenByPerformance } from "../capacity/capacity.service.ts";
 import { isUuid } from "../lib/ids.ts";
 import { withTransaction } from "../capacity/transaction.ts";
 import type { AppConfig } from "../config.ts";
@@ -236,6 +236,8 @@ export async function confirmReservationById(
      * rechecked under the lock; null when staff confirm on someone's behalf.
      */
     perPersonLimit?: number | null;
+    /** The capacity lock; only the race tests' control run passes another (testing/unsafe-capacity.ts). */
+    lock?: PerformanceLocker;
   } = {},
 ): Promise<ConfirmResult> {
   const now = options.now ?? new Date();
@@ -246,7 +248,8 @@ export async function confirmReservationById(
   // through cancellations, so this merely answers a moment earlier. The recount under the
   // lock below stays the one that decides. Other states keep their precise errors there.
   // The race tests' lock-off control run skips it too: it is part of the capacity guard.
-  if (reservation.status === "pending" && !capacityLockDisabled() && reservation.partySize > reservation.available) {
+  const lock = options.lock ?? lockPerformance;
+  if (reservation.status === "pending" && lock === lockPerformance && reservation.partySize > reservation.available) {
     throw notEnoughSeats(reservation.available);
   }
   const { token, email, expiresAt: tokenExpiresAt } = newTicket(config, reservation);
@@ -265,7 +268,7 @@ export async function confirmReservationById(
   // The lock is the throughput limit of a busy performance: it is held for two round
   // trips, the one statement below and the commit.
   const written = await withTransaction(prisma, async (tx) => {
-    const locked = await lockPerformance(tx, performance.id);
+    const locked = await lock(tx, performance.id);
     if (!locked) throw new DomainError("not_found", "Performance not found.");
     if (locked.status === "cancelled") throw new DomainError("booking_closed", "This performance has been cancelled.");
     // A new statement after the lock: in READ COMMITTED its snapshot holds every
@@ -335,7 +338,13 @@ export async function confirmReservationById(
  * Throws unknown_token, token_used, token_expired (the reservation then becomes
  * expired), reservation_not_pending, not_enough_seats. A failure changes nothing else.
  */
-export async function confirmReservation(prisma: PrismaClient, config: AppConfig, rawToken: string, now = new Date()): Promise<ConfirmResult> {
+export async function confirmReservation(
+  prisma: PrismaClient,
+  config: AppConfig,
+  rawToken: string,
+  now = new Date(),
+  options: { lock?: PerformanceLocker } = {},
+): Promise<ConfirmResult> {
   // One statement reads the token, its reservation, what the ticket email needs and the
   // seats still free: when sales open, most confirmations are turned away right after it
   // (not_enough_seats). The locked recount in confirmReservationById still decides.
@@ -359,6 +368,7 @@ export async function confirmReservation(prisma: PrismaClient, config: AppConfig
     now,
     candidate: toCandidate(token),
     perPersonLimit: config.MAX_SEATS_PER_EMAIL,
+    ...options,
   });
 }
 

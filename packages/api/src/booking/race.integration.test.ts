@@ -1,55 +1,17 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { createTestDatabase, factories, requireRealPostgres, type TestDatabase } from "@sipario/db/testing";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppRouter } from "../root.ts";
+import { type ApiProcess as Server, spawnApiServer } from "../testing/api-process.ts";
 import { generateToken, hashToken } from "../tickets/tokens.ts";
 
 /**
  * Cross-process races, pretix-style: real API processes sharing one real PostgreSQL,
- * requests fired together, and a control run with the capacity lock switched off
- * (SIPARIO_TEST_DISABLE_CAPACITY_LOCK, inert outside NODE_ENV=test) showing that the
- * race does happen without it.
+ * requests fired together, and a control run whose servers read the performance without
+ * its lock (testing/unsafe-capacity.ts, through SERVE_UNSAFE=capacity of testing/serve.ts)
+ * showing that the race does happen without it.
  */
-const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 const realPostgres = await requireRealPostgres();
-
-interface Server {
-  url: string;
-  child: ChildProcess;
-}
-
-function spawnServer(databaseUrl: string, env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, ["--conditions=development", "--import", "tsx", "packages/api/src/testing/serve.ts"], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      NODE_ENV: "test",
-      RATE_LIMITS: "false",
-      BACKGROUND_JOBS: "false",
-      SMTP_URL: "",
-      LOG_LEVEL: process.env.RACE_DEBUG ? "warn" : "error",
-      DATABASE_POOL_SIZE: "10",
-      SESSION_SECRET: "race-test-".padEnd(40, "x"),
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr!.on("data", (d) => (stderr += String(d)));
-  child.stdout!.on("data", (d) => process.env.RACE_DEBUG && process.stderr.write(String(d)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
-    child.once("exit", (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
-    createInterface({ input: child.stdout! }).once("line", (line) => {
-      clearTimeout(timer);
-      resolve({ url: (JSON.parse(line) as { url: string }).url, child });
-    });
-  });
-}
 
 let db: TestDatabase;
 let locked: Server[] = [];
@@ -59,25 +21,13 @@ beforeAll(async () => {
   if (!realPostgres) return;
   db = await createTestDatabase();
   [locked, unlocked] = await Promise.all([
-    Promise.all([spawnServer(db.url!), spawnServer(db.url!)]),
-    Promise.all([
-      spawnServer(db.url!, { SIPARIO_TEST_DISABLE_CAPACITY_LOCK: "1" }),
-      spawnServer(db.url!, { SIPARIO_TEST_DISABLE_CAPACITY_LOCK: "1" }),
-    ]),
+    Promise.all([spawnApiServer(db.url!), spawnApiServer(db.url!)]),
+    Promise.all([spawnApiServer(db.url!, { env: { SERVE_UNSAFE: "capacity" } }), spawnApiServer(db.url!, { env: { SERVE_UNSAFE: "capacity" } })]),
   ]);
-}, 60_000);
+}, 300_000);
 
 afterAll(async () => {
-  await Promise.all(
-    [...locked, ...unlocked].map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          if (s.child.exitCode !== null) return resolve();
-          s.child.once("exit", () => resolve());
-          s.child.kill("SIGTERM");
-        }),
-    ),
-  );
+  await Promise.all([...locked, ...unlocked].map((s) => s.stop()));
   await db?.drop();
 });
 
@@ -125,9 +75,7 @@ async function confirmedSeats(performanceId: string) {
 describe.skipIf(!realPostgres)("confirmation races across two server processes", () => {
   it("200 confirmations at once for 50 seats: never more than 50, full or nothing left fits, every request answered", async () => {
     const { performanceId, rows } = await pendingReservations(50, 200);
-    const started = Date.now();
     const outcomes = await confirmAll(locked, rows.map((r) => r.token));
-    const elapsed = Date.now() - started;
     const failures = outcomes.filter((o): o is Extract<Outcome, { ok: false }> => !o.ok);
     expect(failures.filter((f) => f.network)).toEqual([]);
     expect(failures.filter((f) => f.reason !== "not_enough_seats")).toEqual([]);
@@ -139,7 +87,6 @@ describe.skipIf(!realPostgres)("confirmation races across two server processes",
     // Each confirmed party got exactly one ticket and one ticket email.
     expect(await db.prisma.reservationToken.count({ where: { purpose: "check_in", reservation: { performanceId } } })).toBe(parties);
     expect(await db.prisma.emailOutbox.count({ where: { kind: "ticket", reservation: { performanceId } } })).toBe(parties);
-    expect(elapsed).toBeLessThan(30_000);
   }, 60_000);
 
   it("control: with the lock switched off the same burst overbooks (so the test above can fail)", async () => {

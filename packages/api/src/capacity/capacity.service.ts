@@ -156,26 +156,20 @@ export interface LockedPerformance {
   status: "scheduled" | "cancelled";
 }
 
+/** Takes a performance's capacity lock; injectable so race tests' control runs can show the race without it. */
+export type PerformanceLocker = (tx: Tx, performanceId: string) => Promise<LockedPerformance | null>;
+
 /**
  * Locks the performance row for the rest of the transaction: every change to its seats
- * (confirmations, capacity edits) queues here, so "recount then write" is atomic.
- * SIPARIO_TEST_DISABLE_CAPACITY_LOCK=1 (honoured only when NODE_ENV=test) skips the lock
- * so the race tests can show what happens without it.
+ * (confirmations, capacity edits) queues here, so "recount then write" is atomic. The race
+ * tests' control runs inject testing/unsafe-capacity.ts's unlocked read instead.
  */
-export async function lockPerformance(tx: Tx, performanceId: string): Promise<LockedPerformance | null> {
-  const rows = capacityLockDisabled()
-    ? await tx.$queryRaw<LockedPerformance[]>`
-        SELECT "id"::text AS "id", "startsAt", "roomCapacity", "additionalSeats", "manuallyOccupiedSeats", "isBookingEnabled", "status"::text AS "status"
-        FROM "Performance" WHERE "id" = ${performanceId}::uuid`
-    : await tx.$queryRaw<LockedPerformance[]>`
-        SELECT "id"::text AS "id", "startsAt", "roomCapacity", "additionalSeats", "manuallyOccupiedSeats", "isBookingEnabled", "status"::text AS "status"
-        FROM "Performance" WHERE "id" = ${performanceId}::uuid FOR UPDATE`;
+export const lockPerformance: PerformanceLocker = async (tx, performanceId) => {
+  const rows = await tx.$queryRaw<LockedPerformance[]>`
+    SELECT "id"::text AS "id", "startsAt", "roomCapacity", "additionalSeats", "manuallyOccupiedSeats", "isBookingEnabled", "status"::text AS "status"
+    FROM "Performance" WHERE "id" = ${performanceId}::uuid FOR UPDATE`;
   return rows[0] ?? null;
-}
-
-export function capacityLockDisabled(): boolean {
-  return process.env.NODE_ENV === "test" && process.env.SIPARIO_TEST_DISABLE_CAPACITY_LOCK === "1";
-}
+};
 
 /** Confirmed seats of one performance, read inside the locking transaction. */
 export async function countConfirmedSeats(tx: Tx, performanceId: string): Promise<number> {

@@ -1,6 +1,5 @@
 import { createTestDatabase, factories, requireRealPostgres, type TestDatabase } from "@sipario/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { capacityLockDisabled } from "./capacity.service.ts";
 import { withTransaction } from "./transaction.ts";
 
 const realPostgres = await requireRealPostgres();
@@ -47,26 +46,5 @@ describe("withTransaction", () => {
       }),
     ).rejects.toThrow("boom");
     expect(calls).toBe(1);
-  });
-});
-
-describe("the race-test switch", () => {
-  it("is inert unless NODE_ENV=test", () => {
-    const saved = { NODE_ENV: process.env.NODE_ENV, SWITCH: process.env.SIPARIO_TEST_DISABLE_CAPACITY_LOCK };
-    try {
-      process.env.SIPARIO_TEST_DISABLE_CAPACITY_LOCK = "1";
-      process.env.NODE_ENV = "production";
-      expect(capacityLockDisabled()).toBe(false);
-      process.env.NODE_ENV = "development";
-      expect(capacityLockDisabled()).toBe(false);
-      process.env.NODE_ENV = "test";
-      expect(capacityLockDisabled()).toBe(true);
-      delete process.env.SIPARIO_TEST_DISABLE_CAPACITY_LOCK;
-      expect(capacityLockDisabled()).toBe(false);
-    } finally {
-      process.env.NODE_ENV = saved.NODE_ENV;
-      if (saved.SWITCH === undefined) delete process.env.SIPARIO_TEST_DISABLE_CAPACITY_LOCK;
-      else process.env.SIPARIO_TEST_DISABLE_CAPACITY_LOCK = saved.SWITCH;
-    }
   });
 });

@@ -1,8 +1,5 @@
 // Test fixtures for check-in (not a test file itself).
-import { spawn, type ChildProcess } from "node:child_process";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import { factories, type TestDatabase } from "@sipario/db/testing";
+import { factories } from "@sipario/db/testing";
 import type { PrismaClient } from "@sipario/db";
 import { TRPCError } from "@trpc/server";
 import { expect } from "vitest";
@@ -91,41 +88,4 @@ export async function callHttp(
     /* leave as text */
   }
   return { status: response.status, body, setCookie: response.headers.getSetCookie() };
-}
-
-/** Starts testing/serve.ts as a separate Node process on `db`; resolves with its tRPC URL. */
-export async function spawnApiServer(db: TestDatabase, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
-  const file = fileURLToPath(new URL("../testing/serve.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--conditions=development", "--import", "tsx", file], {
-    env: {
-      ...process.env,
-      NODE_ENV: "test",
-      DATABASE_URL: db.url!,
-      SESSION_SECRET: "x".repeat(40),
-      BACKGROUND_JOBS: "false",
-      LOG_LEVEL: "error",
-      DATABASE_POOL_SIZE: "10",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    // Generous: on a shared 2-core machine a tsx process can take a while to load.
-    const timer = setTimeout(() => reject(new Error("api server did not start in 90 s")), 90_000);
-    child.once("exit", (code) => reject(new Error(`api server exited with ${code}`)));
-    createInterface({ input: child.stdout! }).once("line", (line) => {
-      clearTimeout(timer);
-      resolve(JSON.parse(line).url);
-    });
-  });
-  return {
-    url,
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
 }

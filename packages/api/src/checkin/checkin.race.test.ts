@@ -2,19 +2,20 @@ import { createTestDatabase, requireRealPostgres, type TestDatabase } from "@sip
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { createSession, generateSessionToken } from "../auth/session.service.ts";
-import { callHttp, spawnApiServer, ticket } from "./checkin.fixtures.ts";
+import { type ApiProcess, spawnApiServer } from "../testing/api-process.ts";
+import { callHttp, ticket } from "./checkin.fixtures.ts";
 
 /**
  * 30 simultaneous checkin.confirm for one ticket, split across TWO server processes on one
  * PostgreSQL, each from a different staff member (so the same-person retry rule cannot
- * hide a duplicate). The control run swaps the atomic insert for read-then-insert
- * (SIPARIO_TEST_DISABLE_CHECKIN_GUARD=1, inert outside NODE_ENV=test) to prove the test
- * can fail.
+ * hide a duplicate). The control run's servers insert the naive way instead
+ * (testing/unsafe-checkin.ts, through SERVE_UNSAFE=checkin of testing/serve.ts) to prove
+ * the test can fail.
  */
 const REQUESTS = 30;
 const realPg = await requireRealPostgres();
 
-type Server = Awaited<ReturnType<typeof spawnApiServer>>;
+type Server = ApiProcess;
 
 async function fire(db: TestDatabase, servers: Server[], token: string) {
   // Sessions are made directly (no password hashing): the race is about confirm, not login.
@@ -50,10 +51,10 @@ describe.skipIf(!realPg)("checkin.confirm race across two processes", () => {
   beforeAll(async () => {
     [db, control] = await Promise.all([createTestDatabase(), createTestDatabase({ setGlobal: false })]);
     const started = await Promise.all([
-      spawnApiServer(db),
-      spawnApiServer(db),
-      spawnApiServer(control, { SIPARIO_TEST_DISABLE_CHECKIN_GUARD: "1" }),
-      spawnApiServer(control, { SIPARIO_TEST_DISABLE_CHECKIN_GUARD: "1" }),
+      spawnApiServer(db.url!),
+      spawnApiServer(db.url!),
+      spawnApiServer(control.url!, { env: { SERVE_UNSAFE: "checkin" } }),
+      spawnApiServer(control.url!, { env: { SERVE_UNSAFE: "checkin" } }),
     ]);
     servers.push(started[0], started[1]);
     controlServers.push(started[2], started[3]);

@@ -267,9 +267,10 @@ export async function confirmCheckIn(
   config: CheckInConfig,
   now = new Date(),
   scan: ScanContext = {},
+  options: { admit?: OnlineAdmission | undefined } = {},
 ): Promise<CheckInResult> {
   const tokenHash = hashToken(token);
-  return checkIn(prisma, staff, config, now, "qr_scan", tokenHash, () => loadByToken(prisma, tokenHash, config), scan);
+  return checkIn(prisma, staff, config, now, "qr_scan", tokenHash, () => loadByToken(prisma, tokenHash, config), scan, options);
 }
 
 /**
@@ -286,14 +287,51 @@ export async function manualCheckIn(
   return checkIn(prisma, staff, config, now, "manual", null, () => loadByReservation(prisma, reservationId, config));
 }
 
-/**
- * Test-only: SIPARIO_TEST_DISABLE_CHECKIN_GUARD=1 with NODE_ENV=test swaps the atomic
- * insert for a naive "read, then insert" so the race test's control run can show what
- * that costs. Inert in any other environment.
- */
-export function checkInGuardDisabled(): boolean {
-  return process.env.NODE_ENV === "test" && process.env.SIPARIO_TEST_DISABLE_CHECKIN_GUARD === "1";
+/** What an online admission writes: the claim of one party's single CheckIn. */
+export interface OnlineAdmissionClaim {
+  reservationId: string;
+  /** The performance's start as the caller read it: a moved performance no longer matches. */
+  startsAt: Date;
+  /** The scanned token's hash, or null for a manual check-in from the door list. */
+  tokenHash: string | null;
+  staffId: string;
+  source: "qr_scan" | "manual";
 }
+
+/**
+ * Writes an online admission if the party may still enter and nobody has; answers the new
+ * check-in's time, or null when nothing was written. Injectable so the race test's control
+ * run can show what a naive writer costs (testing/unsafe-checkin.ts).
+ */
+export type OnlineAdmission = (prisma: PrismaClient, claim: OnlineAdmissionClaim) => Promise<Date | null>;
+
+/**
+ * The production writer. The caller's read only chooses the error message; this statement
+ * decides. It re-checks the token, the reservation status and the performance time, locks
+ * the reservation row FOR SHARE (so a cancellation in flight either commits first and wins,
+ * or waits for us), and inserts unless a CheckIn already exists: concurrent scans queue on
+ * the unique index and all but one do nothing.
+ */
+export const atomicOnlineAdmission: OnlineAdmission = async (prisma, claim) => {
+  const rows = await prisma.$queryRaw<{ checkedInAt: Date }[]>`
+    WITH target AS (
+      SELECT r."id" FROM "Reservation" r
+      JOIN "Performance" p ON p."id" = r."performanceId"
+      WHERE r."id" = ${claim.reservationId}::uuid
+        AND r."status" = 'confirmed'
+        AND p."startsAt" = ${claim.startsAt.toISOString()}::timestamptz
+        AND (${claim.tokenHash}::text IS NULL OR EXISTS (
+          SELECT 1 FROM "ReservationToken" t
+          WHERE t."tokenHash" = ${claim.tokenHash}::text AND t."reservationId" = r."id"
+            AND t."purpose" = 'check_in' AND t."expiresAt" > now()))
+      FOR SHARE OF r
+    )
+    INSERT INTO "CheckIn" ("id", "reservationId", "checkedInAt", "checkedInById", "source", "createdAt", "updatedAt")
+    SELECT gen_random_uuid(), target."id", now(), ${claim.staffId}::uuid, ${claim.source}::"CheckInSource", now(), now() FROM target
+    ON CONFLICT ("reservationId") DO NOTHING
+    RETURNING "checkedInAt"`;
+  return rows[0]?.checkedInAt ?? null;
+};
 
 async function checkIn(
   prisma: PrismaClient,
@@ -304,6 +342,7 @@ async function checkIn(
   tokenHash: string | null,
   load: () => Promise<TicketState>,
   scan: ScanContext = {},
+  options: { admit?: OnlineAdmission | undefined } = {},
 ): Promise<CheckInResult> {
   const state = await load();
   assertRightPerformance(state, scan);
@@ -311,41 +350,11 @@ async function checkIn(
   if (repeat) return repeat;
   assertCheckInAllowed(state, now, config);
 
-  if (checkInGuardDisabled()) {
-    // The race this module exists to prevent: the check above and this insert are two steps.
-    const created = await prisma.checkIn.create({
-      data: { reservationId: state.reservationId, checkedInById: staff.id, source },
-      select: { checkedInAt: true },
-    });
-    return result(state, created.checkedInAt, staffLabel(staff), false);
-  }
-
-  // The read above only chooses the error message; this statement decides. It re-checks
-  // the token, the reservation status and the performance time, locks the reservation row
-  // FOR SHARE (so a cancellation in flight either commits first and wins, or waits for us),
-  // and inserts unless a CheckIn already exists: concurrent scans queue on the unique index
-  // and all but one do nothing.
-  const rows = await prisma.$queryRaw<{ checkedInAt: Date }[]>`
-    WITH target AS (
-      SELECT r."id" FROM "Reservation" r
-      JOIN "Performance" p ON p."id" = r."performanceId"
-      WHERE r."id" = ${state.reservationId}::uuid
-        AND r."status" = 'confirmed'
-        AND p."startsAt" = ${state.startsAt.toISOString()}::timestamptz
-        AND (${tokenHash}::text IS NULL OR EXISTS (
-          SELECT 1 FROM "ReservationToken" t
-          WHERE t."tokenHash" = ${tokenHash}::text AND t."reservationId" = r."id"
-            AND t."purpose" = 'check_in' AND t."expiresAt" > now()))
-      FOR SHARE OF r
-    )
-    INSERT INTO "CheckIn" ("id", "reservationId", "checkedInAt", "checkedInById", "source", "createdAt", "updatedAt")
-    SELECT gen_random_uuid(), target."id", now(), ${staff.id}::uuid, ${source}::"CheckInSource", now(), now() FROM target
-    ON CONFLICT ("reservationId") DO NOTHING
-    RETURNING "checkedInAt"`;
-  const inserted = rows[0];
-  if (inserted) {
+  const admit = options.admit ?? atomicOnlineAdmission;
+  const checkedInAt = await admit(prisma, { reservationId: state.reservationId, startsAt: state.startsAt, tokenHash, staffId: staff.id, source });
+  if (checkedInAt) {
     getLogger().info({ event: "check_in", reservationId: state.reservationId, userId: staff.id, source }, "checked in");
-    return result(state, inserted.checkedInAt, staffLabel(staff), false);
+    return result(state, checkedInAt, staffLabel(staff), false);
   }
 
   // Someone else won, or the reservation changed under us: explain with fresh state.
@@ -409,12 +418,37 @@ export async function performancesToday(prisma: PrismaClient, config: CheckInCon
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * Confirmed reservations of a performance whose name contains `q` or whose email starts
- * with it (case-insensitive), for the visitor without a phone. Staff only; returns the
- * name and party size, never the email, phone or notes. At most 20 rows.
+ * Throws unless the performance is on today's door: its local day (or the grace hours
+ * after it), as performancesToday lists them. NOT_FOUND for an unknown performance,
+ * `wrong_day` for any other day. The door's name searches and lists answer for tonight only.
  */
-export async function searchReservations(prisma: PrismaClient, performanceId: string, q: string) {
-  const pattern = escapeLike(q.trim());
+export async function assertPerformanceToday(prisma: PrismaClient, config: CheckInConfig, performanceId: string, now = new Date()): Promise<void> {
+  const performance = isUuid(performanceId)
+    ? await prisma.performance.findUnique({ where: { id: performanceId }, select: { startsAt: true, venue: { select: { timeZone: true } } } })
+    : null;
+  if (!performance) throw new DomainError("not_found", "Performance not found.");
+  const timeZone = safeTimeZone(performance.venue.timeZone, config.TIME_ZONE);
+  if (!withinPerformanceDay(performance.startsAt, timeZone, config.TICKET_GRACE_HOURS, now)) {
+    throw new DomainError("wrong_day", "The door searches today's performances only.", {
+      startsAt: performance.startsAt.toISOString(),
+      performanceDate: yyyyMmDd(localDate(performance.startsAt, timeZone)),
+    });
+  }
+}
+
+/**
+ * Confirmed reservations of one of today's performances (assertPerformanceToday) whose
+ * name contains `q`, or, when `q` is an email, whose email is exactly `q`
+ * (case-insensitive), for the visitor without a phone. Never a partial email match: one
+ * used to rebuild a whole address a character at a time. Staff only; returns the name
+ * and party size, never the email, phone or notes. At most 20 rows.
+ */
+export async function searchReservations(prisma: PrismaClient, config: CheckInConfig, performanceId: string, q: string, now = new Date()) {
+  await assertPerformanceToday(prisma, config, performanceId, now);
+  const query = q.trim();
+  const match = query.includes("@")
+    ? Prisma.sql`lower(r."email") = lower(${query})`
+    : Prisma.sql`r."name" ILIKE ('%' || ${escapeLike(query)} || '%')`;
   const rows = await prisma.$queryRaw<{ id: string; name: string; partySize: number; checkedInAt: Date | null }[]>`
     SELECT r."id"::text AS "id", r."name", r."partySize", c."checkedInAt"
     FROM "Reservation" r
@@ -422,7 +456,7 @@ export async function searchReservations(prisma: PrismaClient, performanceId: st
     WHERE r."performanceId" = ${performanceId}::uuid
       AND r."status" = 'confirmed'
       AND r."anonymizedAt" IS NULL
-      AND (r."name" ILIKE ('%' || ${pattern} || '%') OR r."email" ILIKE (${pattern} || '%'))
+      AND ${match}
     ORDER BY lower(r."name"), r."id"
     LIMIT 20`;
   return {
@@ -445,11 +479,13 @@ export interface DoorListItem {
 }
 
 /**
- * Tonight's whole door list for one performance: every confirmed party with its name,
- * size, the notes its visitor typed and whether it has arrived, sorted by name. Staff
- * only; never the email or phone. The scanner filters it on the phone from one letter.
+ * Tonight's whole door list for one of today's performances (assertPerformanceToday):
+ * every confirmed party with its name, size, the notes its visitor typed and whether it
+ * has arrived, sorted by name. Staff only; never the email or phone. The scanner filters
+ * it on the phone from one letter.
  */
-export async function doorList(prisma: PrismaClient, performanceId: string): Promise<{ items: DoorListItem[] }> {
+export async function doorList(prisma: PrismaClient, config: CheckInConfig, performanceId: string, now = new Date()): Promise<{ items: DoorListItem[] }> {
+  await assertPerformanceToday(prisma, config, performanceId, now);
   const rows = await prisma.$queryRaw<{ id: string; name: string; partySize: number; notes: string | null; checkedInAt: Date | null }[]>`
     SELECT r."id"::text AS "id", r."name", r."partySize", r."notes", c."checkedInAt"
     FROM "Reservation" r LEFT JOIN "CheckIn" c ON c."reservationId" = r."id"

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { createTestDatabase, factories, requireRealPostgres, type TestDatabase } from "@sipario/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession, generateSessionToken } from "../auth/session.service.ts";
-import { callHttp, spawnApiServer, ticket } from "./checkin.fixtures.ts";
+import { type ApiProcess, spawnApiServer } from "../testing/api-process.ts";
+import { callHttp, ticket } from "./checkin.fixtures.ts";
 
 /**
  * Four doors come back online at the same instant and sync overlapping batches of offline
@@ -15,7 +16,7 @@ import { callHttp, spawnApiServer, ticket } from "./checkin.fixtures.ts";
 const DEVICES = 4;
 const TICKETS = 16;
 const realPg = await requireRealPostgres();
-type Server = Awaited<ReturnType<typeof spawnApiServer>>;
+type Server = ApiProcess;
 type Scan = { id: string; token: string; scannedAt: string };
 
 async function doorSessions(db: TestDatabase) {
@@ -71,8 +72,8 @@ describe.skipIf(!realPg)("checkin.sync race: four doors, two processes", () => {
   beforeAll(async () => {
     [db, control] = await Promise.all([createTestDatabase(), createTestDatabase({ setGlobal: false })]);
     // Two at a time: four processes loading at once on a busy machine can take minutes.
-    servers.push(...(await Promise.all([spawnApiServer(db), spawnApiServer(db)])));
-    controlServers.push(...(await Promise.all([spawnApiServer(control, { SERVE_UNSAFE_SYNC: "1" }), spawnApiServer(control, { SERVE_UNSAFE_SYNC: "1" })])));
+    servers.push(...(await Promise.all([spawnApiServer(db.url!), spawnApiServer(db.url!)])));
+    controlServers.push(...(await Promise.all([spawnApiServer(control.url!, { env: { SERVE_UNSAFE: "sync" } }), spawnApiServer(control.url!, { env: { SERVE_UNSAFE: "sync" } })])));
   }, 240_000);
   afterAll(async () => {
     await Promise.all([...servers, ...controlServers].map((s) => s.stop()));

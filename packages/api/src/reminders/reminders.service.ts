@@ -1,6 +1,6 @@
-import { Prisma, type PrismaClient } from "@sipario/db";
+import type { PrismaClient } from "@sipario/db";
 import { performancePlaceSelect } from "../booking/emails.ts";
-import { withTransaction } from "../capacity/transaction.ts";
+import { type Tx, withTransaction } from "../capacity/transaction.ts";
 import type { AppConfig } from "../config.ts";
 import { getLogger } from "../logger.ts";
 import { enqueueEmail } from "../mail/outbox.service.ts";
@@ -33,16 +33,23 @@ export interface ReminderReport {
   failed: number;
 }
 
-/**
- * Test-only: SIPARIO_TEST_DISABLE_REMINDER_GUARD=1 with NODE_ENV=test drops the
- * `"reminderSentAt" IS NULL` condition from the claim, so the concurrency test can show
- * that without it two processes remind the same reservation twice. Inert otherwise.
- */
-function claimGuardDisabled(): boolean {
-  return process.env.NODE_ENV === "test" && process.env.SIPARIO_TEST_DISABLE_REMINDER_GUARD === "1";
-}
+export type ClaimedReminder = { id: string; email: string; locale: string; partySize: number };
 
-type Claimed = { id: string; email: string; locale: string; partySize: number };
+/** Marks one reservation reminded, answering it only if this call did; injectable for the race test's control run. */
+export type ReminderClaimer = (tx: Tx, reservationId: string, now: Date) => Promise<ClaimedReminder | null>;
+
+/**
+ * The claim: a conditional UPDATE (`"reminderSentAt" IS NULL`). A second process blocks on
+ * the row lock, then finds it already claimed. The race test's control run injects
+ * testing/unsafe-reminders.ts's claim without the condition.
+ */
+export const claimUnreminded: ReminderClaimer = async (tx, reservationId, now) => {
+  const claimed = await tx.$queryRaw<ClaimedReminder[]>`
+    UPDATE "Reservation" SET "reminderSentAt" = ${now}, "updatedAt" = ${now}
+    WHERE "id" = ${reservationId}::uuid AND "status" = 'confirmed' AND "email" IS NOT NULL AND "anonymizedAt" IS NULL AND "reminderSentAt" IS NULL
+    RETURNING "id"::text AS "id", "email", "locale", "partySize"`;
+  return claimed[0] ?? null;
+};
 
 /**
  * Queues the reminder email (kind "reminder") for every confirmed reservation whose
@@ -66,7 +73,7 @@ export async function sendDueReminders(
   prisma: PrismaClient,
   config: AppConfig,
   now: Date = new Date(),
-  options: { limit?: number } = {},
+  options: { limit?: number; claim?: ReminderClaimer } = {},
 ): Promise<ReminderReport> {
   const report: ReminderReport = { queued: 0, outboxIds: [], failed: 0 };
   // The window opens at most ~38 hours before a start (10:00 the day before, show at 23:59).
@@ -77,7 +84,7 @@ export async function sendDueReminders(
     orderBy: [{ performance: { startsAt: "asc" } }, { id: "asc" }],
     take: Math.max(1, Math.min(options.limit ?? 500, 5000)),
   });
-  const guard = claimGuardDisabled() ? Prisma.empty : Prisma.sql`AND "reminderSentAt" IS NULL`;
+  const claim = options.claim ?? claimUnreminded;
   const log = getLogger();
 
   for (const candidate of candidates) {
@@ -88,11 +95,7 @@ export async function sendDueReminders(
     if (candidate.confirmedAt && candidate.confirmedAt >= opensAt) continue;
     try {
       const outboxId = await withTransaction(prisma, async (tx) => {
-        const claimed = await tx.$queryRaw<Claimed[]>`
-          UPDATE "Reservation" SET "reminderSentAt" = ${now}, "updatedAt" = ${now}
-          WHERE "id" = ${candidate.id}::uuid AND "status" = 'confirmed' AND "email" IS NOT NULL AND "anonymizedAt" IS NULL ${guard}
-          RETURNING "id"::text AS "id", "email", "locale", "partySize"`;
-        const row = claimed[0];
+        const row = await claim(tx, candidate.id, now);
         if (!row) return null;
         const token = generateToken();
         await tx.reservationToken.create({

@@ -2,7 +2,7 @@ import { Prisma, type PrismaClient } from "@sipario/db";
 import { recordAudit } from "../audit/audit.service.ts";
 import type { Actor } from "../booking/admin.service.ts";
 import { newTicket, performanceFacts, performancePlaceSelect, type PerformancePlace } from "../booking/emails.ts";
-import { availableSeats, lockPerformance, NO_SEATS_TAKEN, seatsTakenByPerformance, type LockedPerformance } from "../capacity/capacity.service.ts";
+import { availableSeats, lockPerformance, NO_SEATS_TAKEN, seatsTakenByPerformance, type PerformanceLocker } from "../capacity/capacity.service.ts";
 import { withTransaction, type Tx } from "../capacity/transaction.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 import type { AppConfig } from "../config.ts";
@@ -15,9 +15,6 @@ import { calendarEvent, ticketUrl } from "../tickets/ticket-assets.ts";
 import { ticketsValidUntil } from "../tickets/ticket-time.ts";
 import { hashToken } from "../tickets/tokens.ts";
 import { boxOfficeBookingSchema, type BoxOfficeBookingInput } from "./season.schema.ts";
-
-/** Takes the performance's capacity lock (capacity.service's lockPerformance); injectable so race tests can show a control run. */
-export type PerformanceLocker = (tx: Tx, performanceId: string) => Promise<LockedPerformance | null>;
 
 /** Whom an email about a performance asks visitors to write to: the sender's address. */
 export function contactAddress(config: Pick<AppConfig, "MAIL_FROM">): string {
@@ -211,6 +208,14 @@ export async function cancelPerformance(
   getLogger().info({ ...result }, "performance cancelled");
   // Hundreds of messages: the outbox worker sends them on its next poll (OUTBOX_POLL_SECONDS).
   return result;
+}
+
+/** What cancelling this performance now would do (for the admin's confirmation): the same holders cancelHolders takes. */
+export async function cancellationPreview(prisma: PrismaClient, performanceId: string): Promise<{ reservations: number; toTell: number }> {
+  if (!isUuid(performanceId)) return { reservations: 0, toTell: 0 };
+  const where = { performanceId, status: { in: ["pending" as const, "confirmed" as const] } };
+  const [reservations, toTell] = await Promise.all([prisma.reservation.count({ where }), prisma.reservation.count({ where: { ...where, email: { not: null } } })]);
+  return { reservations, toTell };
 }
 
 /** How many people a move of this performance would email (for the admin's confirmation). */

@@ -42,7 +42,7 @@ function requestCookies(req: IncomingMessage, res: ServerResponse): CookieJar {
 }
 
 /** An HTTP server for the app router at `/trpc`. */
-export function createTrpcHttpServer(prisma: PrismaClient, config: AppConfig, extras: Pick<Context, "admissionWriter"> = {}): Server {
+export function createTrpcHttpServer(prisma: PrismaClient, config: AppConfig, extras: Pick<Context, "guards"> = {}): Server {
   return createHTTPServer({
     router: appRouter,
     basePath: "/trpc/",
@@ -83,7 +83,7 @@ export function createTrpcHttpServer(prisma: PrismaClient, config: AppConfig, ex
 }
 
 /** Starts it on a free port; `url` is the tRPC endpoint (…/trpc). */
-export async function startTrpcHttpServer(prisma: PrismaClient, config: AppConfig, host = "127.0.0.1", extras: Pick<Context, "admissionWriter"> = {}) {
+export async function startTrpcHttpServer(prisma: PrismaClient, config: AppConfig, host = "127.0.0.1", extras: Pick<Context, "guards"> = {}) {
   const server = createTrpcHttpServer(prisma, config, extras);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

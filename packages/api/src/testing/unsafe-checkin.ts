@@ -1,6 +1,20 @@
 // The unsafe variants that race tests' control runs inject, to prove the tests can fail.
 // Test-only: nothing outside testing/ imports this module.
+import type { OnlineAdmission } from "../checkin/checkin.service.ts";
 import type { AdmissionWriter } from "../checkin/door.service.ts";
+
+/**
+ * checkin.confirm's writer done the naive way: the caller has checked that nobody is in,
+ * so insert. Two doors scanning the same ticket at once both pass that check; with the
+ * unique index the second insert fails, without it the party is admitted twice.
+ */
+export const unsafeOnlineAdmission: OnlineAdmission = async (prisma, claim) => {
+  const created = await prisma.checkIn.create({
+    data: { reservationId: claim.reservationId, checkedInById: claim.staffId, source: claim.source },
+    select: { checkedInAt: true },
+  });
+  return created.checkedInAt;
+};
 
 /**
  * checkin.sync's writer done the naive way: read the reservation's CheckIn, then insert or

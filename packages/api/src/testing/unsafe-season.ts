@@ -1,21 +1,8 @@
 // The unsafe variants the season race tests' control runs inject, to prove the tests can fail.
 // Test-only: nothing outside testing/ and the tests imports this module.
-import type { LockedPerformance } from "../capacity/capacity.service.ts";
-import type { CancelledHolder, HolderCanceller, PerformanceLocker } from "../season/season.service.ts";
+import type { CancelledHolder, HolderCanceller } from "../season/season.service.ts";
 
 const widenTheGap = () => new Promise((resolve) => setTimeout(resolve, 100));
-
-/**
- * Reads the performance without taking its lock (no FOR UPDATE), then pauses as a busy
- * server would: seats confirmed meanwhile are not seen by the recount that follows.
- */
-export const unlockedPerformanceRead: PerformanceLocker = async (tx, performanceId) => {
-  const rows = await tx.$queryRaw<LockedPerformance[]>`
-    SELECT "id"::text AS "id", "startsAt", "roomCapacity", "additionalSeats", "manuallyOccupiedSeats", "isBookingEnabled", "status"::text AS "status"
-    FROM "Performance" WHERE "id" = ${performanceId}::uuid`;
-  await widenTheGap();
-  return rows[0] ?? null;
-};
 
 /**
  * Cancels holders the naive way: read who holds seats, then cancel them by id. Two runs at

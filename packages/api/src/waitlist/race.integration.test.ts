@@ -1,10 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { createInterface } from "node:readline";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { createTestDatabase, factories, requireRealPostgres, type TestDatabase } from "@sipario/db/testing";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppRouter } from "../root.ts";
+import { type ApiProcess as Server, spawnApiServer } from "../testing/api-process.ts";
 import { generateToken, hashToken } from "../tickets/tokens.ts";
 
 /**
@@ -17,44 +15,7 @@ import { generateToken, hashToken } from "../tickets/tokens.ts";
  * - Race 2: two releases at once. Guard: every release takes the performance lock
  *   (testing/without-offer-lock.ts drops it).
  */
-const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 const realPostgres = await requireRealPostgres();
-const variant = (file: string) => pathToFileURL(fileURLToPath(new URL(`../testing/${file}`, import.meta.url))).href;
-
-interface Server {
-  url: string;
-  child: ChildProcess;
-}
-
-function spawnServer(databaseUrl: string, preload: string | null, env: Record<string, string> = {}): Promise<Server> {
-  const args = ["--conditions=development", "--import", "tsx", ...(preload ? ["--import", variant(preload)] : []), "packages/api/src/testing/serve.ts"];
-  const child = spawn(process.execPath, args, {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      NODE_ENV: "test",
-      RATE_LIMITS: "false",
-      BACKGROUND_JOBS: "false",
-      SMTP_URL: "",
-      LOG_LEVEL: process.env.RACE_DEBUG ? "warn" : "error",
-      DATABASE_POOL_SIZE: "10",
-      SESSION_SECRET: "race-test-".padEnd(40, "x"),
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr!.on("data", (d) => (stderr += String(d)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 300_000);
-    child.once("exit", (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
-    createInterface({ input: child.stdout! }).once("line", (line) => {
-      clearTimeout(timer);
-      resolve({ url: (JSON.parse(line) as { url: string }).url, child });
-    });
-  });
-}
 
 let db: TestDatabase;
 const started: Server[] = [];
@@ -64,7 +25,7 @@ function serversOf(preload: string | null): Promise<Server[]> {
   const key = preload ?? "guarded";
   let pool = pools.get(key);
   if (!pool) {
-    pool = Promise.all([spawnServer(db.url!, preload), spawnServer(db.url!, preload)]).then((servers) => {
+    pool = Promise.all([spawnApiServer(db.url!, preload ? { preload } : {}), spawnApiServer(db.url!, preload ? { preload } : {})]).then((servers) => {
       started.push(...servers);
       return servers;
     });
@@ -80,16 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.allSettled(pools.values());
-  await Promise.all(
-    started.map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          if (s.child.exitCode !== null) return resolve();
-          s.child.once("exit", () => resolve());
-          s.child.kill("SIGTERM");
-        }),
-    ),
-  );
+  await Promise.all(started.map((s) => s.stop()));
   await db?.drop();
 }, 60_000);
 
