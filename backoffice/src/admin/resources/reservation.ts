@@ -2,7 +2,7 @@ import { DomainError, type BoxOfficeBooking } from "@sipario/api";
 import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions } from "adminjs";
 import { bulkServiceAction } from "../actions.ts";
 import { CREATE_OUTCOME } from "../sipario-resource.ts";
-import { askFirst, bookings, insensitive, int, modelResource, onlyIn, text, type ResourceDeps } from "./shared.ts";
+import { askFirst, badge, bookings, insensitive, int, modelResource, onlyIn, text, whenFilter, whenProperty, type ResourceDeps } from "./shared.ts";
 
 /** The short code the box office reads out on the phone: the reservation id's first 8 characters. */
 const bookingCode = (reservationId: string) => reservationId.slice(0, 8).toUpperCase();
@@ -20,6 +20,8 @@ function onFormFields(error: unknown): unknown {
 export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
   const { prisma, services, components } = deps;
   const reservationStatus = (...statuses: string[]) => (p: Record<string, unknown>) => statuses.includes(String(p.status));
+  // "checked_in" once the party is in, else the status: actions that no longer apply to a party inside disappear.
+  const reservationState = (...states: string[]) => (p: Record<string, unknown>) => states.includes(String(p.state ?? p.status));
   return {
     resource: modelResource(deps, "Reservation", {
       editable: ["name", "email", "phone", "notes", "locale", "performance", "partySize"],
@@ -66,7 +68,23 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
         if (params.locale === "it" || params.locale === "en") data.locale = params.locale;
         return prisma.reservation.update({ where: { id }, data });
       },
-      virtualFilters: { showTitle: (v) => ({ performance: { show: { title: insensitive(v) } } }) },
+      virtualFilters: {
+        showTitle: (v) => ({ performance: { show: { title: insensitive(v) } } }),
+        when: whenFilter(deps.config.TIME_ZONE, (range) => ({ performance: { startsAt: range } })),
+        checkedIn: (v) => (v === "true" ? { checkIn: { isNot: null } } : v === "false" ? { checkIn: null } : {}),
+      },
+      // The state the box office means: a confirmed party that came in is "checked in".
+      decorate: async (records) => {
+        const ids = records.map((r) => String(r.id()));
+        const checkIns = new Map(
+          (await prisma.checkIn.findMany({ where: { reservationId: { in: ids } }, select: { reservationId: true, checkedInAt: true } })).map((c) => [c.reservationId, c.checkedInAt]),
+        );
+        for (const r of records) {
+          const checkedInAt = checkIns.get(String(r.id()));
+          r.params.checkedInAt = checkedInAt ?? null;
+          r.params.state = checkedInAt ? "checked_in" : r.params.status;
+        }
+      },
       prepare: (params) => {
         // Contact details only: the status, seats and performance change through actions.
         // An emptied email is "no email" (allowed for box-office bookings only).
@@ -80,15 +98,16 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
     }),
     options: {
       navigation: bookings,
-      listProperties: ["name", "email", "performance", "partySize", "status", "source", "confirmedAt", "createdAt"],
-      filterProperties: ["status", "source", "performance", "showTitle", "name", "email", "phone", "createdAt", "confirmedAt"],
+      listProperties: ["name", "performance", "partySize", "state", "source", "createdAt"],
+      filterProperties: ["when", "showTitle", "performance", "status", "checkedIn", "source", "name", "email", "phone", "createdAt", "confirmedAt"],
       showProperties: [
         "name",
         "email",
         "phone",
         "performance",
         "partySize",
-        "status",
+        "state",
+        "checkedInAt",
         "source",
         "notes",
         "locale",
@@ -105,6 +124,15 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
       sort: { sortBy: "createdAt", direction: "desc" },
       properties: {
         showTitle: { isVisible: onlyIn("filter") },
+        ...whenProperty,
+        state: {
+          ...badge(deps),
+          isSortable: false,
+          isVisible: onlyIn("list", "show"),
+          availableValues: ["pending", "confirmed", "checked_in", "cancelled", "expired"].map((value) => ({ value, label: value })),
+        },
+        checkedInAt: { type: "datetime", isSortable: false, isVisible: onlyIn("show") },
+        checkedIn: { type: "boolean", isVisible: onlyIn("filter") },
         notes: { type: "textarea" },
         status: { isDisabled: true },
         locale: {
@@ -153,7 +181,7 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
           label: "Cancel reservation",
           icon: "XCircle",
           description: "cancelReservationDescription",
-          when: reservationStatus("pending", "confirmed"),
+          when: reservationState("pending", "confirmed"),
           run: services.cancelReservation,
           done: "cancelReservationDone",
         }),
@@ -169,7 +197,7 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
           label: "Send the ticket again",
           icon: "Send",
           description: "resendTicketDescription",
-          when: reservationStatus("confirmed"),
+          when: reservationState("confirmed"),
           run: services.resendTicket,
           done: "resendTicketDone",
         }),
@@ -177,7 +205,7 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
           label: "Check in",
           icon: "LogIn",
           description: "checkInManuallyDescription",
-          when: reservationStatus("confirmed"),
+          when: reservationState("confirmed"),
           run: async (id, actor) => {
             const admin = await prisma.user.findUniqueOrThrow({ where: { id: actor.id }, select: { id: true, email: true, name: true, role: true } });
             return services.checkIn(id, admin);
@@ -188,7 +216,7 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
           label: "Print the ticket",
           icon: "Printer",
           description: "printTicketDescription",
-          when: (p) => String(p.status) === "confirmed" && !p.email,
+          when: (p) => reservationState("confirmed")(p) && !p.email,
           run: services.printTicket,
           openUrl: (result: { ticketUrl: string }) => result.ticketUrl,
           done: "printTicketDone",
@@ -197,7 +225,7 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
           label: "Undo check-in",
           icon: "RotateCcw",
           description: "undoCheckInDescription",
-          when: reservationStatus("confirmed"),
+          when: reservationState("checked_in"),
           fields: [{ name: "reason", label: "undoReasonField", type: "textarea", required: true }],
           run: async (id, actor, _context, payload) => {
             if (!text(payload.reason)?.trim()) throw new DomainError("invalid_input", "Say why the check-in is undone.", { field: "reason" });

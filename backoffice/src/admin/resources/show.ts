@@ -20,10 +20,11 @@ export function showResource(deps: ResourceDeps): ResourceWithOptions {
     }),
     options: {
       navigation: programme,
-      listProperties: ["title", "slug", "isPublished", "createdAt", "updatedAt"],
+      listProperties: ["title", "isPublished", "updatedAt"],
       filterProperties: ["search", "isPublished"],
       showProperties: ["title", "slug", "summary", "description", "posterImage", "isPublished", "createdAt", "updatedAt"],
-      editProperties: ["title", "slug", "summary", "description", "posterImage", "isPublished"],
+      // The slug fills itself from the title: last, labelled advanced.
+      editProperties: ["title", "summary", "description", "posterImage", "isPublished", "slug"],
       sort: { sortBy: "title", direction: "asc" },
       properties: {
         ...searchProperty,

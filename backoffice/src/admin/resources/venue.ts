@@ -18,7 +18,7 @@ export function venueResource(deps: ResourceDeps): ResourceWithOptions {
     }),
     options: {
       navigation: programme,
-      listProperties: ["name", "slug", "city", "address", "createdAt", "updatedAt"],
+      listProperties: ["name", "city", "address", "defaultCapacity", "updatedAt"],
       filterProperties: ["search", "city"],
       editProperties: ["name", "address", "city", "defaultCapacity", "timeZone", "notes", "slug"],
       sort: { sortBy: "name", direction: "asc" },
