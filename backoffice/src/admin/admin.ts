@@ -43,7 +43,7 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
           resources: {
             AuditLog: { properties: { changesText: "Modifiche", actorLabel: "Chi" } },
             Reservation: {
-              properties: { showTitle: "Titolo dello spettacolo" },
+              properties: { showTitle: "Titolo dello spettacolo", bookingCode: "Codice prenotazione", code: "Codice prenotazione" },
               actions: {
                 confirmManually: "Conferma prenotazione",
                 cancelReservation: "Annulla prenotazione",
@@ -79,7 +79,7 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
           resources: {
             AuditLog: { properties: { changesText: "Changes", actorLabel: "Who" } },
             Reservation: {
-              properties: { showTitle: "Show title" },
+              properties: { showTitle: "Show title", bookingCode: "Booking code", code: "Booking code" },
               actions: {
                 confirmManually: "Confirm reservation",
                 cancelReservation: "Cancel reservation",

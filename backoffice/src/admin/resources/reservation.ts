@@ -1,4 +1,4 @@
-import { DomainError } from "@sipario/api";
+import { DomainError, normaliseBookingCode } from "@sipario/api";
 import type { ResourceWithOptions } from "adminjs";
 import { bulkServiceAction } from "../actions.ts";
 import { askFirst, bookings, insensitive, modelResource, onlyIn, text, type ResourceDeps } from "./shared.ts";
@@ -10,7 +10,15 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
     resource: modelResource(deps, "Reservation", {
       editable: ["name", "email", "phone", "notes"],
       auditRedact: ["name", "email", "phone", "notes"],
-      virtualFilters: { showTitle: (v) => ({ performance: { show: { title: insensitive(v) } } }) },
+      virtualFilters: {
+        showTitle: (v) => ({ performance: { show: { title: insensitive(v) } } }),
+        // The box office types what the visitor reads out: any case, with or without the
+        // dash, O for 0. Something that cannot be a code finds nothing.
+        code: (v) => {
+          const code = normaliseBookingCode(v, { partial: true });
+          return code ? { bookingCode: { contains: code } } : { id: { in: [] } };
+        },
+      },
       prepare: (params) => {
         // Contact details only: the status, seats and performance change through actions.
         const email = text(params.email)?.trim().toLowerCase();
@@ -23,9 +31,10 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
     }),
     options: {
       navigation: bookings,
-      listProperties: ["name", "email", "performance", "partySize", "status", "confirmedAt", "createdAt"],
-      filterProperties: ["status", "performance", "showTitle", "name", "email", "phone", "createdAt", "confirmedAt"],
+      listProperties: ["bookingCode", "name", "email", "performance", "partySize", "status", "confirmedAt", "createdAt"],
+      filterProperties: ["code", "status", "performance", "showTitle", "name", "email", "phone", "createdAt", "confirmedAt"],
       showProperties: [
+        "bookingCode",
         "name",
         "email",
         "phone",
@@ -46,6 +55,8 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
       sort: { sortBy: "createdAt", direction: "desc" },
       properties: {
         showTitle: { isVisible: onlyIn("filter") },
+        code: { isVisible: onlyIn("filter") },
+        bookingCode: { isDisabled: true },
         notes: { type: "textarea" },
         status: { isDisabled: true },
       },
