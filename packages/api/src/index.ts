@@ -61,6 +61,7 @@ export {
   type BookingWindowFacts,
 } from "./season/booking-window.ts";
 export {
+  cancellationPreview,
   cancelPerformance,
   createBoxOfficeReservation,
   holdersToTell,
