@@ -33,8 +33,10 @@ describe("box-office booking (Reservation new)", () => {
     const res = await api.post("/resources/Reservation/actions/new", { performance: perf.id, name: "Walk In", partySize: 3, phone: "+39 06 123", locale: "en" });
     expect(res.status).toBe(200);
     const id = res.json.record.id as string;
-    // The notice is a message key with its values, put into words in the admin's language by the page.
-    expect(res.json.notice).toMatchObject({ type: "success", message: "boxOfficeBookedPrint", options: { code: id.slice(0, 8).toUpperCase(), seats: 3 } });
+    // The notice is a message key with its values, put into words in the admin's language by the page;
+    // the code is the public booking code (issue 13, finding 11), not a piece of the reservation id.
+    const { bookingCode } = await h.db.prisma.reservation.findUniqueOrThrow({ where: { id } });
+    expect(res.json.notice).toMatchObject({ type: "success", message: "boxOfficeBookedPrint", options: { code: bookingCode, seats: 3 } });
     expect(res.json.redirectUrl).toBe(`/admin/resources/Reservation/records/${id}/printTicket`);
     const row = await h.db.prisma.reservation.findUniqueOrThrow({ where: { id }, include: { tokens: true } });
     expect(row).toMatchObject({ status: "confirmed", source: "box_office", email: null, phone: "+39 06 123", partySize: 3, locale: "en" });

@@ -199,6 +199,8 @@ export const resourceWords: Record<string, ResourceWords> = {
       reminderSentAt: ["Promemoria inviato il", "Reminder sent"],
       anonymizedAt: ["Dati personali cancellati il", "Personal data erased"],
       showTitle: ["Titolo dello spettacolo", "Show title"],
+      bookingCode: ["Codice prenotazione", "Booking code"],
+      code: ["Codice prenotazione", "Booking code"],
       source: ["Origine", "Source"],
       createdAt: ["Prenotata il", "Booked"],
       updatedAt,

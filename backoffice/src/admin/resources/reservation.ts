@@ -1,11 +1,8 @@
-import { DomainError, type BoxOfficeBooking, type ReservationChanged } from "@sipario/api";
+import { DomainError, normaliseBookingCode, type BoxOfficeBooking, type ReservationChanged } from "@sipario/api";
 import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions } from "adminjs";
 import { bulkServiceAction } from "../actions.ts";
 import { CREATE_OUTCOME } from "../sipario-resource.ts";
 import { askFirst, bookings, insensitive, int, modelResource, onlyIn, text, type ResourceDeps } from "./shared.ts";
-
-/** The short code the box office reads out on the phone: the reservation id's first 8 characters. */
-const bookingCode = (reservationId: string) => reservationId.slice(0, 8).toUpperCase();
 
 /** The box-office service names the performance `performanceId`; AdminJS's field is `performance`. */
 function onFormFields(error: unknown): unknown {
@@ -67,7 +64,15 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
         if (params.locale === "it" || params.locale === "en") data.locale = params.locale;
         return prisma.reservation.update({ where: { id }, data });
       },
-      virtualFilters: { showTitle: (v) => ({ performance: { show: { title: insensitive(v) } } }) },
+      virtualFilters: {
+        showTitle: (v) => ({ performance: { show: { title: insensitive(v) } } }),
+        // The box office types what the visitor reads out: any case, with or without the
+        // dash, O for 0. Something that cannot be a code finds nothing.
+        code: (v) => {
+          const code = normaliseBookingCode(v, { partial: true });
+          return code ? { bookingCode: { contains: code } } : { id: { in: [] } };
+        },
+      },
       prepare: (params) => {
         // Contact details only: the status, seats and performance change through actions.
         // An emptied email is "no email" (allowed for box-office bookings only).
@@ -81,9 +86,10 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
     }),
     options: {
       navigation: bookings,
-      listProperties: ["name", "email", "performance", "partySize", "status", "source", "confirmedAt", "createdAt"],
-      filterProperties: ["status", "source", "performance", "showTitle", "name", "email", "phone", "createdAt", "confirmedAt"],
+      listProperties: ["bookingCode", "name", "email", "performance", "partySize", "status", "source", "confirmedAt", "createdAt"],
+      filterProperties: ["code", "status", "source", "performance", "showTitle", "name", "email", "phone", "createdAt", "confirmedAt"],
       showProperties: [
+        "bookingCode",
         "name",
         "email",
         "phone",
@@ -106,6 +112,8 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
       sort: { sortBy: "createdAt", direction: "desc" },
       properties: {
         showTitle: { isVisible: onlyIn("filter") },
+        code: { isVisible: onlyIn("filter") },
+        bookingCode: { isDisabled: true },
         notes: { type: "textarea" },
         status: { isDisabled: true },
         locale: {
@@ -125,7 +133,8 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
             const outcome = record?.params?.[CREATE_OUTCOME];
             if (!record?.id || typeof outcome !== "string") return response;
             const { emailed } = JSON.parse(outcome) as Pick<BoxOfficeBooking, "emailed">;
-            const code = bookingCode(String(record.id));
+            // The public booking code (issue 13, finding 11), never a piece of the id.
+            const { bookingCode: code } = await prisma.reservation.findUniqueOrThrow({ where: { id: String(record.id) }, select: { bookingCode: true } });
             const seats = Number(record.params.partySize);
             delete record.params[CREATE_OUTCOME];
             return {

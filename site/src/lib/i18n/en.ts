@@ -156,6 +156,7 @@ export const en: Messages = {
   "ticket.when": "When",
   "ticket.where": "Where",
   "ticket.people": "People",
+  "ticket.bookingCode": "Booking code",
   "ticket.qrAlt": "Ticket QR code",
   "ticket.qrHelp": "Show this code at the door, on your phone or printed.",
   "ticket.print": "Print the ticket",

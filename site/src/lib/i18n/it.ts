@@ -154,6 +154,7 @@ export const it = {
   "ticket.when": "Quando",
   "ticket.where": "Dove",
   "ticket.people": "Persone",
+  "ticket.bookingCode": "Codice prenotazione",
   "ticket.qrAlt": "Codice QR del biglietto",
   "ticket.qrHelp": "Mostra questo codice all'ingresso, dal telefono o stampato.",
   "ticket.print": "Stampa il biglietto",
