@@ -104,7 +104,7 @@ export async function changeReservation(
     const updated = await tx.reservation.update({
       where: { id: reservationId },
       data: { partySize, performanceId: targetId },
-      select: { id: true, email: true, locale: true, source: true, partySize: true },
+      select: { id: true, bookingCode: true, email: true, locale: true, source: true, partySize: true },
     });
     const ticket = newTicket(config, { ...updated, performance: target });
     let outboxId: string | null = null;
