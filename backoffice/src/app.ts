@@ -2,12 +2,13 @@ import "./admin/env.ts";
 import AdminJSExpress from "@adminjs/express";
 import { ForbiddenError, NotFoundError, ValidationError } from "adminjs";
 import { randomUUID } from "node:crypto";
-import { DomainError, getLogger, redactPath, type AppConfig } from "@sipario/api";
+import { DomainError, getLogger, isDatabaseInputError, redactPath, type AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import { ADMIN_ROOT, clearStaleBundle, createAdmin } from "./admin/admin.ts";
 import { createSessionMiddleware, makeAuthenticate, requireAdmin, revalidateAdmin, sameOriginOnly, SESSION_COOKIE } from "./admin/auth.ts";
 import { readBody, refuseHostileUrls } from "./admin/body.ts";
+import { withoutThirdPartyFonts } from "./admin/no-third-party.ts";
 import { makeServices } from "./admin/services.ts";
 import { healthRoutes } from "./health.ts";
 
@@ -36,10 +37,7 @@ function statusOf(error: unknown): 400 | 403 | 404 | 429 | 500 {
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ForbiddenError) return 403;
   if (error instanceof ValidationError) return 400;
-  // PostgreSQL's class 22 (data exception: invalid text, a NUL, a number out of range)
-  // is bad input that got past a check, still the client's, not ours.
-  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } })?.meta?.driverAdapterError?.cause;
-  if (cause?.originalCode?.startsWith("22")) return 400;
+  if (isDatabaseInputError(error)) return 400;
   return 500;
 }
 
@@ -112,6 +110,7 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
     res.set("Cache-Control", "no-store");
     next();
   });
+  adminRouter.use(withoutThirdPartyFonts());
 
   // The box-office list of a performance, as CSV or as an Excel workbook.
   const exportRoute =
@@ -146,6 +145,21 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
     requireAdmin(),
     exportRoute("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (id, res) => services.writeReservationsXlsx(id, res)),
   );
+
+  // The top bar's language switch, stored on the user (the sidebar component posts here).
+  adminRouter.post("/language", requireAdmin(), async (req, res, next) => {
+    try {
+      const admin = req.session.adminUser!;
+      admin.adminLocale = await services.setAdminLocale(admin.id, (req as { fields?: Record<string, unknown> }).fields?.language);
+      res.status(204).end();
+    } catch (error) {
+      if (error instanceof DomainError && error.reason === "invalid_input") {
+        res.status(400).type("text/plain").send("Unknown language.");
+        return;
+      }
+      next(error);
+    }
+  });
 
   AdminJSExpress.buildAuthenticatedRouter(
     admin,

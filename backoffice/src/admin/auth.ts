@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ADMIN_DEVICE_COOKIE_NAME, clientAddress, DomainError, getLogger, UNKNOWN_ADDRESS, type AddressSettings, type AppConfig } from "@sipario/api";
+import { ADMIN_DEVICE_COOKIE_NAME, clientAddress, DomainError, getLogger, UNKNOWN_ADDRESS, type AddressSettings, type AdminLocale, type AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
 import connectPgSimple from "connect-pg-simple";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
@@ -16,13 +16,18 @@ export interface AdminSessionUser {
   name: string;
   role: "admin";
   title: string;
-  /** A fingerprint of the password hash at sign-in (not the hash): a new password ends the session. */
+  /**
+   * A fingerprint of the password hash and the user's sessionVersion at sign-in (not the
+   * hash): a new password or role (packages/api credentials.service.ts) ends the session.
+   */
   credential: string;
+  /** The back-office language the user chose (null: the browser's); re-read on every request. */
+  adminLocale?: AdminLocale | null;
 }
 
-/** Short SHA-256 of the stored hash: changes with the password, reveals nothing usable. */
-export function credentialFingerprint(passwordHash: string): string {
-  return createHash("sha256").update(passwordHash).digest("hex").slice(0, 16);
+/** Short SHA-256 of the stored hash and session version: changes with either, reveals nothing usable. */
+export function credentialFingerprint(user: { passwordHash: string; sessionVersion: number }): string {
+  return createHash("sha256").update(`${user.sessionVersion}:${user.passwordHash}`).digest("hex").slice(0, 16);
 }
 
 declare module "express-session" {
@@ -143,7 +148,7 @@ export function makeAuthenticate(services: Services, settings: AddressSettings) 
     const address = req ? requestAddress(req, settings) : UNKNOWN_ADDRESS;
     try {
       const user = await services.authenticate(email, password, address, req ? deviceCookieOf(req) : null);
-      const { passwordHash } = await services.credentialOf(user.id);
+      const credential = await services.credentialOf(user.id);
       if (req) await regenerate(req);
       // The api's device cookie (finding 4 of issue 13): this browser is exempt from the
       // account-wide lock that strangers' failures can trigger.
@@ -157,7 +162,7 @@ export function makeAuthenticate(services: Services, settings: AddressSettings) 
         name: user.name,
         role: "admin",
         title: user.name || user.email,
-        credential: credentialFingerprint(passwordHash),
+        credential: credentialFingerprint(credential),
       };
     } catch (error) {
       if (error instanceof DomainError) {
@@ -180,7 +185,8 @@ function deviceCookieOf(req: Request): string | null {
 
 /**
  * Re-reads the signed-in admin on every request: a user demoted to staff, deleted, or
- * whose password changed (a stolen session ends with a new password) loses the
+ * whose password or role changed since sign-in (sessionVersion, bumped by packages/api's
+ * credentials.service.ts: a stolen session ends with a new password) loses the
  * back-office at once, not when the cookie expires.
  */
 export function revalidateAdmin(prisma: PrismaClient): RequestHandler {
@@ -188,12 +194,16 @@ export function revalidateAdmin(prisma: PrismaClient): RequestHandler {
     const admin = req.session?.adminUser;
     if (!admin) return next();
     try {
-      const user = await prisma.user.findUnique({ where: { id: admin.id }, select: { role: true, email: true, name: true, passwordHash: true } });
-      if (!user || user.role !== "admin" || credentialFingerprint(user.passwordHash) !== admin.credential) {
+      const user = await prisma.user.findUnique({
+        where: { id: admin.id },
+        select: { role: true, email: true, name: true, passwordHash: true, sessionVersion: true, adminLocale: true },
+      });
+      if (!user || user.role !== "admin" || credentialFingerprint(user) !== admin.credential) {
         delete req.session.adminUser;
       } else {
         admin.email = user.email;
         admin.name = user.name;
+        admin.adminLocale = user.adminLocale === "it" || user.adminLocale === "en" ? user.adminLocale : null;
       }
       next();
     } catch (error) {

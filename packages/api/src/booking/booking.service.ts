@@ -145,7 +145,7 @@ export interface ConfirmCandidate extends TicketReservation {
 
 // The seats free for this reservation (an offer's own hold counts as free for it): an
 // unlocked read, a courtesy check, never the decision.
-const candidateColumns = (now: Date) => Prisma.sql`r."id"::text AS "id", r."status"::text AS "status", r."email", r."locale", r."partySize",
+const candidateColumns = (now: Date) => Prisma.sql`r."id"::text AS "id", r."bookingCode", r."status"::text AS "status", r."email", r."locale", r."partySize",
   ${availableSeatsSql(now, Prisma.sql`r."id"`)} AS "available", p."id"::text AS "performanceId", p."startsAt", s."title" AS "showTitle",
   v."name" AS "venueName", v."address" AS "venueAddress", v."city" AS "venueCity", v."timeZone" AS "venueTimeZone"`;
 const CANDIDATE_JOINS = Prisma.sql`JOIN "Performance" p ON p."id" = r."performanceId"
@@ -165,6 +165,7 @@ type CandidateRow = Omit<ConfirmCandidate, "performance"> & {
 function toCandidate(row: CandidateRow): ConfirmCandidate {
   return {
     id: row.id,
+    bookingCode: row.bookingCode,
     status: row.status,
     email: row.email,
     locale: row.locale,

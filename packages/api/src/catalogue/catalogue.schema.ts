@@ -1,8 +1,7 @@
 import { z } from "zod";
+import { lineText } from "../lib/text.ts";
 
-export const slugSchema = z
-  .string()
-  .trim()
+export const slugSchema = lineText()
   .min(1)
   .max(200)
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/i, "Malformed slug");
