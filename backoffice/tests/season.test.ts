@@ -33,8 +33,10 @@ describe("box-office booking (Reservation new)", () => {
     const res = await api.post("/resources/Reservation/actions/new", { performance: perf.id, name: "Walk In", partySize: 3, phone: "+39 06 123", locale: "en" });
     expect(res.status).toBe(200);
     const id = res.json.record.id as string;
-    // The notice is a message key with its values, put into words in the admin's language by the page.
-    expect(res.json.notice).toMatchObject({ type: "success", message: "boxOfficeBookedPrint", options: { code: id.slice(0, 8).toUpperCase(), seats: 3 } });
+    // The notice is a message key with its values, put into words in the admin's language by the page;
+    // the code is the public booking code (issue 13, finding 11), not a piece of the reservation id.
+    const { bookingCode } = await h.db.prisma.reservation.findUniqueOrThrow({ where: { id } });
+    expect(res.json.notice).toMatchObject({ type: "success", message: "boxOfficeBookedPrint", options: { code: bookingCode, seats: 3 } });
     expect(res.json.redirectUrl).toBe(`/admin/resources/Reservation/records/${id}/printTicket`);
     const row = await h.db.prisma.reservation.findUniqueOrThrow({ where: { id }, include: { tokens: true } });
     expect(row).toMatchObject({ status: "confirmed", source: "box_office", email: null, phone: "+39 06 123", partySize: 3, locale: "en" });
@@ -90,6 +92,34 @@ describe("box-office booking (Reservation new)", () => {
     expect(await h.db.prisma.reservation.findUniqueOrThrow({ where: { id: r.id } })).toMatchObject({ name: "Renamed", phone: "333", partySize: 2 });
     const noEmail = await api.post(`/resources/Reservation/records/${r.id}/edit`, { email: "" });
     expect(noEmail.json.record.errors.email.message).toMatch(/online booking keeps its email/);
+  });
+});
+
+describe("changing a reservation", () => {
+  it("shows the party now and the other dates of the show, grows the party where it fits, moves it, and refuses what does not fit", async () => {
+    const perf = await factories.performance(h.db.prisma, { roomCapacity: 6 });
+    const later = await factories.performance(h.db.prisma, { showId: perf.showId, roomCapacity: 10, startsAt: new Date(perf.startsAt.getTime() + 24 * 3_600_000) });
+    await factories.performance(h.db.prisma);
+    const r = await confirmed(perf.id, { partySize: 2 });
+    await confirmed(perf.id, { partySize: 2 });
+
+    const screen = await api.get(`/resources/Reservation/records/${r.id}/changeReservation`);
+    expect(screen.status).toBe(200);
+    expect(screen.json.record.params.actionPreview).toBe("changeReservationPreview");
+    expect(JSON.parse(screen.json.record.params.actionPreviewValues)).toMatchObject({ seats: 2 });
+    // Only the other performance of the same show is offered.
+    expect(JSON.parse(screen.json.record.params.actionChoices).performance.map((c: { value: string }) => c.value)).toEqual([later.id]);
+
+    const tooMany = await api.post(`/resources/Reservation/records/${r.id}/changeReservation`, { confirm: "yes", partySize: 5 });
+    expect(tooMany.json.notice).toMatchObject({ type: "error", message: "Only 4 seats are free for this party." });
+    const grown = await api.post(`/resources/Reservation/records/${r.id}/changeReservation`, { confirm: "yes", partySize: 4 });
+    expect(grown.json.notice).toMatchObject({ type: "success", message: "changeReservationEmailed", options: { seats: 4 } });
+    const moved = await api.post(`/resources/Reservation/records/${r.id}/changeReservation`, { confirm: "yes", performance: later.id });
+    expect(moved.json.notice).toMatchObject({ type: "success", message: "changeReservationEmailed", options: { seats: 4 } });
+    expect(await h.db.prisma.reservation.findUniqueOrThrow({ where: { id: r.id } })).toMatchObject({ performanceId: later.id, partySize: 4 });
+    expect((await h.db.prisma.emailOutbox.findMany({ where: { reservationId: r.id } })).map((m) => m.kind)).toEqual(["ticket", "ticket"]);
+    const nothing = await api.post(`/resources/Reservation/records/${r.id}/changeReservation`, { confirm: "yes" });
+    expect(nothing.json.notice).toMatchObject({ type: "error" });
   });
 });
 
@@ -200,6 +230,7 @@ describe("who may run them", () => {
       [`/resources/Reservation/records/${holder.id}/undoCheckIn`, { confirm: "yes", reason: "x" }],
       [`/resources/CheckIn/records/${checkIn.id}/undoCheckIn`, { confirm: "yes", reason: "x" }],
       [`/resources/Reservation/records/${holder.id}/printTicket`, { confirm: "yes" }],
+      [`/resources/Reservation/records/${holder.id}/changeReservation`, { confirm: "yes", partySize: 1 }],
     ];
 
     const staff = await factories.user(h.db.prisma, { role: "staff" });

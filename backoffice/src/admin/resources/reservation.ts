@@ -1,11 +1,8 @@
-import { DomainError, type BoxOfficeBooking } from "@sipario/api";
+import { DomainError, normaliseBookingCode, type BoxOfficeBooking, type ReservationChanged } from "@sipario/api";
 import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions } from "adminjs";
 import { bulkServiceAction } from "../actions.ts";
 import { CREATE_OUTCOME } from "../sipario-resource.ts";
 import { askFirst, badge, bookings, insensitive, int, modelResource, onlyIn, text, whenFilter, whenProperty, type ResourceDeps } from "./shared.ts";
-
-/** The short code the box office reads out on the phone: the reservation id's first 8 characters. */
-const bookingCode = (reservationId: string) => reservationId.slice(0, 8).toUpperCase();
 
 /** The box-office service names the performance `performanceId`; AdminJS's field is `performance`. */
 function onFormFields(error: unknown): unknown {
@@ -22,6 +19,7 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
   const reservationStatus = (...statuses: string[]) => (p: Record<string, unknown>) => statuses.includes(String(p.status));
   // "checked_in" once the party is in, else the status: actions that no longer apply to a party inside disappear.
   const reservationState = (...states: string[]) => (p: Record<string, unknown>) => states.includes(String(p.state ?? p.status));
+  const when = new Intl.DateTimeFormat("it-IT", { timeZone: deps.config.TIME_ZONE, dateStyle: "short", timeStyle: "short" });
   return {
     resource: modelResource(deps, "Reservation", {
       editable: ["name", "email", "phone", "notes", "locale", "performance", "partySize"],
@@ -72,6 +70,12 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
         showTitle: (v) => ({ performance: { show: { title: insensitive(v) } } }),
         when: whenFilter(deps.config.TIME_ZONE, (range) => ({ performance: { startsAt: range } })),
         checkedIn: (v) => (v === "true" ? { checkIn: { isNot: null } } : v === "false" ? { checkIn: null } : {}),
+        // The box office types what the visitor reads out: any case, with or without the
+        // dash, O for 0. Something that cannot be a code finds nothing.
+        code: (v) => {
+          const code = normaliseBookingCode(v, { partial: true });
+          return code ? { bookingCode: { contains: code } } : { id: { in: [] } };
+        },
       },
       // The state the box office means: a confirmed party that came in is "checked in".
       decorate: async (records) => {
@@ -98,9 +102,10 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
     }),
     options: {
       navigation: bookings,
-      listProperties: ["name", "performance", "partySize", "state", "source", "createdAt"],
-      filterProperties: ["when", "showTitle", "performance", "status", "checkedIn", "source", "name", "email", "phone", "createdAt", "confirmedAt"],
+      listProperties: ["bookingCode", "name", "performance", "partySize", "state", "source", "createdAt"],
+      filterProperties: ["when", "code", "showTitle", "performance", "status", "checkedIn", "source", "name", "email", "phone", "createdAt", "confirmedAt"],
       showProperties: [
+        "bookingCode",
         "name",
         "email",
         "phone",
@@ -133,6 +138,8 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
         },
         checkedInAt: { type: "datetime", isSortable: false, isVisible: onlyIn("show") },
         checkedIn: { type: "boolean", isVisible: onlyIn("filter") },
+        code: { isVisible: onlyIn("filter") },
+        bookingCode: { isDisabled: true },
         notes: { type: "textarea" },
         status: { isDisabled: true },
         locale: {
@@ -152,7 +159,8 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
             const outcome = record?.params?.[CREATE_OUTCOME];
             if (!record?.id || typeof outcome !== "string") return response;
             const { emailed } = JSON.parse(outcome) as Pick<BoxOfficeBooking, "emailed">;
-            const code = bookingCode(String(record.id));
+            // The public booking code (issue 13, finding 11), never a piece of the id.
+            const { bookingCode: code } = await prisma.reservation.findUniqueOrThrow({ where: { id: String(record.id) }, select: { bookingCode: true } });
             const seats = Number(record.params.partySize);
             delete record.params[CREATE_OUTCOME];
             return {
@@ -211,6 +219,39 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
             return services.checkIn(id, admin);
           },
           done: "checkInManuallyDone",
+        }),
+        changeReservation: askFirst(deps, {
+          label: "Change reservation",
+          icon: "Edit3",
+          description: "changeReservationDescription",
+          when: reservationStatus("confirmed"),
+          fields: [
+            { name: "partySize", label: "newPartySizeField", type: "number" },
+            { name: "performance", label: "newPerformanceField", type: "select" },
+          ],
+          preview: async (id) => {
+            const r = await prisma.reservation.findUniqueOrThrow({ where: { id }, select: { partySize: true, performance: { select: { startsAt: true } } } });
+            return { key: "changeReservationPreview", values: { seats: r.partySize, performance: when.format(r.performance.startsAt) } };
+          },
+          // The other performances of the same show still to come.
+          choices: async (id) => {
+            const r = await prisma.reservation.findUniqueOrThrow({ where: { id }, select: { performanceId: true, performance: { select: { showId: true } } } });
+            const others = await prisma.performance.findMany({
+              where: { showId: r.performance.showId, id: { not: r.performanceId }, status: "scheduled", startsAt: { gt: new Date() } },
+              orderBy: { startsAt: "asc" },
+              take: 100,
+              select: { id: true, startsAt: true, venue: { select: { name: true } } },
+            });
+            return { performance: others.map((p) => ({ value: p.id, label: `${when.format(p.startsAt)} · ${p.venue.name}` })) };
+          },
+          run: (id, actor, _context, payload) =>
+            services.changeReservation(
+              id,
+              { partySize: int(payload.partySize, "partySize"), performanceId: text(payload.performance) || undefined },
+              actor,
+            ),
+          done: (r: ReservationChanged) =>
+            r.changed ? { key: r.emailed ? "changeReservationEmailed" : "changeReservationDone", values: { seats: r.partySize } } : "changeReservationUnchanged",
         }),
         printTicket: askFirst(deps, {
           label: "Print the ticket",

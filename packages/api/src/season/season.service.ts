@@ -86,10 +86,11 @@ export async function createBoxOfficeReservation(
         confirmedAt: now,
         qrCodeGeneratedAt: now,
       },
-      select: { id: true },
+      select: { id: true, bookingCode: true },
     });
     const ticket = newTicket(config, {
       id: reservation.id,
+      bookingCode: reservation.bookingCode,
       email: input.email ?? null,
       source: "box_office",
       locale: input.locale,
@@ -273,12 +274,13 @@ export async function movePerformance(
     });
     const holders = await tx.reservation.findMany({
       where: { performanceId, status: "confirmed", email: { not: null } },
-      select: { id: true, email: true, locale: true, partySize: true },
+      select: { id: true, bookingCode: true, email: true, locale: true, partySize: true },
     });
     const emails: EnqueueEmail[] = holders.map((h) => {
       const rendered = renderPerformanceMovedEmail({ locale: mailLocale(h.locale), facts: newFacts, previous: previousFacts, partySize: h.partySize, contact });
       const ics = calendarEvent({
-        uid: h.id,
+        // The booking code, as in the ticket email's .ics: calendars move that event.
+        uid: h.bookingCode,
         showTitle: after.show.title,
         startsAt,
         venueName: after.venue.name,
