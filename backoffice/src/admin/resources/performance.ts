@@ -1,7 +1,34 @@
 import { DomainError } from "@sipario/api";
 import type { ActionContext, ActionRequest, ActionResponse, RecordJSON, ResourceWithOptions } from "adminjs";
 import type { Services } from "../services.ts";
-import { bool, date, insensitive, int, modelResource, onlyIn, programme, searchProperty, type ResourceDeps } from "./shared.ts";
+import { bool, date, insensitive, int, modelResource, onlyIn, programme, searchProperty, sideBySide, text, type ResourceDeps } from "./shared.ts";
+
+const EDIT_LAYOUT = sideBySide([
+  "show",
+  "venue",
+  "startsAt",
+  "roomCapacity",
+  "manuallyOccupiedSeats",
+  "additionalSeats",
+  "isBookingEnabled",
+  "surtitles",
+  ["note"],
+]);
+
+/** The visitor-facing facts of one date: surtitles and its note in both languages. */
+function performanceTexts(params: Record<string, unknown>) {
+  const surtitles = text(params.surtitles)?.trim().toLowerCase();
+  if (surtitles && !/^[a-z]{2,3}$/.test(surtitles)) {
+    throw new DomainError("invalid_input", "Surtitles: a language code such as en, or empty.", { field: "surtitles" });
+  }
+  const note = text(params.note);
+  const noteEn = text(params.noteEn);
+  return {
+    ...(params.surtitles !== undefined ? { surtitles: surtitles || null } : {}),
+    ...(note !== undefined ? { note: note.trim() } : {}),
+    ...(noteEn !== undefined ? { noteEn: noteEn.trim() } : {}),
+  };
+}
 
 /**
  * Puts a capacity refusal on the field the admin changed: a capacity too small for the
@@ -88,6 +115,7 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
             manuallyOccupiedSeats,
             // AdminJS's form sends nothing for a checkbox left unticked: what the admin saw.
             isBookingEnabled: bool(params.isBookingEnabled) ?? false,
+            ...performanceTexts(params),
           },
         });
       },
@@ -112,9 +140,11 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         );
         const showId = params.show ? String(params.show) : current.showId;
         const venueId = params.venue ? String(params.venue) : current.venueId;
-        const { performance } = await services.updateCapacity(id, defined, actor).catch((error: unknown) => {
+        const texts = performanceTexts(params);
+        let { performance } = await services.updateCapacity(id, defined, actor).catch((error: unknown) => {
           throw onCapacityField(error, changed);
         });
+        if (Object.keys(texts).length > 0) performance = await prisma.performance.update({ where: { id }, data: texts });
         if (showId !== current.showId || venueId !== current.venueId) {
           return prisma.performance.update({ where: { id }, data: { showId, venueId } });
         }
@@ -133,6 +163,9 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         "additionalSeats",
         "manuallyOccupiedSeats",
         "isBookingEnabled",
+        "surtitles",
+        "note",
+        "noteEn",
         "availableSeats",
         "confirmedSeats",
         "pendingCount",
@@ -140,7 +173,7 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         "createdAt",
         "updatedAt",
       ],
-      editProperties: ["show", "venue", "startsAt", "roomCapacity", "manuallyOccupiedSeats", "additionalSeats", "isBookingEnabled"],
+      editProperties: ["show", "venue", "startsAt", "roomCapacity", "manuallyOccupiedSeats", "additionalSeats", "isBookingEnabled", "surtitles", "note", "noteEn"],
       sort: { sortBy: "startsAt", direction: "desc" },
       titleProperty: "label",
       properties: {
@@ -150,8 +183,13 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         manuallyOccupiedSeats: { isRequired: false, description: "Seats held outside the booking system (guests, press). Empty means 0." },
         additionalSeats: { isRequired: false, description: "Extra seats opened for booking. Empty means 0." },
         isBookingEnabled: { isRequired: false, description: "Tick to let visitors book this performance." },
+        surtitles: { isRequired: false, description: "Language of the surtitles at this date (en, it…); empty: none." },
+        note: { isRequired: false, description: "Shown with this date: relaxed performance, sign language interpreter…" },
+        noteEn: { isRequired: false, description: "English" },
       },
       actions: {
+        new: { layout: EDIT_LAYOUT },
+        edit: { layout: EDIT_LAYOUT },
         list: { after: seatNumbers },
         show: { after: seatNumbers },
         bulkDelete: { isAccessible: false },

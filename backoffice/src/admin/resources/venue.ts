@@ -1,6 +1,9 @@
 import { DomainError, isValidTimeZone } from "@sipario/api";
 import type { ResourceWithOptions } from "adminjs";
-import { anyOf, modelResource, programme, searchProperty, slugPrefill, text, type ResourceDeps } from "./shared.ts";
+import { anyOf, englishOf, modelResource, programme, searchProperty, sideBySide, slugPrefill, text, type ResourceDeps } from "./shared.ts";
+
+const TRANSLATED = ["name", "notes", "accessInfo", "transport"];
+const EDIT_LAYOUT = sideBySide([["name"], "slug", "address", "city", "timeZone", ["notes"], ["accessInfo"], ["transport"]]);
 
 export function venueResource(deps: ResourceDeps): ResourceWithOptions {
   const { prisma } = deps;
@@ -20,14 +23,20 @@ export function venueResource(deps: ResourceDeps): ResourceWithOptions {
       navigation: programme,
       listProperties: ["name", "slug", "city", "address", "createdAt", "updatedAt"],
       filterProperties: ["search", "city"],
-      editProperties: ["name", "slug", "address", "city", "timeZone", "notes"],
+      editProperties: [...TRANSLATED.flatMap((field) => [field, `${field}En`]), "slug", "address", "city", "timeZone"],
       sort: { sortBy: "name", direction: "asc" },
       properties: {
         ...searchProperty,
         slug: { isRequired: false, description: "Leave empty to build it from the name." },
-        notes: { type: "textarea" },
+        ...englishOf(TRANSLATED),
+        notes: { type: "textarea", description: "Shown to visitors: how to find the entrance." },
+        notesEn: { type: "textarea", isRequired: false, description: "English" },
+        accessInfo: { type: "textarea", description: "Shown to visitors: steps, lifts, toilets, seats for wheelchairs." },
+        accessInfoEn: { type: "textarea", isRequired: false, description: "English" },
+        transport: { type: "textarea", description: "Shown to visitors: buses, metro, stops." },
+        transportEn: { type: "textarea", isRequired: false, description: "English" },
       },
-      actions: { bulkDelete: { isAccessible: false } },
+      actions: { bulkDelete: { isAccessible: false }, new: { layout: EDIT_LAYOUT }, edit: { layout: EDIT_LAYOUT } },
     },
   };
 }

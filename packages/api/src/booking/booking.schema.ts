@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { tokenInputSchema } from "../tickets/tokens.ts";
+import { contentLocaleSchema } from "../i18n/translated.ts";
+import { rawTokenSchema, tokenInputSchema } from "../tickets/tokens.ts";
 
 // Control characters have no business in a name or a note (header injection, log forging).
 const singleLine = /^[^\u0000-\u001f\u007f]*$/;
@@ -33,4 +34,6 @@ export const createBookingSchema = z
 export type CreateBookingInput = z.infer<typeof createBookingSchema>;
 
 export const confirmBookingSchema = tokenInputSchema;
+/** Reading a confirmation link: its texts in the visitor's language (unset: Italian). */
+export const describeBookingSchema = z.object({ token: rawTokenSchema, locale: contentLocaleSchema.optional() }).strict();
 export type ConfirmBookingInput = z.infer<typeof confirmBookingSchema>;

@@ -3,6 +3,7 @@ import { availableSeats, availableSeatsSql, lockPerformance, NO_SEATS_TAKEN, typ
 import { isUuid } from "../lib/ids.ts";
 import { withTransaction } from "../capacity/transaction.ts";
 import type { AppConfig } from "../config.ts";
+import { type ContentLocale, localize } from "../i18n/translated.ts";
 import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
 import { deliverSoon, enqueueEmail } from "../mail/outbox.service.ts";
@@ -377,7 +378,7 @@ export async function confirmReservation(
  * performance, the party size and whether the link can still be used. No personal data;
  * changes nothing (mail scanners pre-open links). Throws unknown_token.
  */
-export async function describeConfirmation(prisma: PrismaClient, rawToken: string, now = new Date()) {
+export async function describeConfirmation(prisma: PrismaClient, rawToken: string, now = new Date(), locale: ContentLocale = "it") {
   const token = await prisma.reservationToken.findUnique({
     where: { tokenHash: hashToken(rawToken) },
     select: {
@@ -393,8 +394,8 @@ export async function describeConfirmation(prisma: PrismaClient, rawToken: strin
             select: {
               id: true,
               startsAt: true,
-              show: { select: { title: true, slug: true } },
-              venue: { select: { name: true, address: true, city: true, timeZone: true } },
+              show: { select: { title: true, titleEn: true, slug: true } },
+              venue: { select: { name: true, nameEn: true, address: true, city: true, timeZone: true } },
             },
           },
         },
@@ -420,7 +421,7 @@ export async function describeConfirmation(prisma: PrismaClient, rawToken: strin
     expiresAt: token.expiresAt.toISOString(),
     performanceId: r.performance.id,
     startsAt: r.performance.startsAt.toISOString(),
-    show: r.performance.show,
-    venue: r.performance.venue,
+    show: { slug: r.performance.show.slug, ...localize(r.performance.show, ["title"], locale) },
+    venue: { address: r.performance.venue.address, city: r.performance.venue.city, timeZone: r.performance.venue.timeZone, ...localize(r.performance.venue, ["name"], locale) },
   };
 }

@@ -37,9 +37,16 @@ export function formatDateTime(instant: Date, locale: MailLocale, timeZone: stri
 export interface PerformanceFacts {
   showTitle: string;
   startsAt: Date;
+  /** The show's running time in minutes; null: not given. */
+  durationMinutes?: number | null;
   venueName: string;
   venueAddress: string;
   venueCity: string;
+  /** Address notes and access information, in the recipient's language ("" when none). */
+  venueNotes?: string;
+  venueAccess?: string;
+  /** An OpenStreetMap link to the address. */
+  mapUrl?: string;
   timeZone: string;
 }
 

@@ -36,7 +36,7 @@ export function reminderEmail(
 ): EnqueueEmail {
   const locale = mailLocale(input.locale);
   const s = strings[locale];
-  const facts = performanceFacts(input.performance, config);
+  const facts = performanceFacts(input.performance, config, input.locale);
   const url = ticketUrl(config.ORIGIN, input.token);
   const cancel = cancelUrl(config.ORIGIN, input.token);
   const rows: [string, string][] = [

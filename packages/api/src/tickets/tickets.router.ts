@@ -1,5 +1,5 @@
 import { publicProcedure, router } from "../trpc.ts";
-import { ticketInputSchema } from "./tickets.schema.ts";
+import { ticketInputSchema, ticketReadInputSchema } from "./tickets.schema.ts";
 import { cancelTicket, consumeTicketRequest, getTicket, ticketCalendar } from "./tickets.service.ts";
 
 /** Every ticket call counts against the caller's address (the ticket page goes through tickets.get). */
@@ -9,10 +9,10 @@ const ticketProcedure = publicProcedure.use(async ({ ctx, next }) => {
 });
 
 export const ticketsRouter = router({
-  get: ticketProcedure.input(ticketInputSchema).query(({ ctx, input }) => getTicket(ctx.prisma, ctx.config, input.token)),
+  get: ticketProcedure.input(ticketReadInputSchema).query(({ ctx, input }) => getTicket(ctx.prisma, ctx.config, input.token, input.locale)),
   /** The ticket's performance as an iCalendar file (one event). */
   calendar: ticketProcedure
-    .input(ticketInputSchema)
-    .query(async ({ ctx, input }) => ({ ics: await ticketCalendar(ctx.prisma, ctx.config, input.token) })),
+    .input(ticketReadInputSchema)
+    .query(async ({ ctx, input }) => ({ ics: await ticketCalendar(ctx.prisma, ctx.config, input.token, input.locale) })),
   cancel: ticketProcedure.input(ticketInputSchema).mutation(({ ctx, input }) => cancelTicket(ctx.prisma, input.token, ctx.config)),
 });
