@@ -54,7 +54,22 @@ describe("tickets.get", () => {
     const { api, token, ticketUrl, reservationId } = await confirmedTicket(3);
     expect(ticketUrl).toBe(`https://biglietti.example.org/tickets/${token}`);
     const t = await api.tickets.get({ token });
-    expect(Object.keys(t).sort()).toEqual(["checkedInAt", "partySize", "qr", "reservationId", "show", "startsAt", "status", "venue"]);
+    expect(Object.keys(t).sort()).toEqual([
+      "checkedInAt",
+      "googleCalendarUrl",
+      "note",
+      "noteLang",
+      "partySize",
+      "qr",
+      "reservationId",
+      "show",
+      "startsAt",
+      "status",
+      "venue",
+    ]);
+    // Google Calendar gets the show, time and place, never the ticket link (the credential).
+    expect(t.googleCalendarUrl).toMatch(/^https:\/\/calendar\.google\.com\/calendar\/render\?action=TEMPLATE&/);
+    expect(t.googleCalendarUrl).not.toContain(token);
     expect(t).toMatchObject({ reservationId, status: "confirmed", partySize: 3, checkedInAt: null });
     expect(t.qr.pngDataUrl).toMatch(/^data:image\/png;base64,/);
     const text = JSON.stringify(t);
