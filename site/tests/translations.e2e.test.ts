@@ -230,6 +230,47 @@ describe("venue, ticket and small things", () => {
     await page.close();
   });
 
+  it("a lost ticket: one email with the tickets, the same answer for any address, no token in the page", async () => {
+    for (const [locale, subject] of [
+      ["it-IT", "I tuoi biglietti"],
+      ["en-GB", "Your tickets"],
+    ] as const) {
+      const page = await browser.newPage({ locale, viewport: PHONE });
+      await page.goto(`${site.origin}/`);
+      await page.locator("footer").getByRole("link", { name: locale === "it-IT" ? "Hai perso il biglietto?" : "Lost your ticket?" }).click();
+      await page.waitForURL(`${site.origin}/tickets/lost`);
+      await page.getByLabel("Email").fill("kept@example.org");
+      await page.getByRole("button").filter({ hasText: locale === "it-IT" ? "Mandami i biglietti" : "Send me my tickets" }).click();
+      await page.getByTestId("lost-sent").waitFor();
+      const answered = await page.locator("main").innerHTML();
+      expect(answered).not.toMatch(/\/tickets\/[A-Za-z0-9_-]{43}/);
+      const accessible = await seriousViolations(page);
+      expect(accessible, describeViolations(accessible)).toEqual([]);
+      await screenshots(page, `lost-ticket-${locale}`);
+      const mail = await mailbox.waitFor("kept@example.org", (m) => m.subject === subject);
+      expect(mail.text).toMatch(new RegExp(`${site.origin}/tickets/[A-Za-z0-9_-]{43}`));
+
+      // An address without bookings gets the same page.
+      await page.goto(`${site.origin}/tickets/lost`);
+      await page.getByLabel("Email").fill("nobody@example.org");
+      await page.getByRole("button").filter({ hasText: locale === "it-IT" ? "Mandami i biglietti" : "Send me my tickets" }).click();
+      await page.getByTestId("lost-sent").waitFor();
+      expect((await page.locator("main").innerHTML()).replaceAll("nobody@example.org", "X")).toBe(answered.replaceAll("kept@example.org", "X"));
+      await page.close();
+    }
+  });
+
+  it("the booking form names every wrong field at once", async () => {
+    const res = await fetch(`${site.origin}/book/${LE_SERVE_NEXT}`, {
+      method: "POST",
+      headers: { origin: site.origin, accept: "text/html", "content-type": "application/x-www-form-urlencoded", "accept-language": "en" },
+      body: new URLSearchParams({ name: "", email: "not-an-email", partySize: "50" }),
+    });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    for (const field of ["name", "email", "partySize"]) expect(html).toContain(`id="${field}-error"`);
+  });
+
   it("serves /favicon.ico and puts a space after the time's separator", async () => {
     const icon = await fetch(`${site.origin}/favicon.ico`);
     expect(icon.status).toBe(200);

@@ -1,4 +1,6 @@
 import { publicProcedure, router } from "../trpc.ts";
+import { lostTicketsSchema } from "./lost-tickets.schema.ts";
+import { sendLostTickets } from "./lost-tickets.service.ts";
 import { ticketInputSchema, ticketReadInputSchema } from "./tickets.schema.ts";
 import { cancelTicket, consumeTicketRequest, getTicket, ticketCalendar } from "./tickets.service.ts";
 
@@ -14,5 +16,9 @@ export const ticketsRouter = router({
   calendar: ticketProcedure
     .input(ticketReadInputSchema)
     .query(async ({ ctx, input }) => ({ ics: await ticketCalendar(ctx.prisma, ctx.config, input.token, input.locale) })),
+  /** "Lost your ticket?": always { status: "sent" }; the links go only to the address typed. */
+  lost: publicProcedure
+    .input(lostTicketsSchema)
+    .mutation(({ ctx, input }) => sendLostTickets(ctx.prisma, ctx.config, { ...input, clientAddress: ctx.clientAddress })),
   cancel: ticketProcedure.input(ticketInputSchema).mutation(({ ctx, input }) => cancelTicket(ctx.prisma, input.token, ctx.config)),
 });
