@@ -213,6 +213,27 @@ export const demoPages = [
   },
 ];
 
+const privacyPages = [
+  {
+    slug: "privacy",
+    locale: "it",
+    title: "Privacy",
+    menuOrder: 9,
+    body:
+      "Usiamo nome, email e (se lo dai) telefono solo per gestire la tua prenotazione e farti entrare a teatro. " +
+      "Non li cediamo a nessuno. Per vederli, correggerli o cancellarli scrivi a **info@azionelab.example**.",
+  },
+  {
+    slug: "privacy",
+    locale: "en",
+    title: "Privacy",
+    menuOrder: 9,
+    body:
+      "We use your name, email and (if given) phone only to manage your booking and let you in. " +
+      "We share them with nobody. To see, correct or delete them write to **info@azionelab.example**.",
+  },
+];
+
 export const demoSettings: Record<string, string> = {
   "company.name": "AzioneLab",
   "company.tagline": "Teatro indipendente a Roma dal 2009",
@@ -221,6 +242,13 @@ export const demoSettings: Record<string, string> = {
   "company.description.en":
     "AzioneLab is an independent theatre company from Rome: twentieth-century repertoire, spare productions, open workshops.",
   "theme.accent": "#b3261e",
+  // What every email's shared layout shows (packages/api/src/mail/layout.ts).
+  "company.logo": "/email-logo.png",
+  "company.email": "info@azionelab.example",
+  "company.phone": "+39 06 0000 0000",
+  "email.footer": "AzioneLab · Teatro indipendente a Roma · Via del Pigneto 42, Roma",
+  "email.footer.en": "AzioneLab · Independent theatre in Rome · Via del Pigneto 42, Rome",
+  "privacy.page": "privacy",
 };
 
 export async function seed(prisma: PrismaClient): Promise<void> {
@@ -259,7 +287,7 @@ export async function seed(prisma: PrismaClient): Promise<void> {
       });
     }
   }
-  for (const page of demoPages) {
+  for (const page of [...demoPages, ...privacyPages]) {
     await prisma.page.upsert({ where: { locale_slug: { locale: page.locale, slug: page.slug } }, create: page, update: {} });
   }
 }

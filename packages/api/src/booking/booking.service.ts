@@ -49,7 +49,7 @@ export async function createReservation(prisma: PrismaClient, config: AppConfig,
       roomCapacity: true,
       additionalSeats: true,
       manuallyOccupiedSeats: true,
-      show: { select: { title: true, isPublished: true } },
+      show: { select: { ...performancePlaceSelect.show.select, isPublished: true } },
     },
   });
   if (!performance || !performance.show.isPublished) throw new DomainError("not_found", "Performance not found.");
@@ -157,7 +157,9 @@ export interface ConfirmCandidate extends TicketReservation {
 // unlocked read, a courtesy check, never the decision.
 const candidateColumns = (now: Date) => Prisma.sql`r."id"::text AS "id", r."status"::text AS "status", r."email", r."locale", r."partySize",
   ${availableSeatsSql(now, Prisma.sql`r."id"`)} AS "available", p."id"::text AS "performanceId", p."startsAt", s."title" AS "showTitle",
-  v."name" AS "venueName", v."address" AS "venueAddress", v."city" AS "venueCity", v."timeZone" AS "venueTimeZone"`;
+  s."titleEn" AS "showTitleEn", s."runningTimeMinutes", v."name" AS "venueName", v."nameEn" AS "venueNameEn", v."address" AS "venueAddress",
+  v."city" AS "venueCity", v."timeZone" AS "venueTimeZone", v."notes" AS "venueNotes", v."notesEn" AS "venueNotesEn",
+  v."accessInfo" AS "venueAccessInfo", v."accessInfoEn" AS "venueAccessInfoEn"`;
 const CANDIDATE_JOINS = Prisma.sql`JOIN "Performance" p ON p."id" = r."performanceId"
   JOIN "Show" s ON s."id" = p."showId" JOIN "Venue" v ON v."id" = p."venueId"`;
 
@@ -166,10 +168,17 @@ type CandidateRow = Omit<ConfirmCandidate, "performance"> & {
   performanceId: string;
   startsAt: Date;
   showTitle: string;
+  showTitleEn: string;
+  runningTimeMinutes: number | null;
   venueName: string;
+  venueNameEn: string;
   venueAddress: string;
   venueCity: string;
   venueTimeZone: string;
+  venueNotes: string;
+  venueNotesEn: string;
+  venueAccessInfo: string;
+  venueAccessInfoEn: string;
 };
 
 function toCandidate(row: CandidateRow): ConfirmCandidate {
@@ -183,8 +192,18 @@ function toCandidate(row: CandidateRow): ConfirmCandidate {
     performance: {
       id: row.performanceId,
       startsAt: row.startsAt,
-      show: { title: row.showTitle },
-      venue: { name: row.venueName, address: row.venueAddress, city: row.venueCity, timeZone: row.venueTimeZone },
+      show: { title: row.showTitle, titleEn: row.showTitleEn, runningTimeMinutes: row.runningTimeMinutes },
+      venue: {
+        name: row.venueName,
+        nameEn: row.venueNameEn,
+        address: row.venueAddress,
+        city: row.venueCity,
+        timeZone: row.venueTimeZone,
+        notes: row.venueNotes,
+        notesEn: row.venueNotesEn,
+        accessInfo: row.venueAccessInfo,
+        accessInfoEn: row.venueAccessInfoEn,
+      },
     },
   };
 }

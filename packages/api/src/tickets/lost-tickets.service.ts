@@ -57,7 +57,7 @@ export async function sendLostTickets(
     where: { email: input.email, status: { in: ["confirmed", "pending"] }, performance: { startsAt: { gt: now }, status: "scheduled" } },
     orderBy: { performance: { startsAt: "asc" } },
     take: 50,
-    select: { id: true, status: true, partySize: true, locale: true, performance: { select: performancePlaceSelect } },
+    select: { id: true, status: true, name: true, partySize: true, locale: true, performance: { select: performancePlaceSelect } },
   });
   if (reservations.length === 0) return { status: "sent" };
 
@@ -106,7 +106,8 @@ export async function sendLostTickets(
     await tx.reservationToken.createMany({
       data: items.map((i) => ({ reservationId: i.reservationId, purpose: i.purpose, tokenHash: hashToken(i.token), expiresAt: i.expiresAt })),
     });
-    return enqueueEmail(tx, { kind: "lost_tickets", to: input.email, subject: s.subject, payload: { text, html } });
+    // Not tied to one reservation: the layout's greeting and language travel in the payload.
+    return enqueueEmail(tx, { kind: "lost_tickets", to: input.email, subject: s.subject, payload: { text, html, locale, name: reservations[0]!.name } });
   });
   getLogger().info({ bookings: items.length }, "lost tickets emailed");
   deliverSoon(prisma, config, outboxId);

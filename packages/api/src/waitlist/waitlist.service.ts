@@ -57,7 +57,7 @@ export async function joinWaitlist(prisma: PrismaClient, config: AppConfig, inpu
       roomCapacity: true,
       additionalSeats: true,
       manuallyOccupiedSeats: true,
-      show: { select: { title: true, isPublished: true } },
+      show: { select: { ...performancePlaceSelect.show.select, isPublished: true } },
     },
   });
   if (!performance || !performance.show.isPublished) throw new DomainError("not_found", "Performance not found.");
