@@ -59,7 +59,7 @@ async function main() {
   if (config.production) {
     // Never demo data or demo passwords on a real deployment.
     if ((await db.prisma.user.count()) === 0) {
-      say("No users yet: create the first admin with npm run create-user -- --email E --password P --role admin");
+      say("No users yet: create the first admin with npm run create-user -- --email E --role admin (it asks for the password)");
     }
   } else {
     if (isEmpty) {

@@ -2,12 +2,13 @@ import "./admin/env.ts";
 import AdminJSExpress from "@adminjs/express";
 import { ForbiddenError, NotFoundError, ValidationError } from "adminjs";
 import { randomUUID } from "node:crypto";
-import { DomainError, getLogger, redactPath, type AppConfig } from "@sipario/api";
+import { DomainError, getLogger, isDatabaseInputError, redactPath, type AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import { ADMIN_ROOT, clearStaleBundle, createAdmin } from "./admin/admin.ts";
 import { createSessionMiddleware, makeAuthenticate, requireAdmin, revalidateAdmin, sameOriginOnly, SESSION_COOKIE } from "./admin/auth.ts";
 import { readBody, refuseHostileUrls } from "./admin/body.ts";
+import { withoutThirdPartyFonts } from "./admin/no-third-party.ts";
 import { makeServices } from "./admin/services.ts";
 import { healthRoutes } from "./health.ts";
 
@@ -36,10 +37,7 @@ function statusOf(error: unknown): 400 | 403 | 404 | 429 | 500 {
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ForbiddenError) return 403;
   if (error instanceof ValidationError) return 400;
-  // PostgreSQL's class 22 (data exception: invalid text, a NUL, a number out of range)
-  // is bad input that got past a check, still the client's, not ours.
-  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } })?.meta?.driverAdapterError?.cause;
-  if (cause?.originalCode?.startsWith("22")) return 400;
+  if (isDatabaseInputError(error)) return 400;
   return 500;
 }
 
@@ -112,6 +110,7 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
     res.set("Cache-Control", "no-store");
     next();
   });
+  adminRouter.use(withoutThirdPartyFonts());
 
   // The box-office list of a performance, as CSV or as an Excel workbook.
   const exportRoute =

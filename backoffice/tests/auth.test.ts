@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { loadConfig } from "@sipario/api";
+import { loadConfig, updateUserAsAdmin } from "@sipario/api";
 import { hashPassword } from "@sipario/db";
 import { factories } from "@sipario/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -120,6 +120,20 @@ describe("back-office login", () => {
     await h.db.prisma.user.update({ where: { id: user.id }, data: { name: "Renamed" } });
     expect((await api.get("/resources/Show/actions/list")).status).toBe(200);
     await h.db.prisma.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword("a-brand-new-password") } });
+    const after = await api.get("/resources/Show/actions/list");
+    expect(after.status).toBe(302);
+    expect(after.location).toBe("/admin/login");
+  });
+
+  it("ends the sessions of an admin whose role changed, even when it changed back (issue 13, finding 8)", async () => {
+    const { user, password } = await factories.user(h.db.prisma, { role: "admin" });
+    const { cookie } = await login(h.base, user.email, password);
+    const api = adminApi(h.base, cookie);
+    expect((await api.get("/resources/Show/actions/list")).status).toBe(200);
+    // Demoted and promoted back between two of its requests, through the one user service.
+    const actor = { userId: null, label: "test" };
+    await updateUserAsAdmin(h.db.prisma, user.id, { role: "staff" }, actor);
+    await updateUserAsAdmin(h.db.prisma, user.id, { role: "admin" }, actor);
     const after = await api.get("/resources/Show/actions/list");
     expect(after.status).toBe(302);
     expect(after.location).toBe("/admin/login");

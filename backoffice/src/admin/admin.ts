@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
-import AdminJS, { ComponentLoader } from "adminjs";
+import AdminJS, { type BrandingOptions, ComponentLoader } from "adminjs";
 import { loadDmmf } from "./dmmf.ts";
+import { SYSTEM_FONTS } from "./no-third-party.ts";
 import { buildResources } from "./resources/index.ts";
 import { waitlistTranslations } from "./resources/waitlist-entry.ts";
 import type { Services } from "./services.ts";
@@ -30,7 +31,14 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
     componentLoader,
     resources: buildResources({ ...deps, dmmf, components }),
     dashboard: { component: components.Dashboard, handler: async () => deps.services.dashboard() },
-    branding: { companyName: "Sipario", withMadeWithLove: false, logo: false },
+    branding: {
+      companyName: "Sipario",
+      withMadeWithLove: false,
+      logo: false,
+      // The design system types every theme key as a record; font is a plain string (its
+      // default is "'Roboto', sans-serif", from Google Fonts), which its merge handles.
+      theme: { font: SYSTEM_FONTS } as unknown as BrandingOptions["theme"],
+    },
     locale: {
       language: "en",
       // AdminJS ships Italian: admins can switch from the top bar.
@@ -43,8 +51,11 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
           resources: {
             AuditLog: { properties: { changesText: "Modifiche", actorLabel: "Chi" } },
             Reservation: {
-              properties: { showTitle: "Titolo dello spettacolo" },
+              properties: { showTitle: "Titolo dello spettacolo", source: "Origine", "source.online": "Sito", "source.box_office": "Botteghino", "source.waitlist": "Lista d'attesa", locale: "Lingua" },
               actions: {
+                new: "Nuova prenotazione al botteghino",
+                printTicket: "Stampa il biglietto",
+                undoCheckIn: "Annulla ingresso",
                 confirmManually: "Conferma prenotazione",
                 cancelReservation: "Annulla prenotazione",
                 resendConfirmation: "Invia un nuovo link di conferma",
@@ -53,7 +64,23 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
                 bulkCancel: "Annulla selezionate",
               },
             },
-            Performance: { actions: { exportCsv: "Esporta elenco", reservations: "Prenotazioni" } },
+            Performance: {
+              properties: {
+                status: "Stato",
+                "status.scheduled": "In programma",
+                "status.cancelled": "Annullata",
+                cancelledAt: "Annullata il",
+                bookingOpensAt: "Prenotazioni aperte dal",
+                bookingClosesAt: "Prenotazioni chiuse dal",
+              },
+              actions: {
+                exportCsv: "Esporta elenco",
+                reservations: "Prenotazioni",
+                cancelPerformance: "Annulla la replica e avvisa tutti",
+                movePerformance: "Sposta la replica e avvisa il pubblico",
+              },
+            },
+            CheckIn: { actions: { undoCheckIn: "Annulla ingresso" } },
             EmailOutbox: { actions: { retry: "Riprova l'invio" } },
             DoorScan: {
               properties: {
@@ -79,8 +106,11 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
           resources: {
             AuditLog: { properties: { changesText: "Changes", actorLabel: "Who" } },
             Reservation: {
-              properties: { showTitle: "Show title" },
+              properties: { showTitle: "Show title", source: "Source", "source.online": "Website", "source.box_office": "Box office", "source.waitlist": "Waiting list", locale: "Language" },
               actions: {
+                new: "New box-office booking",
+                printTicket: "Print the ticket",
+                undoCheckIn: "Undo check-in",
                 confirmManually: "Confirm reservation",
                 cancelReservation: "Cancel reservation",
                 resendConfirmation: "Send a new confirmation link",
@@ -89,7 +119,23 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
                 bulkCancel: "Cancel selected",
               },
             },
-            Performance: { actions: { exportCsv: "Export list", reservations: "Reservations" } },
+            Performance: {
+              properties: {
+                status: "Status",
+                "status.scheduled": "Scheduled",
+                "status.cancelled": "Cancelled",
+                cancelledAt: "Cancelled at",
+                bookingOpensAt: "Booking opens at",
+                bookingClosesAt: "Booking closes at",
+              },
+              actions: {
+                exportCsv: "Export list",
+                reservations: "Reservations",
+                cancelPerformance: "Cancel performance and notify everyone",
+                movePerformance: "Move performance and tell the audience",
+              },
+            },
+            CheckIn: { actions: { undoCheckIn: "Undo check-in" } },
             EmailOutbox: { actions: { retry: "Retry sending" } },
             DoorScan: {
               properties: {

@@ -16,13 +16,16 @@ export interface AdminSessionUser {
   name: string;
   role: "admin";
   title: string;
-  /** A fingerprint of the password hash at sign-in (not the hash): a new password ends the session. */
+  /**
+   * A fingerprint of the password hash and the user's sessionVersion at sign-in (not the
+   * hash): a new password or role (packages/api credentials.service.ts) ends the session.
+   */
   credential: string;
 }
 
-/** Short SHA-256 of the stored hash: changes with the password, reveals nothing usable. */
-export function credentialFingerprint(passwordHash: string): string {
-  return createHash("sha256").update(passwordHash).digest("hex").slice(0, 16);
+/** Short SHA-256 of the stored hash and session version: changes with either, reveals nothing usable. */
+export function credentialFingerprint(user: { passwordHash: string; sessionVersion: number }): string {
+  return createHash("sha256").update(`${user.sessionVersion}:${user.passwordHash}`).digest("hex").slice(0, 16);
 }
 
 declare module "express-session" {
@@ -143,7 +146,7 @@ export function makeAuthenticate(services: Services, settings: AddressSettings) 
     const address = req ? requestAddress(req, settings) : UNKNOWN_ADDRESS;
     try {
       const user = await services.authenticate(email, password, address, req ? deviceCookieOf(req) : null);
-      const { passwordHash } = await services.credentialOf(user.id);
+      const credential = await services.credentialOf(user.id);
       if (req) await regenerate(req);
       // The api's device cookie (finding 4 of issue 13): this browser is exempt from the
       // account-wide lock that strangers' failures can trigger.
@@ -157,7 +160,7 @@ export function makeAuthenticate(services: Services, settings: AddressSettings) 
         name: user.name,
         role: "admin",
         title: user.name || user.email,
-        credential: credentialFingerprint(passwordHash),
+        credential: credentialFingerprint(credential),
       };
     } catch (error) {
       if (error instanceof DomainError) {
@@ -180,7 +183,8 @@ function deviceCookieOf(req: Request): string | null {
 
 /**
  * Re-reads the signed-in admin on every request: a user demoted to staff, deleted, or
- * whose password changed (a stolen session ends with a new password) loses the
+ * whose password or role changed since sign-in (sessionVersion, bumped by packages/api's
+ * credentials.service.ts: a stolen session ends with a new password) loses the
  * back-office at once, not when the cookie expires.
  */
 export function revalidateAdmin(prisma: PrismaClient): RequestHandler {
@@ -188,8 +192,8 @@ export function revalidateAdmin(prisma: PrismaClient): RequestHandler {
     const admin = req.session?.adminUser;
     if (!admin) return next();
     try {
-      const user = await prisma.user.findUnique({ where: { id: admin.id }, select: { role: true, email: true, name: true, passwordHash: true } });
-      if (!user || user.role !== "admin" || credentialFingerprint(user.passwordHash) !== admin.credential) {
+      const user = await prisma.user.findUnique({ where: { id: admin.id }, select: { role: true, email: true, name: true, passwordHash: true, sessionVersion: true } });
+      if (!user || user.role !== "admin" || credentialFingerprint(user) !== admin.credential) {
         delete req.session.adminUser;
       } else {
         admin.email = user.email;

@@ -95,6 +95,18 @@ export function isTransientDatabaseError(error: unknown): boolean {
   return /ECONNREFUSED|ECONNRESET|Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(text);
 }
 
+/**
+ * PostgreSQL's class 22 (data exception: a NUL in text, invalid text for a type, a number
+ * out of range): input that got past zod, still the client's fault, never a 500. The
+ * tRPC layer and the back-office both answer it with 400 `invalid_input`.
+ */
+export function isDatabaseInputError(error: unknown): boolean {
+  type AdapterCause = { originalCode?: string };
+  const e = error as { name?: string; cause?: AdapterCause; meta?: { driverAdapterError?: { cause?: AdapterCause } } };
+  const cause = e?.meta?.driverAdapterError?.cause ?? (e?.name === "DriverAdapterError" ? e.cause : undefined);
+  return typeof cause?.originalCode === "string" && cause.originalCode.startsWith("22");
+}
+
 /** The shape of `error.data` every client sees (merged into tRPC's default). */
 export function errorData(error: TRPCError): { reason: string; issues?: { path: string; message: string }[] } & Record<string, unknown> {
   const cause = error.cause;

@@ -2,7 +2,7 @@ export { appRouter, createCaller, type AppRouter, type RouterInputs, type Router
 export type { Context, CookieJar, CookieOptions, SessionUser } from "./trpc.ts";
 export { MAX_BATCH_SIZE } from "./trpc.ts";
 export { ConfigError, getConfig, loadConfig, setConfig, type AppConfig } from "./config.ts";
-export { DomainError, errorData, isDomainError, REASON_CODES, type Reason } from "./errors.ts";
+export { DomainError, errorData, isDatabaseInputError, isDomainError, REASON_CODES, type Reason } from "./errors.ts";
 export { createLogger, getLogger, redactPath, setLogger } from "./logger.ts";
 export {
   createSession,
@@ -59,6 +59,7 @@ export {
   type BookingWindowFacts,
 } from "./season/booking-window.ts";
 export {
+  cancellationPreview,
   cancelPerformance,
   createBoxOfficeReservation,
   holdersToTell,

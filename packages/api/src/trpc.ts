@@ -4,7 +4,7 @@ import type { PerformanceLocker } from "./capacity/capacity.service.ts";
 import type { OnlineAdmission } from "./checkin/checkin.service.ts";
 import type { AdmissionWriter } from "./checkin/door.service.ts";
 import type { AppConfig } from "./config.ts";
-import { DomainError, errorData, isTransientDatabaseError, toTRPCError } from "./errors.ts";
+import { DomainError, errorData, isDatabaseInputError, isTransientDatabaseError, toTRPCError } from "./errors.ts";
 import { getLogger } from "./logger.ts";
 
 export interface SessionUser {
@@ -85,6 +85,9 @@ const errorConversion = t.middleware(async ({ next, ctx, path }) => {
         message: "The database is briefly unavailable. Please try again.",
         cause: result.error,
       });
+    } else if (result.error.code === "INTERNAL_SERVER_ERROR" && isDatabaseInputError(cause ?? result.error)) {
+      // A second line behind lib/text.ts: bad input the database refused is still bad input.
+      (result as { error: TRPCError }).error = new TRPCError({ code: "BAD_REQUEST", message: "The input is not valid.", cause: result.error });
     }
     if (result.error.code === "INTERNAL_SERVER_ERROR") {
       getLogger().error({ err: cause ?? result.error, path, requestId: ctx.requestId }, "procedure failed");

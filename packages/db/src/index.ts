@@ -20,4 +20,4 @@ export { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } 
 export { dataDir, repoRoot } from "./paths.ts";
 export { ensureDemoUsers, seed, type DemoCredentials } from "./seed.ts";
 export type { SqlSession } from "./sql.ts";
-export { upsertUser, userInputSchema, type UserInput } from "./users.ts";
+export { runCli, UsageError } from "./cli/run-cli.ts";

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
-import { upsertUser } from "./users.ts";
+import { hashPassword } from "./passwords.ts";
 
 /**
  * AzioneLab's demo data. Idempotent: every row has a fixed id or slug and is created
@@ -308,8 +308,12 @@ export async function ensureDemoUsers(prisma: PrismaClient): Promise<DemoCredent
     { email: "admin@azionelab.example", password: randomBytes(12).toString("base64url"), role: "admin" },
     { email: "staff@azionelab.example", password: randomBytes(12).toString("base64url"), role: "staff" },
   ];
+  // Created, never updated here: changing a user's password or role is packages/api's
+  // saveUserAccount (npm run create-user), which ends the user's sessions.
   for (const c of credentials) {
-    await upsertUser(prisma, { ...c, name: c.role === "admin" ? "Demo Admin" : "Demo Staff" });
+    await prisma.user.create({
+      data: { email: c.email, role: c.role, name: c.role === "admin" ? "Demo Admin" : "Demo Staff", passwordHash: await hashPassword(c.password) },
+    });
   }
   return credentials;
 }

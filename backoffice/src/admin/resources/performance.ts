@@ -1,7 +1,9 @@
-import { DomainError } from "@sipario/api";
+import { DomainError, type PerformanceCancellation, type PerformanceMove } from "@sipario/api";
 import type { ActionContext, ActionRequest, ActionResponse, RecordJSON, ResourceWithOptions } from "adminjs";
 import type { Services } from "../services.ts";
-import { bool, date, insensitive, int, modelResource, onlyIn, programme, searchProperty, sideBySide, text, type ResourceDeps } from "./shared.ts";
+import { askFirst, bool, date, insensitive, int, modelResource, onlyIn, programme, searchProperty, sideBySide, text, type ResourceDeps } from "./shared.ts";
+
+const people = (n: number) => (n === 1 ? "1 person" : `${n} people`);
 
 const EDIT_LAYOUT = sideBySide([
   "show",
@@ -132,8 +134,18 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
         const current = await prisma.performance.findUniqueOrThrow({
           where: { id },
-          select: { showId: true, venueId: true, roomCapacity: true, additionalSeats: true, manuallyOccupiedSeats: true },
+          select: { showId: true, venueId: true, startsAt: true, roomCapacity: true, additionalSeats: true, manuallyOccupiedSeats: true },
         });
+        // Ticket holders must hear about a new time or place: that goes through "Move performance".
+        const newVenue = params.venue ? String(params.venue) : current.venueId;
+        if ((patch.startsAt && patch.startsAt.getTime() !== current.startsAt.getTime()) || newVenue !== current.venueId) {
+          const toTell = await services.holdersToTell(id);
+          if (toTell > 0) {
+            throw new DomainError("invalid_input", `${people(toTell)} hold tickets: use “Move performance” so they are told the new date and place.`, {
+              field: patch.startsAt && patch.startsAt.getTime() !== current.startsAt.getTime() ? "startsAt" : "venue",
+            });
+          }
+        }
         // The form sends every field: blame only the ones that changed.
         const changed = Object.fromEntries(
           Object.entries(defined).filter(([key, value]) => !(key in current) || current[key as keyof typeof current] !== value),
@@ -153,12 +165,16 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
     }),
     options: {
       navigation: programme,
-      listProperties: ["show", "venue", "startsAt", "roomCapacity", "isBookingEnabled", "availableSeats", "confirmedSeats", "pendingCount", "checkedInCount"],
-      filterProperties: ["search", "isBookingEnabled", "startsAt", "show", "venue"],
+      listProperties: ["show", "venue", "startsAt", "status", "roomCapacity", "isBookingEnabled", "availableSeats", "confirmedSeats", "pendingCount", "checkedInCount"],
+      filterProperties: ["search", "status", "isBookingEnabled", "startsAt", "show", "venue"],
       showProperties: [
         "show",
         "venue",
         "startsAt",
+        "status",
+        "cancelledAt",
+        "bookingOpensAt",
+        "bookingClosesAt",
         "roomCapacity",
         "additionalSeats",
         "manuallyOccupiedSeats",
@@ -203,6 +219,36 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
             redirectUrl: `${ctx.h.resourceUrl({ resourceId: "Reservation" })}?filters.performance=${encodeURIComponent(String(ctx.record!.id()))}`,
           }),
         },
+        cancelPerformance: askFirst(deps, {
+          label: "Cancel performance and notify everyone",
+          icon: "XOctagon",
+          description:
+            "Cancel this performance: every pending and confirmed reservation is cancelled and each holder is emailed an apology in their language, with whom to contact. The site shows it as cancelled. This cannot be undone.",
+          when: (p) => String(p.status) !== "cancelled",
+          preview: async (id) => {
+            const { reservations, toTell } = await services.cancellationPreview(id);
+            return `${reservations === 1 ? "1 reservation" : `${reservations} reservations`} will be cancelled; ${people(toTell)} will be emailed.`;
+          },
+          run: (id, actor) => services.cancelPerformance(id, actor),
+          done: (r: PerformanceCancellation) =>
+            r.cancelledNow ? `Performance cancelled; ${people(r.told)} will be emailed.` : "This performance was already cancelled; nobody was emailed again.",
+        }),
+        movePerformance: askFirst(deps, {
+          label: "Move performance and tell the audience",
+          icon: "Calendar",
+          description:
+            "Give the performance a new date and time. Tickets stay valid for the new day; every ticket holder with an email is told the new date, time and place, with a calendar update.",
+          when: (p) => String(p.status) !== "cancelled",
+          fields: [{ name: "startsAt", label: "New date and time", type: "datetime", required: true }],
+          preview: async (id) => `${people(await services.holdersToTell(id))} will be emailed the new date and time.`,
+          run: (id, actor, _context, payload) => {
+            const startsAt = date(text(payload.startsAt) || undefined, "startsAt");
+            const venueId = text(payload.venue) || undefined;
+            if (!startsAt && !venueId) throw new DomainError("invalid_input", "Enter the new date and time.", { field: "startsAt" });
+            return services.movePerformance(id, { ...(startsAt ? { startsAt } : {}), ...(venueId ? { venueId } : {}) }, actor);
+          },
+          done: (r: PerformanceMove) => (r.moved ? `Performance moved; ${people(r.told)} will be emailed.` : "Same date and place as before: nothing changed, nobody was emailed."),
+        }),
         exportCsv: {
           actionType: "record",
           icon: "Download",

@@ -1,30 +1,87 @@
-import { DomainError } from "@sipario/api";
-import type { ResourceWithOptions } from "adminjs";
+import { DomainError, type BoxOfficeBooking } from "@sipario/api";
+import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions } from "adminjs";
 import { bulkServiceAction } from "../actions.ts";
-import { askFirst, bookings, insensitive, modelResource, onlyIn, text, type ResourceDeps } from "./shared.ts";
+import { CREATE_OUTCOME } from "../sipario-resource.ts";
+import { askFirst, bookings, insensitive, int, modelResource, onlyIn, text, type ResourceDeps } from "./shared.ts";
+
+/** The short code the box office reads out on the phone: the reservation id's first 8 characters. */
+const bookingCode = (reservationId: string) => reservationId.slice(0, 8).toUpperCase();
+
+/** The box-office service names the performance `performanceId`; AdminJS's field is `performance`. */
+function onFormFields(error: unknown): unknown {
+  if (!(error instanceof DomainError)) return error;
+  const issues = error.details.issues as { path: string; message: string }[] | undefined;
+  const first = issues?.[0];
+  if (!first || error.details.field) return error;
+  const field = first.path === "performanceId" ? "performance" : first.path;
+  return new DomainError(error.reason, error.reason === "invalid_input" ? `${field}: ${first.message}` : error.message, { ...error.details, field });
+}
 
 export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
   const { prisma, services, components } = deps;
   const reservationStatus = (...statuses: string[]) => (p: Record<string, unknown>) => statuses.includes(String(p.status));
   return {
     resource: modelResource(deps, "Reservation", {
-      editable: ["name", "email", "phone", "notes"],
+      editable: ["name", "email", "phone", "notes", "locale", "performance", "partySize"],
       auditRedact: ["name", "email", "phone", "notes"],
+      // The box-office service audits its booking (without the person's details).
+      auditsItself: "create",
+      // "New" is a box-office booking: confirmed at once under the performance lock, with a ticket.
+      create: async (params, actor) => {
+        const partySize = int(params.partySize, "partySize");
+        const booking = await services
+          .createBoxOfficeReservation(
+            {
+              performanceId: text(params.performance) ?? "",
+              name: text(params.name) ?? "",
+              partySize: partySize ?? 0,
+              email: text(params.email),
+              phone: text(params.phone),
+              notes: text(params.notes),
+              locale: params.locale === "en" ? "en" : "it",
+            },
+            actor,
+          )
+          .catch((error: unknown) => {
+            throw onFormFields(error);
+          });
+        const row = await prisma.reservation.findUniqueOrThrow({ where: { id: booking.reservationId } });
+        return { ...row, [CREATE_OUTCOME]: { emailed: booking.emailed, ticketUrl: booking.ticketUrl } };
+      },
+      // Contact details and language only: seats and performance change through "Change reservation".
+      update: async (id, params) => {
+        const current = await prisma.reservation.findUniqueOrThrow({ where: { id }, select: { performanceId: true, partySize: true, source: true } });
+        const partySize = int(params.partySize, "partySize");
+        if (partySize !== undefined && partySize !== current.partySize) {
+          throw new DomainError("invalid_input", "Change the number of seats with the “Change reservation” action (it checks the free seats).", { field: "partySize" });
+        }
+        if (params.performance !== undefined && String(params.performance) !== current.performanceId) {
+          throw new DomainError("invalid_input", "Move the reservation with the “Change reservation” action (it checks the free seats).", { field: "performance" });
+        }
+        if (params.email === null && current.source !== "box_office") {
+          throw new DomainError("invalid_input", "An online booking keeps its email address.", { field: "email" });
+        }
+        const data: Record<string, unknown> = {};
+        for (const key of ["name", "email", "phone", "notes"] as const) if (params[key] !== undefined) data[key] = params[key] === "" ? null : params[key];
+        if (params.locale === "it" || params.locale === "en") data.locale = params.locale;
+        return prisma.reservation.update({ where: { id }, data });
+      },
       virtualFilters: { showTitle: (v) => ({ performance: { show: { title: insensitive(v) } } }) },
       prepare: (params) => {
         // Contact details only: the status, seats and performance change through actions.
+        // An emptied email is "no email" (allowed for box-office bookings only).
         const email = text(params.email)?.trim().toLowerCase();
-        if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+        if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
           throw new DomainError("invalid_input", "Enter a valid email address.", { field: "email" });
         }
         if (params.name !== undefined && !String(params.name).trim()) throw new DomainError("invalid_input", "Enter the name.", { field: "name" });
-        return { ...params, ...(email !== undefined ? { email } : {}) };
+        return { ...params, ...(email !== undefined ? { email: email || null } : {}) };
       },
     }),
     options: {
       navigation: bookings,
-      listProperties: ["name", "email", "performance", "partySize", "status", "confirmedAt", "createdAt"],
-      filterProperties: ["status", "performance", "showTitle", "name", "email", "phone", "createdAt", "confirmedAt"],
+      listProperties: ["name", "email", "performance", "partySize", "status", "source", "confirmedAt", "createdAt"],
+      filterProperties: ["status", "source", "performance", "showTitle", "name", "email", "phone", "createdAt", "confirmedAt"],
       showProperties: [
         "name",
         "email",
@@ -32,6 +89,7 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
         "performance",
         "partySize",
         "status",
+        "source",
         "notes",
         "locale",
         "createdAt",
@@ -42,15 +100,46 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
         "anonymizedAt",
         "updatedAt",
       ],
-      editProperties: ["name", "email", "phone", "notes"],
+      // The "new" form is a box-office booking; on edit, seats and performance are refused with a pointer to "Change reservation".
+      editProperties: ["performance", "name", "partySize", "email", "phone", "notes", "locale"],
       sort: { sortBy: "createdAt", direction: "desc" },
       properties: {
         showTitle: { isVisible: onlyIn("filter") },
         notes: { type: "textarea" },
         status: { isDisabled: true },
+        locale: {
+          availableValues: [
+            { value: "it", label: "Italiano" },
+            { value: "en", label: "English" },
+          ],
+          description: "The language of every email to this person.",
+        },
+        email: { description: "Optional for a box-office booking: without it, print the ticket." },
       },
       actions: {
-        new: { isAccessible: false },
+        // A box-office booking (phone, walk-in): the answer names the booking code and where the ticket went.
+        new: {
+          after: async (response: ActionResponse, _request: ActionRequest, context: ActionContext) => {
+            const record = response.record;
+            const outcome = record?.params?.[CREATE_OUTCOME];
+            if (!record?.id || typeof outcome !== "string") return response;
+            const { emailed } = JSON.parse(outcome) as Pick<BoxOfficeBooking, "emailed">;
+            const code = bookingCode(String(record.id));
+            const seats = Number(record.params.partySize);
+            delete record.params[CREATE_OUTCOME];
+            return {
+              ...response,
+              notice: {
+                type: "success",
+                message: emailed
+                  ? `Booking ${code} confirmed for ${seats}: the ticket email is on its way.`
+                  : `Booking ${code} confirmed for ${seats}. No email: print the ticket now.`,
+              },
+              // Without an email, straight to the printable ticket.
+              redirectUrl: context.h.recordActionUrl({ resourceId: "Reservation", recordId: String(record.id), actionName: emailed ? "show" : "printTicket" }),
+            };
+          },
+        },
         delete: { isAccessible: false },
         bulkDelete: { isAccessible: false },
         confirmManually: askFirst(deps, {
@@ -95,6 +184,28 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
             return services.checkIn(id, admin);
           },
           done: "Checked in.",
+        }),
+        printTicket: askFirst(deps, {
+          label: "Print the ticket",
+          icon: "Printer",
+          description: "Open a printable ticket for this party (for a booking without email). A ticket printed earlier stops working.",
+          when: (p) => String(p.status) === "confirmed" && !p.email,
+          run: services.printTicket,
+          openUrl: (result: { ticketUrl: string }) => result.ticketUrl,
+          done: "A new ticket is ready to print.",
+        }),
+        undoCheckIn: askFirst(deps, {
+          label: "Undo check-in",
+          icon: "RotateCcw",
+          description: "Take back a check-in recorded by mistake: the party counts as not arrived and the ticket works again at the door. Say why; it is kept in the audit log.",
+          when: reservationStatus("confirmed"),
+          fields: [{ name: "reason", label: "Reason", type: "textarea", required: true }],
+          run: async (id, actor, _context, payload) => {
+            if (!text(payload.reason)?.trim()) throw new DomainError("invalid_input", "Say why the check-in is undone.", { field: "reason" });
+            const admin = await prisma.user.findUniqueOrThrow({ where: { id: actor.id }, select: { id: true, email: true, name: true, role: true } });
+            return services.undoCheckIn(id, admin, text(payload.reason));
+          },
+          done: "Check-in undone; the ticket works again at the door.",
         }),
         bulkCancel: bulkServiceAction({
           label: "Cancel selected reservations",

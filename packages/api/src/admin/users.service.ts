@@ -1,26 +1,27 @@
 import { hashPassword, MIN_PASSWORD_LENGTH, type Prisma, type PrismaClient } from "@sipario/db";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.service.ts";
+import { endSessionsOnCredentialChange } from "../auth/credentials.service.ts";
 import { DomainError } from "../errors.ts";
+import { emailText, lineText, passwordText } from "../lib/text.ts";
 
 export interface Actor {
   userId: string | null;
   label?: string;
 }
 
-const email = z.string().trim().toLowerCase().pipe(z.email().max(254));
-const password = z
-  .string()
+const email = emailText();
+const password = passwordText()
   .min(MIN_PASSWORD_LENGTH, `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`)
   .max(200);
 
 export const adminUserCreateSchema = z
-  .object({ email, name: z.string().trim().max(200).default(""), role: z.enum(["admin", "staff"]), password })
+  .object({ email, name: lineText().max(200).default(""), role: z.enum(["admin", "staff"]), password })
   .strict();
 export const adminUserUpdateSchema = z
   .object({
     email: email.optional(),
-    name: z.string().trim().max(200).optional(),
+    name: lineText().max(200).optional(),
     role: z.enum(["admin", "staff"]).optional(),
     // Empty means "keep the current password" (the edit form leaves it blank).
     password: z.union([z.literal(""), password]).optional(),
@@ -83,8 +84,9 @@ export async function createUserAsAdmin(prisma: PrismaClient, input: unknown, ac
 }
 
 /**
- * Edits a user. Invariant: at least one admin always remains (demoting the last one
- * throws DomainError last_admin). A blank password keeps the current one.
+ * Edits a user. Invariants: at least one admin always remains (demoting the last one
+ * throws DomainError last_admin); a new password or role ends every session of the user
+ * (credentials.service.ts). A blank password keeps the current one.
  * Throws DomainError not_found, invalid_input, last_admin.
  */
 export async function updateUserAsAdmin(prisma: PrismaClient, userId: string, input: unknown, actor: Actor, options: { lock?: AdminLocker } = {}) {
@@ -116,7 +118,7 @@ export async function updateUserAsAdmin(prisma: PrismaClient, userId: string, in
       if (current[key] !== user[key]) changes[key] = { from: current[key], to: user[key] };
     }
     if (passwordHash) changes.passwordChanged = true;
-    if (passwordHash) await tx.session.deleteMany({ where: { userId } }); // a new password signs out old sessions
+    await endSessionsOnCredentialChange(tx, userId, { passwordChanged: passwordHash !== undefined, roleBefore: current.role, roleAfter: user.role });
     await recordAudit(tx, { userId: actor.userId, actorLabel: actor.label, action: "edit", entity: "User", entityId: userId, changes });
     return user;
   });

@@ -1,19 +1,11 @@
 import { z } from "zod";
 import { contentLocaleSchema } from "../i18n/translated.ts";
+import { emailText, lineText, multiLineText } from "../lib/text.ts";
 import { rawTokenSchema, tokenInputSchema } from "../tickets/tokens.ts";
 
-// Control characters have no business in a name or a note (header injection, log forging).
-const singleLine = /^[^\u0000-\u001f\u007f]*$/;
-const multiLine = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
-
-const optionalText = (max: number, pattern: RegExp) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .regex(pattern, "Invalid characters")
-    .nullish()
-    .transform((v) => v || undefined);
+/** An optional field: empty or null becomes undefined. */
+export const optionalText = (text: z.ZodString) => text.nullish().transform((v) => v || undefined);
+export const PHONE_PATTERN = /^[+0-9 ()./-]*$/;
 
 /**
  * booking.create input. partySize is bounded loosely here (1..1000) and against
@@ -22,11 +14,11 @@ const optionalText = (max: number, pattern: RegExp) =>
 export const createBookingSchema = z
   .object({
     performanceId: z.uuid(),
-    name: z.string().trim().min(1, "Name is required").max(200).regex(singleLine, "Invalid characters"),
-    email: z.string().trim().toLowerCase().max(254).pipe(z.email("Invalid email address")),
-    phone: optionalText(40, /^[+0-9 ()./-]*$/),
+    name: lineText().min(1, "Name is required").max(200),
+    email: emailText(),
+    phone: optionalText(lineText().max(40).regex(PHONE_PATTERN, "Invalid characters")),
     partySize: z.number().int().min(1).max(1000),
-    notes: optionalText(1000, multiLine),
+    notes: optionalText(multiLineText().max(1000)),
     /** The visitor's language for the emails; Italian when absent. */
     locale: z.enum(["it", "en"]).optional(),
   })

@@ -1,12 +1,11 @@
 import { z } from "zod";
 import { contentLocaleSchema } from "../i18n/translated.ts";
+import { lineText } from "../lib/text.ts";
 
 /** The visitor's language for translated texts; unset: Italian (docs/adr/0016). */
 const locale = contentLocaleSchema.optional();
 
-export const slugSchema = z
-  .string()
-  .trim()
+export const slugSchema = lineText()
   .min(1)
   .max(200)
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/i, "Malformed slug");

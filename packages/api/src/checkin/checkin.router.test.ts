@@ -132,7 +132,7 @@ describe("checkin.confirm", () => {
 });
 
 describe("door search, manual check-in, numbers", () => {
-  it("finds confirmed reservations by name or the start of the email, checks one in manually", async () => {
+  it("finds confirmed reservations by name or a whole email, checks one in manually", async () => {
     const perf = await factories.performance(db.prisma, { startsAt: new Date() });
     const a = await ticket(db.prisma, { performanceId: perf.id, name: "Giulia Rossi", email: "giulia@example.org", partySize: 2 });
     const b = await ticket(db.prisma, { performanceId: perf.id, name: "Paolo Bianchi", email: "rossi.paolo@example.org", partySize: 3 });
@@ -140,15 +140,15 @@ describe("door search, manual check-in, numbers", () => {
     const elsewhere = await ticket(db.prisma, { name: "Carla Rossi" });
 
     const byName = await as(staff).checkin.search({ performanceId: perf.id, q: "rOSSi" });
-    expect(byName.items.map((i) => i.name)).toEqual(["Giulia Rossi", "Paolo Bianchi"]);
+    expect(byName.items.map((i) => i.name)).toEqual(["Giulia Rossi"]);
     expect(byName.items[0]).toEqual({ reservationId: a.reservation.id, name: "Giulia Rossi", partySize: 2, checkedIn: false, checkedInAt: null });
     expect(JSON.stringify(byName)).not.toContain("@example.org");
-    // Email matches only at its start.
-    expect((await as(staff).checkin.search({ performanceId: perf.id, q: "giulia@" })).items.map((i) => i.reservationId)).toEqual([a.reservation.id]);
-    expect((await as(staff).checkin.search({ performanceId: perf.id, q: "example.org" })).items).toEqual([]);
+    // An email matches only whole (search.test.ts holds the rest of finding 6).
+    expect((await as(staff).checkin.search({ performanceId: perf.id, q: "rossi.paolo@example.org" })).items.map((i) => i.reservationId)).toEqual([b.reservation.id]);
+    expect((await as(staff).checkin.search({ performanceId: perf.id, q: "giulia@" })).items).toEqual([]);
     // LIKE wildcards are literal.
-    expect((await as(staff).checkin.search({ performanceId: perf.id, q: "%%" })).items).toEqual([]);
-    await expectReason(as(staff).checkin.search({ performanceId: perf.id, q: "r" }), "BAD_REQUEST", "invalid_input");
+    expect((await as(staff).checkin.search({ performanceId: perf.id, q: "%%%" })).items).toEqual([]);
+    await expectReason(as(staff).checkin.search({ performanceId: perf.id, q: "ro" }), "BAD_REQUEST", "invalid_input");
 
     const manual = await as(staff).checkin.manual({ reservationId: b.reservation.id });
     expect(manual).toMatchObject({ status: "checked_in", reservationId: b.reservation.id, partySize: 3, repeated: false });

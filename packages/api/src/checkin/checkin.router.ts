@@ -42,12 +42,17 @@ export const checkinRouter = router({
     .input(manualCheckInInputSchema)
     .mutation(({ ctx, input }) => manualCheckIn(ctx.prisma, input.reservationId, ctx.user, ctx.config)),
 
-  search: limitedStaffProcedure
+  // Its own bucket: a staff member who searches a lot still scans (finding 6 of issue 13).
+  search: staffProcedure
+    .use(async ({ ctx, next }) => {
+      await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [{ key: `checkin-search:user:${ctx.user.id}`, rule: RATE_LIMITS.searchPerUser }]);
+      return next();
+    })
     .input(searchInputSchema)
-    .query(({ ctx, input }) => searchReservations(ctx.prisma, input.performanceId, input.q)),
+    .query(({ ctx, input }) => searchReservations(ctx.prisma, ctx.config, input.performanceId, input.q)),
 
-  /** The whole door list (names, sizes, notes, arrived): filtered on the phone. */
-  doorList: limitedStaffProcedure.input(doorStatsInputSchema).query(({ ctx, input }) => doorList(ctx.prisma, input.performanceId)),
+  /** Today's whole door list (names, sizes, notes, arrived): filtered on the phone. */
+  doorList: limitedStaffProcedure.input(doorStatsInputSchema).query(({ ctx, input }) => doorList(ctx.prisma, ctx.config, input.performanceId)),
 
   // Polled every few seconds by each door: not rate limited per scan.
   doorStats: staffProcedure.input(doorStatsInputSchema).query(({ ctx, input }) => doorStats(ctx.prisma, input.performanceId)),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lineText } from "../lib/text.ts";
 import { rawTokenSchema } from "../tickets/tokens.ts";
 import { MAX_SCANS_PER_SYNC } from "./door.service.ts";
 
@@ -12,14 +13,14 @@ export const checkInTokenInputSchema = z.object({ token: rawTokenSchema, perform
 export type CheckInTokenInput = z.infer<typeof checkInTokenInputSchema>;
 
 export const manifestInputSchema = z
-  .object({ performanceId: uuid, since: z.string().max(40).optional() })
+  .object({ performanceId: uuid, since: lineText().max(40).optional() })
   .strict();
 export type ManifestInput = z.infer<typeof manifestInputSchema>;
 
 export const syncInputSchema = z
   .object({
     /** The door's own id (random, kept on the device): names the door in reports. */
-    deviceId: z.string().trim().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, "Malformed device id"),
+    deviceId: lineText().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, "Malformed device id"),
     scans: z
       .array(z.object({ id: uuid, token: rawTokenSchema, scannedAt: z.iso.datetime({ offset: true }) }).strict())
       .max(MAX_SCANS_PER_SYNC, `At most ${MAX_SCANS_PER_SYNC} scans per sync`),
@@ -36,10 +37,14 @@ export type ManualCheckInInput = z.infer<typeof manualCheckInInputSchema>;
 export const doorStatsInputSchema = z.object({ performanceId: uuid }).strict();
 export type DoorStatsInput = z.infer<typeof doorStatsInputSchema>;
 
+/**
+ * The door's search: part of a name, or a whole email (matched exactly, never by prefix),
+ * at least three characters, for one of today's performances.
+ */
 export const searchInputSchema = z
   .object({
     performanceId: uuid,
-    q: z.string().trim().min(2, "Type at least two letters").max(100),
+    q: lineText().min(3, "Type at least three characters").max(254),
   })
   .strict();
 export type SearchInput = z.infer<typeof searchInputSchema>;

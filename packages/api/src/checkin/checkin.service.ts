@@ -418,12 +418,37 @@ export async function performancesToday(prisma: PrismaClient, config: CheckInCon
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * Confirmed reservations of a performance whose name contains `q` or whose email starts
- * with it (case-insensitive), for the visitor without a phone. Staff only; returns the
- * name and party size, never the email, phone or notes. At most 20 rows.
+ * Throws unless the performance is on today's door: its local day (or the grace hours
+ * after it), as performancesToday lists them. NOT_FOUND for an unknown performance,
+ * `wrong_day` for any other day. The door's name searches and lists answer for tonight only.
  */
-export async function searchReservations(prisma: PrismaClient, performanceId: string, q: string) {
-  const pattern = escapeLike(q.trim());
+export async function assertPerformanceToday(prisma: PrismaClient, config: CheckInConfig, performanceId: string, now = new Date()): Promise<void> {
+  const performance = isUuid(performanceId)
+    ? await prisma.performance.findUnique({ where: { id: performanceId }, select: { startsAt: true, venue: { select: { timeZone: true } } } })
+    : null;
+  if (!performance) throw new DomainError("not_found", "Performance not found.");
+  const timeZone = safeTimeZone(performance.venue.timeZone, config.TIME_ZONE);
+  if (!withinPerformanceDay(performance.startsAt, timeZone, config.TICKET_GRACE_HOURS, now)) {
+    throw new DomainError("wrong_day", "The door searches today's performances only.", {
+      startsAt: performance.startsAt.toISOString(),
+      performanceDate: yyyyMmDd(localDate(performance.startsAt, timeZone)),
+    });
+  }
+}
+
+/**
+ * Confirmed reservations of one of today's performances (assertPerformanceToday) whose
+ * name contains `q`, or, when `q` is an email, whose email is exactly `q`
+ * (case-insensitive), for the visitor without a phone. Never a partial email match: one
+ * used to rebuild a whole address a character at a time. Staff only; returns the name
+ * and party size, never the email, phone or notes. At most 20 rows.
+ */
+export async function searchReservations(prisma: PrismaClient, config: CheckInConfig, performanceId: string, q: string, now = new Date()) {
+  await assertPerformanceToday(prisma, config, performanceId, now);
+  const query = q.trim();
+  const match = query.includes("@")
+    ? Prisma.sql`lower(r."email") = lower(${query})`
+    : Prisma.sql`r."name" ILIKE ('%' || ${escapeLike(query)} || '%')`;
   const rows = await prisma.$queryRaw<{ id: string; name: string; partySize: number; checkedInAt: Date | null }[]>`
     SELECT r."id"::text AS "id", r."name", r."partySize", c."checkedInAt"
     FROM "Reservation" r
@@ -431,7 +456,7 @@ export async function searchReservations(prisma: PrismaClient, performanceId: st
     WHERE r."performanceId" = ${performanceId}::uuid
       AND r."status" = 'confirmed'
       AND r."anonymizedAt" IS NULL
-      AND (r."name" ILIKE ('%' || ${pattern} || '%') OR r."email" ILIKE (${pattern} || '%'))
+      AND ${match}
     ORDER BY lower(r."name"), r."id"
     LIMIT 20`;
   return {
@@ -454,11 +479,13 @@ export interface DoorListItem {
 }
 
 /**
- * Tonight's whole door list for one performance: every confirmed party with its name,
- * size, the notes its visitor typed and whether it has arrived, sorted by name. Staff
- * only; never the email or phone. The scanner filters it on the phone from one letter.
+ * Tonight's whole door list for one of today's performances (assertPerformanceToday):
+ * every confirmed party with its name, size, the notes its visitor typed and whether it
+ * has arrived, sorted by name. Staff only; never the email or phone. The scanner filters
+ * it on the phone from one letter.
  */
-export async function doorList(prisma: PrismaClient, performanceId: string): Promise<{ items: DoorListItem[] }> {
+export async function doorList(prisma: PrismaClient, config: CheckInConfig, performanceId: string, now = new Date()): Promise<{ items: DoorListItem[] }> {
+  await assertPerformanceToday(prisma, config, performanceId, now);
   const rows = await prisma.$queryRaw<{ id: string; name: string; partySize: number; notes: string | null; checkedInAt: Date | null }[]>`
     SELECT r."id"::text AS "id", r."name", r."partySize", r."notes", c."checkedInAt"
     FROM "Reservation" r LEFT JOIN "CheckIn" c ON c."reservationId" = r."id"

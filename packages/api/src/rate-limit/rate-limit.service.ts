@@ -158,6 +158,8 @@ export const RATE_LIMITS = {
   /** Guesses from one trusted device (a device cookie). */
   loginFailuresPerDevice: { limit: 5, windowSeconds: 900 },
   checkinPerUser: { limit: 600, windowSeconds: 60 },
+  /** The door's name/email search: a visitor without a phone now and then, never an address book. */
+  searchPerUser: { limit: 30, windowSeconds: 300 },
   // A door polls its manifest every few seconds for each of tonight's performances.
   manifestPerUser: { limit: 120, windowSeconds: 60 },
   // One sync carries up to 500 scans; a door sends one every few seconds at most.

@@ -1,15 +1,6 @@
 import { z } from "zod";
-
-const singleLine = /^[^\u0000-\u001f\u007f]*$/;
-const multiLine = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
-const optionalText = (max: number, pattern: RegExp) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .regex(pattern, "Invalid characters")
-    .nullish()
-    .transform((v) => v || undefined);
+import { optionalText, PHONE_PATTERN } from "../booking/booking.schema.ts";
+import { lineText, multiLineText } from "../lib/text.ts";
 
 /**
  * A box-office booking (AdminJS "new" on Reservation, scripts): a named person, the email
@@ -18,18 +9,16 @@ const optionalText = (max: number, pattern: RegExp) =>
 export const boxOfficeBookingSchema = z
   .object({
     performanceId: z.uuid("Choose a performance"),
-    name: z.string().trim().min(1, "Name is required").max(200).regex(singleLine, "Invalid characters"),
+    name: lineText().min(1, "Name is required").max(200),
     partySize: z.number().int().min(1, "At least 1").max(1000),
-    email: z
-      .string()
-      .trim()
+    email: lineText()
       .toLowerCase()
       .max(254)
       .nullish()
       .transform((v) => v || undefined)
       .pipe(z.email("Invalid email address").optional()),
-    phone: optionalText(40, /^[+0-9 ().\/-]*$/),
-    notes: optionalText(1000, multiLine),
+    phone: optionalText(lineText().max(40).regex(PHONE_PATTERN, "Invalid characters")),
+    notes: optionalText(multiLineText().max(1000)),
     locale: z.enum(["it", "en"]).default("it"),
   })
   .strict();

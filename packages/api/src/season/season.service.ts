@@ -211,6 +211,14 @@ export async function cancelPerformance(
   return result;
 }
 
+/** What cancelling this performance now would do (for the admin's confirmation): the same holders cancelHolders takes. */
+export async function cancellationPreview(prisma: PrismaClient, performanceId: string): Promise<{ reservations: number; toTell: number }> {
+  if (!isUuid(performanceId)) return { reservations: 0, toTell: 0 };
+  const where = { performanceId, status: { in: ["pending" as const, "confirmed" as const] } };
+  const [reservations, toTell] = await Promise.all([prisma.reservation.count({ where }), prisma.reservation.count({ where: { ...where, email: { not: null } } })]);
+  return { reservations, toTell };
+}
+
 /** How many people a move of this performance would email (for the admin's confirmation). */
 export async function holdersToTell(prisma: PrismaClient, performanceId: string): Promise<number> {
   if (!isUuid(performanceId)) return 0;

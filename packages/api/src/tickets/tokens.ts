@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { RAW_TOKEN_PATTERN } from "../lib/ids.ts";
+import { lineText } from "../lib/text.ts";
 
 /**
  * Raw tokens (confirmation links, tickets) are 32 bytes from the CSPRNG, base64url: 256
@@ -17,9 +18,7 @@ export function hashToken(token: string): string {
 }
 
 /** A raw token as clients send it; bounded so junk never reaches the database. */
-export const rawTokenSchema = z
-  .string()
-  .trim()
+export const rawTokenSchema = lineText()
   .min(16, "Token too short")
   .max(128, "Token too long")
   .regex(RAW_TOKEN_PATTERN, "Malformed token");
