@@ -249,6 +249,16 @@ describe("venue, ticket and small things", () => {
       await screenshots(page, `lost-ticket-${locale}`);
       const mail = await mailbox.waitFor("kept@example.org", (m) => m.subject === subject);
       expect(mail.text).toMatch(new RegExp(`${site.origin}/tickets/[A-Za-z0-9_-]{43}`));
+      expect(mail.text).toContain(locale === "it-IT" ? "Gentile Giulia," : "Dear Giulia,");
+      // The captured message, rendered as a mail client would, narrow and wide: nothing overflows.
+      const preview = await browser.newPage({ javaScriptEnabled: false });
+      for (const width of [320, 800]) {
+        await preview.setViewportSize({ width, height: 900 });
+        await preview.setContent(String(mail.html), { waitUntil: "domcontentloaded" });
+        expect(await preview.evaluate(() => document.documentElement.scrollWidth), `email at ${width}px`).toBeLessThanOrEqual(width);
+        await preview.screenshot({ path: `${process.cwd()}/test-results/screenshots/email-lost-${locale}-${width}.png`, fullPage: true });
+      }
+      await preview.close();
 
       // An address without bookings gets the same page.
       await page.goto(`${site.origin}/tickets/lost`);
