@@ -182,8 +182,6 @@ export const en: Messages = {
   "facts.surtitles": "{language} surtitles",
   "facts.credits": "Credits",
   "show.nextDate": "Next performance",
-  "show.seatsLeft": "{count} seats left",
-  "show.allDates": "All dates",
   "venue.title": "The venue",
   "venue.address": "Address",
   "venue.notes": "Finding the entrance",

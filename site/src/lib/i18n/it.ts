@@ -180,8 +180,6 @@ export const it = {
   "facts.surtitles": "Sovratitoli in {language}",
   "facts.credits": "Crediti",
   "show.nextDate": "Prossima replica",
-  "show.seatsLeft": "{count} posti liberi",
-  "show.allDates": "Tutte le date",
   "venue.title": "Il teatro",
   "venue.address": "Indirizzo",
   "venue.notes": "Come entrare",
