@@ -97,11 +97,10 @@ export function languageName(code: string, locale: Locale): string {
   }
 }
 
-/** "1 h 25 min" / "85 min": a running time for people. */
-export function formatDuration(minutes: number, locale: Locale): string {
+/** "1 h 25 min", "45 min", "2 h": a running time, written the same in Italian and English. */
+export function formatDuration(minutes: number): string {
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
   if (hours === 0) return `${rest} min`;
-  const h = locale === "it" ? "h" : "h";
-  return rest ? `${hours} ${h} ${rest} min` : `${hours} ${h}`;
+  return rest ? `${hours} h ${rest} min` : `${hours} h`;
 }
