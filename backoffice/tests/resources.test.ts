@@ -45,6 +45,21 @@ async function performanceWith(opts: { roomCapacity: number; confirmed?: number[
   return { perf, reservations };
 }
 
+
+describe("the box office finds a booking by its code (issue 13, finding 11; visitor issue 18)", () => {
+  it("as the visitor reads it out: any case, without the dash, O for 0", async () => {
+    const perf = await factories.performance(h.db.prisma, { roomCapacity: 10 });
+    const r = await factories.reservation(h.db.prisma, { performanceId: perf.id, status: "confirmed", confirmedAt: new Date() });
+    const spoken = r.bookingCode.replace("-", " ").toLowerCase().replace(/0/g, "o");
+    const list = await api.get(`/resources/Reservation/actions/list?filters.code=${encodeURIComponent(spoken)}`);
+    expect(list.status).toBe(200);
+    expect(list.json.records.map((x: { id: string }) => x.id)).toEqual([r.id]);
+    expect(list.json.records[0].params.bookingCode).toBe(r.bookingCode);
+    const nothing = await api.get(`/resources/Reservation/actions/list?filters.code=${encodeURIComponent("not a code!")}`);
+    expect(nothing.json.records).toEqual([]);
+  });
+});
+
 describe("programme through AdminJS's API", () => {
   it("creates a venue, a show and a performance that the site's catalogue.show lists with the right availability", async () => {
     const venue = await api.post("/resources/Venue/actions/new", { name: "Teatro Belli", address: "Piazza di Sant'Apollonia 11", city: "Roma" });

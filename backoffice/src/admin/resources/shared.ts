@@ -111,6 +111,6 @@ export function sideBySide(fields: (string | [string])[]): LayoutElement[] {
   );
 }
 
-/** The English column of each translated field: both languages are shown, the English one says so. */
+/** The English column of each translated field: optional, its help says the Italian shows when it is empty. */
 export const englishOf = (fields: string[]) =>
-  Object.fromEntries(fields.map((field) => [`${field}En`, { isRequired: false, description: "English" }]));
+  Object.fromEntries(fields.map((field) => [`${field}En`, { isRequired: false, description: "englishHelp" }]));

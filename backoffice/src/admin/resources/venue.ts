@@ -3,7 +3,7 @@ import type { ResourceWithOptions } from "adminjs";
 import { anyOf, englishOf, modelResource, programme, searchProperty, sideBySide, slugPrefill, text, type ResourceDeps } from "./shared.ts";
 
 const TRANSLATED = ["name", "notes", "accessInfo", "transport"];
-const EDIT_LAYOUT = sideBySide([["name"], "slug", "address", "city", "timeZone", ["notes"], ["accessInfo"], ["transport"]]);
+const EDIT_LAYOUT = sideBySide([["name"], "address", "city", "defaultCapacity", "timeZone", ["notes"], ["accessInfo"], ["transport"], "slug"]);
 
 export function venueResource(deps: ResourceDeps): ResourceWithOptions {
   const { prisma } = deps;
@@ -23,18 +23,20 @@ export function venueResource(deps: ResourceDeps): ResourceWithOptions {
       navigation: programme,
       listProperties: ["name", "slug", "city", "address", "createdAt", "updatedAt"],
       filterProperties: ["search", "city"],
-      editProperties: [...TRANSLATED.flatMap((field) => [field, `${field}En`]), "slug", "address", "city", "timeZone"],
+      editProperties: [...TRANSLATED.flatMap((field) => [field, `${field}En`]), "slug", "address", "city", "defaultCapacity", "timeZone"],
       sort: { sortBy: "name", direction: "asc" },
       properties: {
         ...searchProperty,
-        slug: { isRequired: false, description: "Leave empty to build it from the name." },
+        slug: { isRequired: false, description: "slugHelp" },
+        timeZone: { description: "timeZoneHelp" },
+        defaultCapacity: { isRequired: false, description: "defaultCapacityHelp" },
         ...englishOf(TRANSLATED),
-        notes: { type: "textarea", description: "Shown to visitors: how to find the entrance." },
-        notesEn: { type: "textarea", isRequired: false, description: "English" },
-        accessInfo: { type: "textarea", description: "Shown to visitors: steps, lifts, toilets, seats for wheelchairs." },
-        accessInfoEn: { type: "textarea", isRequired: false, description: "English" },
-        transport: { type: "textarea", description: "Shown to visitors: buses, metro, stops." },
-        transportEn: { type: "textarea", isRequired: false, description: "English" },
+        notes: { type: "textarea", description: "notesHelp" },
+        notesEn: { type: "textarea", isRequired: false, description: "englishHelp" },
+        accessInfo: { type: "textarea", description: "accessInfoHelp" },
+        accessInfoEn: { type: "textarea", isRequired: false, description: "englishHelp" },
+        transport: { type: "textarea", description: "transportHelp" },
+        transportEn: { type: "textarea", isRequired: false, description: "englishHelp" },
       },
       actions: { bulkDelete: { isAccessible: false }, new: { layout: EDIT_LAYOUT }, edit: { layout: EDIT_LAYOUT } },
     },

@@ -155,7 +155,7 @@ export interface ConfirmCandidate extends TicketReservation {
 
 // The seats free for this reservation (an offer's own hold counts as free for it): an
 // unlocked read, a courtesy check, never the decision.
-const candidateColumns = (now: Date) => Prisma.sql`r."id"::text AS "id", r."status"::text AS "status", r."email", r."locale", r."partySize",
+const candidateColumns = (now: Date) => Prisma.sql`r."id"::text AS "id", r."bookingCode", r."status"::text AS "status", r."email", r."locale", r."partySize",
   ${availableSeatsSql(now, Prisma.sql`r."id"`)} AS "available", p."id"::text AS "performanceId", p."startsAt", s."title" AS "showTitle",
   s."titleEn" AS "showTitleEn", s."runningTimeMinutes", v."name" AS "venueName", v."nameEn" AS "venueNameEn", v."address" AS "venueAddress",
   v."city" AS "venueCity", v."timeZone" AS "venueTimeZone", v."notes" AS "venueNotes", v."notesEn" AS "venueNotesEn",
@@ -184,6 +184,7 @@ type CandidateRow = Omit<ConfirmCandidate, "performance"> & {
 function toCandidate(row: CandidateRow): ConfirmCandidate {
   return {
     id: row.id,
+    bookingCode: row.bookingCode,
     status: row.status,
     email: row.email,
     locale: row.locale,

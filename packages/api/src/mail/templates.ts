@@ -90,6 +90,7 @@ const strings = {
     access: "Accessibilità",
     map: "Apri la mappa",
     seats: "Posti",
+    bookingCode: "Codice prenotazione",
   },
   en: {
     confirmSubject: (t: string) => `Confirm your booking: ${t}`,
@@ -123,10 +124,11 @@ const strings = {
     access: "Access",
     map: "Open the map",
     seats: "Seats",
+    bookingCode: "Booking code",
   },
 } as const;
 
-export function factsBlock(locale: MailLocale, facts: PerformanceFacts, partySize: number): { text: string; html: string } {
+export function factsBlock(locale: MailLocale, facts: PerformanceFacts, partySize: number, extra: [string, string][] = []): { text: string; html: string } {
   const s = strings[locale];
   const when = formatDateTime(facts.startsAt, locale, facts.timeZone);
   const where = [facts.venueName, facts.venueAddress, facts.venueCity].filter(Boolean).join(", ");
@@ -137,6 +139,7 @@ export function factsBlock(locale: MailLocale, facts: PerformanceFacts, partySiz
     ...(facts.venueNotes ? [[s.entrance, facts.venueNotes] as [string, string]] : []),
     ...(facts.venueAccess ? [[s.access, facts.venueAccess] as [string, string]] : []),
     [s.seats, String(partySize)],
+    ...extra,
   ];
   const map = facts.mapUrl ? { text: `${s.map}: ${facts.mapUrl}`, html: `<p><a href="${escapeHtml(facts.mapUrl)}">${escapeHtml(s.map)}</a></p>` } : null;
   return {
@@ -184,9 +187,11 @@ export function renderTicketEmail(input: {
   cancelUrl: string;
   /** A box-office booking: the opening line says where it was made. */
   boxOffice?: boolean;
+  /** The public booking code, to quote at the box office. */
+  bookingCode: string;
 }): RenderedEmail {
   const s = strings[input.locale];
-  const facts = factsBlock(input.locale, input.facts, input.partySize);
+  const facts = factsBlock(input.locale, input.facts, input.partySize, [[s.bookingCode, input.bookingCode]]);
   const intro = input.boxOffice ? s.boxOfficeIntro : s.ticketIntro;
   return {
     subject: s.ticketSubject(input.facts.showTitle),

@@ -87,10 +87,11 @@ export async function createBoxOfficeReservation(
         confirmedAt: now,
         qrCodeGeneratedAt: now,
       },
-      select: { id: true },
+      select: { id: true, bookingCode: true },
     });
     const ticket = newTicket(config, {
       id: reservation.id,
+      bookingCode: reservation.bookingCode,
       email: input.email ?? null,
       source: "box_office",
       locale: input.locale,
@@ -274,13 +275,14 @@ export async function movePerformance(
     });
     const holders = await tx.reservation.findMany({
       where: { performanceId, status: "confirmed", email: { not: null } },
-      select: { id: true, email: true, locale: true, partySize: true },
+      select: { id: true, bookingCode: true, email: true, locale: true, partySize: true },
     });
     const emails: EnqueueEmail[] = holders.map((h) => {
       const locale = mailLocale(h.locale);
       const rendered = renderPerformanceMovedEmail({ locale, facts: newFacts[locale], previous: previousFacts[locale], partySize: h.partySize, contact });
       const ics = calendarEvent({
-        uid: h.id,
+        // The booking code, as in the ticket email's .ics: calendars move that event.
+        uid: h.bookingCode,
         showTitle: newFacts[locale].showTitle,
         startsAt,
         durationMinutes: newFacts[locale].durationMinutes,

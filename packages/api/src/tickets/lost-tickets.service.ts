@@ -21,6 +21,7 @@ const strings = {
     confirm: "Conferma la prenotazione",
     pending: "In attesa di conferma: i posti non sono garantiti finché non confermi.",
     seats: (n: number) => (n === 1 ? "1 posto" : `${n} posti`),
+    code: (code: string) => `Codice prenotazione: ${code}`,
     ignore: "Se non hai chiesto tu questa email, puoi ignorarla: i link valgono solo per chi la riceve.",
   },
   en: {
@@ -30,6 +31,7 @@ const strings = {
     confirm: "Confirm the booking",
     pending: "Waiting for confirmation: the seats are not guaranteed until you confirm.",
     seats: (n: number) => (n === 1 ? "1 seat" : `${n} seats`),
+    code: (code: string) => `Booking code: ${code}`,
     ignore: "If you did not ask for this email you can ignore it: the links work only for whoever receives it.",
   },
 } as const;
@@ -57,7 +59,7 @@ export async function sendLostTickets(
     where: { email: input.email, status: { in: ["confirmed", "pending"] }, performance: { startsAt: { gt: now }, status: "scheduled" } },
     orderBy: { performance: { startsAt: "asc" } },
     take: 50,
-    select: { id: true, status: true, name: true, partySize: true, locale: true, performance: { select: performancePlaceSelect } },
+    select: { id: true, bookingCode: true, status: true, name: true, partySize: true, locale: true, performance: { select: performancePlaceSelect } },
   });
   if (reservations.length === 0) return { status: "sent" };
 
@@ -80,6 +82,7 @@ export async function sendLostTickets(
         formatDateTime(facts.startsAt, locale, facts.timeZone),
         [facts.venueName, facts.venueAddress, facts.venueCity].filter(Boolean).join(", "),
         s.seats(r.partySize),
+        s.code(r.bookingCode),
         ...(confirmed ? [] : [s.pending]),
       ],
     };

@@ -55,9 +55,11 @@ describe("tickets.lost", () => {
     expect(mail.html).toContain(`${ORIGIN}/tickets/${links(text, "tickets")[0]}`);
 
     // The new links work, and the ticket the visitor may still have keeps working.
+    const { bookingCode } = await db.prisma.reservation.findUniqueOrThrow({ where: { id: confirmed.reservationId } });
+    expect(text).toContain(bookingCode);
     const fresh = await api.tickets.get({ token: links(text, "tickets")[0]! });
-    expect(fresh.reservationId).toBe(confirmed.reservationId);
-    expect((await api.tickets.get({ token: oldTicket })).reservationId).toBe(confirmed.reservationId);
+    expect(fresh.bookingCode).toBe(bookingCode);
+    expect((await api.tickets.get({ token: oldTicket })).bookingCode).toBe(bookingCode);
     expect((await api.booking.describe({ token: links(text, "confirm")[0]! })).canConfirm).toBe(true);
   });
 

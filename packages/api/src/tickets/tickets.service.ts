@@ -25,6 +25,7 @@ async function findTicket(prisma: PrismaClient, rawToken: string) {
       reservation: {
         select: {
           id: true,
+          bookingCode: true,
           status: true,
           partySize: true,
           cancelledAt: true,
@@ -49,7 +50,8 @@ async function findTicket(prisma: PrismaClient, rawToken: string) {
 
 /**
  * The ticket behind a check_in token, with its QR code (SVG and PNG data URL) encoding
- * exactly `${ORIGIN}/tickets/<token>`. Never returns name, email, phone or notes.
+ * exactly `${ORIGIN}/tickets/<token>`, and the public booking code. Never returns the
+ * reservation's id (a ticket link gets forwarded), name, email, phone or notes.
  * Throws unknown_token, reservation_not_confirmed (cancelled, or not confirmed).
  */
 export async function getTicket(prisma: PrismaClient, config: AppConfig, rawToken: string, locale: ContentLocale = "it") {
@@ -67,7 +69,7 @@ export async function getTicket(prisma: PrismaClient, config: AppConfig, rawToke
   const { note, lang } = localize(r.performance, ["note"], locale);
   const place = { slug: venue.slug, address: venue.address, city: venue.city, timeZone: venue.timeZone, mapUrl: mapUrl(venue), ...localize(venue, VENUE_TEXT, locale) };
   return {
-    reservationId: r.id,
+    bookingCode: r.bookingCode,
     status: r.status,
     partySize: r.partySize,
     show: { ...show, runningTimeMinutes: r.performance.show.runningTimeMinutes },
@@ -96,8 +98,8 @@ export async function cancelTicket(prisma: PrismaClient, rawToken: string, confi
   if (r.status !== "confirmed" && !r.checkIn) {
     throw new DomainError("reservation_not_confirmed", "This booking is not confirmed.", { status: r.status });
   }
-  const result = await cancelReservation(prisma, r.id, { actor: { label: "ticket holder" }, config, notifyHolder: config ?? getConfig() });
-  return { reservationId: result.reservationId, status: "cancelled" as const };
+  await cancelReservation(prisma, r.id, { actor: { label: "ticket holder" }, config, notifyHolder: config ?? getConfig() });
+  return { bookingCode: r.bookingCode, status: "cancelled" as const };
 }
 
 /**
@@ -108,7 +110,7 @@ export async function ticketCalendar(prisma: PrismaClient, config: AppConfig, ra
   const r = await findTicket(prisma, rawToken);
   if (r.status !== "confirmed") throw new DomainError("reservation_not_confirmed", "This booking is not confirmed.", { status: r.status });
   return calendarEvent({
-    uid: r.id,
+    uid: r.bookingCode,
     showTitle: localize(r.performance.show, ["title"], locale).title,
     startsAt: r.performance.startsAt,
     durationMinutes: r.performance.show.runningTimeMinutes,
