@@ -107,8 +107,9 @@ async function scenario(
   expect(confirmed.ticketUrl).toBe(`${ORIGIN}/tickets/${ticketToken}`);
 
   const ticket = await api.ticket(ticketToken);
+  const { bookingCode } = await db.prisma.reservation.findUniqueOrThrow({ where: { id: created.reservationId } });
   expect(ticket).toMatchObject({
-    reservationId: created.reservationId,
+    bookingCode,
     status: "confirmed",
     partySize: 3,
     show: { title: show.title },
