@@ -1,10 +1,12 @@
-import adapter from "@sveltejs/adapter-node";
+import adapter from "./adapter/index.js";
 import { vitePreprocess } from "@sveltejs/vite-plugin-svelte";
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
   preprocess: vitePreprocess(),
   kit: {
+    // adapter-node, built into .builds/<stamp> and switched in atomically (build -> link),
+    // its static files guarded (adapter/static-guard.js).
     adapter: adapter({ out: "build" }),
     // Kit adds the hash of its own inline bootstrap script, so no page needs
     // 'unsafe-inline'. Hashes, not nonces: a public page rendered once is shared by every
