@@ -38,7 +38,8 @@ export default function adapter(options = {}) {
 }
 
 /**
- * adapter-node's handler.js becomes kit-handler.js; handler.js re-exports it guarded.
+ * adapter-node's handler.js becomes kit-handler.js; handler.js re-exports it guarded, and
+ * index.js (adapter-node's server) uses that one.
  * @param {string} dir
  */
 export function wrapHandler(dir) {
@@ -56,10 +57,18 @@ export function wrapHandler(dir) {
       "",
     ].join("\n"),
   );
-  // The handler is imported by index.js and by `npm start` (scripts/serve.ts) alike.
-  if (!readFileSync(join(dir, "index.js"), "utf8").includes("./handler.js")) {
-    throw new Error("adapter-node's index.js no longer imports ./handler.js: the static-file guard would be bypassed");
+  // `npm start` (scripts/serve.ts) imports handler.js; adapter-node's own server, index.js,
+  // takes the handler from a shared chunk: point its one `.use(handler)` at ours.
+  const index = readFileSync(join(dir, "index.js"), "utf8");
+  const uses = index.match(/\.use\(handler\)/g) ?? [];
+  if (uses.length !== 1) {
+    throw new Error("adapter-node's index.js no longer has exactly one .use(handler): the static-file guard would be bypassed");
   }
+  writeFileSync(
+    join(dir, "index.js"),
+    // Appended: imports are hoisted, and the source map's lines stay right.
+    `${index.replace(".use(handler)", ".use(guardedHandler)")}\nimport { handler as guardedHandler } from "./handler.js";\n`,
+  );
 }
 
 /**
