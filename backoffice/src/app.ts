@@ -149,6 +149,21 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
     exportRoute("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (id, res) => services.writeReservationsXlsx(id, res)),
   );
 
+  // The top bar's language switch, stored on the user (the sidebar component posts here).
+  adminRouter.post("/language", requireAdmin(), async (req, res, next) => {
+    try {
+      const admin = req.session.adminUser!;
+      admin.adminLocale = await services.setAdminLocale(admin.id, (req as { fields?: Record<string, unknown> }).fields?.language);
+      res.status(204).end();
+    } catch (error) {
+      if (error instanceof DomainError && error.reason === "invalid_input") {
+        res.status(400).type("text/plain").send("Unknown language.");
+        return;
+      }
+      next(error);
+    }
+  });
+
   AdminJSExpress.buildAuthenticatedRouter(
     admin,
     { authenticate: makeAuthenticate(services, config), cookieName: SESSION_COOKIE, cookiePassword: config.sessionSecret },

@@ -33,9 +33,10 @@ describe("box-office booking (Reservation new)", () => {
     const res = await api.post("/resources/Reservation/actions/new", { performance: perf.id, name: "Walk In", partySize: 3, phone: "+39 06 123", locale: "en" });
     expect(res.status).toBe(200);
     const id = res.json.record.id as string;
-    // The public booking code (issue 13, finding 11), not a piece of the reservation id.
+    // The notice is a message key with its values, put into words in the admin's language by the page;
+    // the code is the public booking code (issue 13, finding 11), not a piece of the reservation id.
     const { bookingCode } = await h.db.prisma.reservation.findUniqueOrThrow({ where: { id } });
-    expect(res.json.notice).toMatchObject({ type: "success", message: `Booking ${bookingCode} confirmed for 3. No email: print the ticket now.` });
+    expect(res.json.notice).toMatchObject({ type: "success", message: "boxOfficeBookedPrint", options: { code: bookingCode, seats: 3 } });
     expect(res.json.redirectUrl).toBe(`/admin/resources/Reservation/records/${id}/printTicket`);
     const row = await h.db.prisma.reservation.findUniqueOrThrow({ where: { id }, include: { tokens: true } });
     expect(row).toMatchObject({ status: "confirmed", source: "box_office", email: null, phone: "+39 06 123", partySize: 3, locale: "en" });
@@ -57,7 +58,7 @@ describe("box-office booking (Reservation new)", () => {
     const perf = await factories.performance(h.db.prisma, { roomCapacity: 10 });
     const res = await api.post("/resources/Reservation/actions/new", { performance: perf.id, name: "Telefono", partySize: 2, email: "Chiama@Example.org", locale: "it" });
     const id = res.json.record.id as string;
-    expect(res.json.notice.message).toMatch(/confirmed for 2: the ticket email is on its way/);
+    expect(res.json.notice).toMatchObject({ message: "boxOfficeBookedEmailed", options: { seats: 2 } });
     expect(res.json.redirectUrl).toBe(`/admin/resources/Reservation/records/${id}/show`);
     const mail = await h.db.prisma.emailOutbox.findMany({ where: { reservationId: id } });
     expect(mail.map((m) => [m.kind, m.toAddress])).toEqual([["ticket", "chiama@example.org"]]);
@@ -105,17 +106,17 @@ describe("cancelling a performance", () => {
 
     const screen = await api.get(`/resources/Performance/records/${perf.id}/cancelPerformance`);
     expect(screen.status).toBe(200);
-    expect(screen.json.record.params.actionPreview).toBe("4 reservations will be cancelled; 3 people will be emailed.");
+    expect(screen.json.record.params).toMatchObject({ actionPreview: "cancelPerformancePreview", actionPreviewValues: JSON.stringify({ reservations: 4, toTell: 3 }) });
     // GET changes nothing.
     expect((await h.db.prisma.performance.findUniqueOrThrow({ where: { id: perf.id } })).status).toBe("scheduled");
 
     const done = await api.post(`/resources/Performance/records/${perf.id}/cancelPerformance`, { confirm: "yes" });
-    expect(done.json.notice).toMatchObject({ type: "success", message: "Performance cancelled; 3 people will be emailed." });
+    expect(done.json.notice).toMatchObject({ type: "success", message: "cancelPerformanceDone", options: { count: 3 } });
     expect(await h.db.prisma.reservation.count({ where: { performanceId: perf.id, status: { in: ["pending", "confirmed"] } } })).toBe(0);
     expect(await h.db.prisma.emailOutbox.count({ where: { kind: "performance_cancelled", reservation: { performanceId: perf.id } } })).toBe(3);
 
     const again = await api.post(`/resources/Performance/records/${perf.id}/cancelPerformance`, { confirm: "yes" });
-    expect(again.json.notice.message).toMatch(/already cancelled; nobody was emailed again/);
+    expect(again.json.notice.message).toBe("cancelPerformanceAlready");
     expect(await h.db.prisma.emailOutbox.count({ where: { kind: "performance_cancelled", reservation: { performanceId: perf.id } } })).toBe(3);
     const audits = await h.db.prisma.auditLog.findMany({ where: { entity: "Performance", entityId: perf.id, action: "performance.cancel" } });
     expect(audits.map((a) => [a.userId, a.changes])).toEqual([[adminId, { reservationsCancelled: 4, told: 3 }]]);
@@ -134,7 +135,7 @@ describe("moving a performance", () => {
     const later = new Date(perf.startsAt.getTime() + 24 * 3_600_000);
 
     const screen = await api.get(`/resources/Performance/records/${perf.id}/movePerformance`);
-    expect(screen.json.record.params.actionPreview).toBe("2 people will be emailed the new date and time.");
+    expect(screen.json.record.params).toMatchObject({ actionPreview: "movePerformancePreview", actionPreviewValues: JSON.stringify({ count: 2 }) });
 
     const edit = await api.post(`/resources/Performance/records/${perf.id}/edit`, { startsAt: later.toISOString() });
     expect(edit.status).toBe(200);
@@ -146,11 +147,11 @@ describe("moving a performance", () => {
     expect(bad.json.notice).toMatchObject({ type: "error", message: "Enter a valid date and time." });
 
     const moved = await api.post(`/resources/Performance/records/${perf.id}/movePerformance`, { confirm: "yes", startsAt: later.toISOString() });
-    expect(moved.json.notice).toMatchObject({ type: "success", message: "Performance moved; 2 people will be emailed." });
+    expect(moved.json.notice).toMatchObject({ type: "success", message: "movePerformanceDone", options: { count: 2 } });
     expect((await h.db.prisma.performance.findUniqueOrThrow({ where: { id: perf.id } })).startsAt.toISOString()).toBe(later.toISOString());
     expect(await h.db.prisma.emailOutbox.count({ where: { kind: "performance_moved", reservation: { performanceId: perf.id } } })).toBe(2);
     const same = await api.post(`/resources/Performance/records/${perf.id}/movePerformance`, { confirm: "yes", startsAt: later.toISOString() });
-    expect(same.json.notice.message).toMatch(/nothing changed, nobody was emailed/);
+    expect(same.json.notice.message).toBe("movePerformanceUnchanged");
     expect(await h.db.prisma.emailOutbox.count({ where: { kind: "performance_moved", reservation: { performanceId: perf.id } } })).toBe(2);
   });
 });

@@ -2,25 +2,36 @@ import { DomainError } from "@sipario/api";
 import { NotFoundError, type Action, type ActionContext, type ActionRequest, type ActionResponse } from "adminjs";
 import { actorOf, type AdminActor } from "./sipario-resource.ts";
 
+/** Words for the page: a message key of locale.ts and the values it names ({{told}}). */
+export interface Words {
+  key: string;
+  values?: Record<string, string | number>;
+}
+
+const asNotice = (words: string | Words) => (typeof words === "string" ? { message: words } : { message: words.key, options: words.values ?? {} });
+
 /** An input the confirmation screen asks for (a reason, a new date); sent with the POST. */
 export interface ActionField {
   name: string;
+  /** Message key of the field's label (locale.ts). */
   label: string;
   type: "text" | "textarea" | "datetime";
   required?: boolean;
 }
 
 export interface ServiceActionOptions {
+  /** English fallback of the button; the words come from the locale (actions.<name>). */
   label: string;
   icon: string;
+  /** Message key of the explanation on the confirmation screen (locale.ts). */
   description: string;
   /** Shown only where it can apply; the service still decides. */
   when?: (params: Record<string, unknown>) => boolean;
   run: (recordId: string, actor: AdminActor, context: ActionContext, payload: Record<string, unknown>) => Promise<unknown>;
-  /** The success notice (from the service's answer where it says more, e.g. how many were told). */
-  done: string | ((result: never) => string);
+  /** Message key of the success notice (locale.ts), or a sentence from the service's answer where it says more. */
+  done: string | ((result: never) => string | Words);
   /** What the confirmation screen says the action will do to this record (e.g. how many people will be told). */
-  preview?: (recordId: string) => Promise<string>;
+  preview?: (recordId: string) => Promise<Words>;
   /** Inputs asked for on the confirmation screen. */
   fields?: ActionField[];
   /** Where to go after success: the record (default) or the list (the action removed the record). */
@@ -37,12 +48,18 @@ function requireActor(context: ActionContext): AdminActor {
 }
 
 /** What both kinds of service action show: the confirmation screen, labelled and explained. */
-function confirmationScreen(options: Pick<ServiceActionOptions, "label" | "icon" | "description" | "component" | "fields">) {
+function confirmationScreen(options: Pick<ServiceActionOptions, "label" | "icon" | "description" | "component" | "fields"> & { done?: ServiceActionOptions["done"] }) {
   return {
     icon: options.icon,
     component: options.component,
     showInDrawer: false,
-    custom: { description: options.description, label: options.label, fields: options.fields ?? [] },
+    // done is here for the locale test, which checks every message key has words.
+    custom: {
+      description: options.description,
+      label: options.label,
+      fields: options.fields ?? [],
+      ...(typeof options.done === "string" ? { done: options.done } : {}),
+    },
   };
 }
 
@@ -61,7 +78,11 @@ export function serviceAction(options: ServiceActionOptions): Partial<Action<Act
       if (!record) throw new NotFoundError(`Record ${request.params.recordId} not found`, "Action#handler");
       if (request.method !== "post") {
         const json = record.toJSON(currentAdmin);
-        if (options.preview) json.params = { ...json.params, actionPreview: await options.preview(String(record.id())) };
+        if (options.preview) {
+          const preview = await options.preview(String(record.id()));
+          // Params are flat strings: the values travel as JSON, translated in the page.
+          json.params = { ...json.params, actionPreview: preview.key, actionPreviewValues: JSON.stringify(preview.values ?? {}) };
+        }
         return { record: json };
       }
       try {
@@ -70,7 +91,7 @@ export function serviceAction(options: ServiceActionOptions): Partial<Action<Act
         const openUrl = options.openUrl?.(result);
         return {
           record: fresh.toJSON(currentAdmin),
-          notice: { message: typeof options.done === "function" ? options.done(result) : options.done, type: "success" },
+          notice: { ...asNotice(typeof options.done === "function" ? options.done(result) : options.done), type: "success" },
           redirectUrl:
             options.after === "list"
               ? h.resourceUrl({ resourceId: resource.id() })

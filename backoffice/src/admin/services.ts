@@ -51,6 +51,7 @@ export function makeServices({ prisma, config }: BackofficeServices) {
     createUser: (input: unknown, actor: AdminActor | null) => api.createUserAsAdmin(prisma, input, { userId: actor?.id ?? null, label: actor?.email }),
     updateUser: (id: string, input: unknown, actor: AdminActor | null) =>
       api.updateUserAsAdmin(prisma, id, input, { userId: actor?.id ?? null, label: actor?.email }),
+    setAdminLocale: (userId: string, input: unknown) => api.setAdminLocale(prisma, userId, input),
     deleteUser: (id: string, actor: AdminActor | null) => api.deleteUserAsAdmin(prisma, id, { userId: actor?.id ?? null, label: actor?.email }),
     credentialOf: (userId: string) => prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true, sessionVersion: true } }),
     authenticate: (email: string, password: string, clientAddress: string, deviceCookie: string | null) =>

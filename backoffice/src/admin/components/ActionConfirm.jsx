@@ -1,5 +1,5 @@
 import React, { useState } from "react";
-import { ApiClient, useActionResponseHandler } from "adminjs";
+import { ApiClient, useActionResponseHandler, useTranslation } from "adminjs";
 import { Box, Button, Text, MessageBox, Label, Input, TextArea } from "@adminjs/design-system";
 
 const api = new ApiClient();
@@ -17,13 +17,15 @@ const ActionConfirm = (props) => {
   const { action, record, records, resource } = props;
   // AdminJS's own handling of an action's answer: notice, then redirect with a refresh.
   const handleResponse = useActionResponseHandler();
+  const { translateMessage: tm, translateAction: ta, translateComponent: tc } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const custom = action.custom || {};
   const fields = custom.fields || [];
   const [values, setValues] = useState({});
   const targets = records || (record ? [record] : []);
-  const preview = record && record.params ? record.params.actionPreview : null;
+  const previewKey = record && record.params ? record.params.actionPreview : null;
+  const preview = previewKey ? tm(previewKey, resource.id, JSON.parse(record.params.actionPreviewValues || "{}")) : null;
 
   const run = async () => {
     setBusy(true);
@@ -36,12 +38,12 @@ const ActionConfirm = (props) => {
           ? await api.bulkAction({ resourceId: resource.id, actionName: action.name, recordIds: targets.map((r) => r.id), data })
           : await api.recordAction({ resourceId: resource.id, recordId: record.id, actionName: action.name, data });
       const { notice, openUrl } = response.data;
-      if (notice && notice.type === "error") setError(notice.message);
+      if (notice && notice.type === "error") setError(tm(notice.message, resource.id));
       // The printable ticket lives on the site: a full page load, not an AdminJS route.
       if (openUrl) window.location.assign(openUrl);
       else handleResponse(response);
     } catch {
-      setError("The request failed. Reload the page and try again.");
+      setError(tc("ActionConfirm.failed"));
     } finally {
       setBusy(false);
     }
@@ -51,7 +53,7 @@ const ActionConfirm = (props) => {
 
   return (
     <Box variant="container" data-testid={`action-${action.name}`}>
-      <Text mb="lg">{custom.description}</Text>
+      <Text mb="lg">{tm(custom.description, resource.id)}</Text>
       {preview && (
         <Box mb="lg">
           <MessageBox message={preview} variant="info" data-testid="action-preview" />
@@ -62,13 +64,13 @@ const ActionConfirm = (props) => {
           {targets.slice(0, 20).map((r) => (
             <Text key={r.id}>• {r.title}</Text>
           ))}
-          {targets.length > 20 && <Text>… and {targets.length - 20} more</Text>}
+          {targets.length > 20 && <Text>{tc("ActionConfirm.more", { count: targets.length - 20 })}</Text>}
         </Box>
       )}
       {fields.map((field) => (
         <Box mb="lg" key={field.name}>
           <Label htmlFor={`field-${field.name}`} required={field.required}>
-            {field.label}
+            {tm(field.label, resource.id)}
           </Label>
           {field.type === "textarea" ? (
             <TextArea
@@ -90,7 +92,7 @@ const ActionConfirm = (props) => {
       ))}
       {error && <MessageBox mb="lg" message={error} variant="danger" />}
       <Button variant="primary" disabled={busy || missing} onClick={run} data-testid="confirm-action">
-        {busy ? "Working…" : custom.label || action.label}
+        {busy ? tc("ActionConfirm.working") : ta(action.name, resource.id, { defaultValue: custom.label })}
       </Button>
     </Box>
   );

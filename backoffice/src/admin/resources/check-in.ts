@@ -18,8 +18,8 @@ export function checkInResource(deps: ResourceDeps): ResourceWithOptions {
         undoCheckIn: askFirst(deps, {
           label: "Undo check-in",
           icon: "RotateCcw",
-          description: "Take back a check-in recorded by mistake: the party counts as not arrived and the ticket works again at the door. Say why; it is kept in the audit log.",
-          fields: [{ name: "reason", label: "Reason", type: "textarea", required: true }],
+          description: "undoCheckInDescription",
+          fields: [{ name: "reason", label: "undoReasonField", type: "textarea", required: true }],
           run: async (id, actor, _context, payload) => {
             if (!text(payload.reason)?.trim()) throw new DomainError("invalid_input", "Say why the check-in is undone.", { field: "reason" });
             const checkIn = await prisma.checkIn.findUnique({ where: { id }, select: { reservationId: true } });
@@ -28,7 +28,7 @@ export function checkInResource(deps: ResourceDeps): ResourceWithOptions {
             return services.undoCheckIn(checkIn.reservationId, admin, text(payload.reason));
           },
           after: "list",
-          done: "Check-in undone; the ticket works again at the door.",
+          done: "undoCheckInDone",
         }),
       },
     },

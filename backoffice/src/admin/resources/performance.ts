@@ -163,9 +163,10 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         ...searchProperty,
         ...seatProps,
         label: { isVisible: false },
-        manuallyOccupiedSeats: { isRequired: false, description: "Seats held outside the booking system (guests, press). Empty means 0." },
-        additionalSeats: { isRequired: false, description: "Extra seats opened for booking. Empty means 0." },
-        isBookingEnabled: { isRequired: false, description: "Tick to let visitors book this performance." },
+        roomCapacity: { description: "roomCapacityHelp" },
+        manuallyOccupiedSeats: { isRequired: false, description: "manuallyOccupiedSeatsHelp" },
+        additionalSeats: { isRequired: false, description: "additionalSeatsHelp" },
+        isBookingEnabled: { isRequired: false, description: "isBookingEnabledHelp" },
       },
       actions: {
         list: { after: seatNumbers },
@@ -184,32 +185,29 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         cancelPerformance: askFirst(deps, {
           label: "Cancel performance and notify everyone",
           icon: "XOctagon",
-          description:
-            "Cancel this performance: every pending and confirmed reservation is cancelled and each holder is emailed an apology in their language, with whom to contact. The site shows it as cancelled. This cannot be undone.",
+          description: "cancelPerformanceDescription",
           when: (p) => String(p.status) !== "cancelled",
           preview: async (id) => {
             const { reservations, toTell } = await services.cancellationPreview(id);
-            return `${reservations === 1 ? "1 reservation" : `${reservations} reservations`} will be cancelled; ${people(toTell)} will be emailed.`;
+            return { key: "cancelPerformancePreview", values: { reservations, toTell } };
           },
           run: (id, actor) => services.cancelPerformance(id, actor),
-          done: (r: PerformanceCancellation) =>
-            r.cancelledNow ? `Performance cancelled; ${people(r.told)} will be emailed.` : "This performance was already cancelled; nobody was emailed again.",
+          done: (r: PerformanceCancellation) => (r.cancelledNow ? { key: "cancelPerformanceDone", values: { count: r.told } } : "cancelPerformanceAlready"),
         }),
         movePerformance: askFirst(deps, {
           label: "Move performance and tell the audience",
           icon: "Calendar",
-          description:
-            "Give the performance a new date and time. Tickets stay valid for the new day; every ticket holder with an email is told the new date, time and place, with a calendar update.",
+          description: "movePerformanceDescription",
           when: (p) => String(p.status) !== "cancelled",
-          fields: [{ name: "startsAt", label: "New date and time", type: "datetime", required: true }],
-          preview: async (id) => `${people(await services.holdersToTell(id))} will be emailed the new date and time.`,
+          fields: [{ name: "startsAt", label: "newStartsAtField", type: "datetime", required: true }],
+          preview: async (id) => ({ key: "movePerformancePreview", values: { count: await services.holdersToTell(id) } }),
           run: (id, actor, _context, payload) => {
             const startsAt = date(text(payload.startsAt) || undefined, "startsAt");
             const venueId = text(payload.venue) || undefined;
             if (!startsAt && !venueId) throw new DomainError("invalid_input", "Enter the new date and time.", { field: "startsAt" });
             return services.movePerformance(id, { ...(startsAt ? { startsAt } : {}), ...(venueId ? { venueId } : {}) }, actor);
           },
-          done: (r: PerformanceMove) => (r.moved ? `Performance moved; ${people(r.told)} will be emailed.` : "Same date and place as before: nothing changed, nobody was emailed."),
+          done: (r: PerformanceMove) => (r.moved ? { key: "movePerformanceDone", values: { count: r.told } } : "movePerformanceUnchanged"),
         }),
         exportCsv: {
           actionType: "record",

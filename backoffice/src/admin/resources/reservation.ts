@@ -120,9 +120,9 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
             { value: "it", label: "Italiano" },
             { value: "en", label: "English" },
           ],
-          description: "The language of every email to this person.",
+          description: "localeHelp",
         },
-        email: { description: "Optional for a box-office booking: without it, print the ticket." },
+        email: { description: "emailHelp" },
       },
       actions: {
         // A box-office booking (phone, walk-in): the answer names the booking code and where the ticket went.
@@ -140,9 +140,8 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
               ...response,
               notice: {
                 type: "success",
-                message: emailed
-                  ? `Booking ${code} confirmed for ${seats}: the ticket email is on its way.`
-                  : `Booking ${code} confirmed for ${seats}. No email: print the ticket now.`,
+                message: emailed ? "boxOfficeBookedEmailed" : "boxOfficeBookedPrint",
+                options: { code, seats },
               },
               // Without an email, straight to the printable ticket.
               redirectUrl: context.h.recordActionUrl({ resourceId: "Reservation", recordId: String(record.id), actionName: emailed ? "show" : "printTicket" }),
@@ -154,73 +153,73 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
         confirmManually: askFirst(deps, {
           label: "Confirm reservation",
           icon: "CheckCircle",
-          description: "Confirm this reservation on the visitor's behalf. The seats are taken if still available, and the ticket email is sent.",
+          description: "confirmManuallyDescription",
           when: reservationStatus("pending", "expired"),
           run: services.confirmReservation,
-          done: "Reservation confirmed; the ticket email is on its way.",
+          done: "confirmManuallyDone",
         }),
         cancelReservation: askFirst(deps, {
           label: "Cancel reservation",
           icon: "XCircle",
-          description: "Cancel this reservation. Its seats become available on the site at once.",
+          description: "cancelReservationDescription",
           when: reservationStatus("pending", "confirmed"),
           run: services.cancelReservation,
-          done: "Reservation cancelled; its seats are available again.",
+          done: "cancelReservationDone",
         }),
         resendConfirmation: askFirst(deps, {
           label: "Send a new confirmation link",
           icon: "Mail",
-          description: "Email the visitor a new confirmation link. Earlier links stop working.",
+          description: "resendConfirmationDescription",
           when: reservationStatus("pending", "expired"),
           run: services.resendConfirmation,
-          done: "A new confirmation link has been sent.",
+          done: "resendConfirmationDone",
         }),
         resendTicket: askFirst(deps, {
           label: "Send the ticket again",
           icon: "Send",
-          description: "Email the visitor a new ticket. The previous ticket link and QR code stop working.",
+          description: "resendTicketDescription",
           when: reservationStatus("confirmed"),
           run: services.resendTicket,
-          done: "A new ticket has been sent.",
+          done: "resendTicketDone",
         }),
         checkInManually: askFirst(deps, {
           label: "Check in",
           icon: "LogIn",
-          description: "Record that this party has entered, without scanning the ticket.",
+          description: "checkInManuallyDescription",
           when: reservationStatus("confirmed"),
           run: async (id, actor) => {
             const admin = await prisma.user.findUniqueOrThrow({ where: { id: actor.id }, select: { id: true, email: true, name: true, role: true } });
             return services.checkIn(id, admin);
           },
-          done: "Checked in.",
+          done: "checkInManuallyDone",
         }),
         printTicket: askFirst(deps, {
           label: "Print the ticket",
           icon: "Printer",
-          description: "Open a printable ticket for this party (for a booking without email). A ticket printed earlier stops working.",
+          description: "printTicketDescription",
           when: (p) => String(p.status) === "confirmed" && !p.email,
           run: services.printTicket,
           openUrl: (result: { ticketUrl: string }) => result.ticketUrl,
-          done: "A new ticket is ready to print.",
+          done: "printTicketDone",
         }),
         undoCheckIn: askFirst(deps, {
           label: "Undo check-in",
           icon: "RotateCcw",
-          description: "Take back a check-in recorded by mistake: the party counts as not arrived and the ticket works again at the door. Say why; it is kept in the audit log.",
+          description: "undoCheckInDescription",
           when: reservationStatus("confirmed"),
-          fields: [{ name: "reason", label: "Reason", type: "textarea", required: true }],
+          fields: [{ name: "reason", label: "undoReasonField", type: "textarea", required: true }],
           run: async (id, actor, _context, payload) => {
             if (!text(payload.reason)?.trim()) throw new DomainError("invalid_input", "Say why the check-in is undone.", { field: "reason" });
             const admin = await prisma.user.findUniqueOrThrow({ where: { id: actor.id }, select: { id: true, email: true, name: true, role: true } });
             return services.undoCheckIn(id, admin, text(payload.reason));
           },
-          done: "Check-in undone; the ticket works again at the door.",
+          done: "undoCheckInDone",
         }),
         bulkCancel: bulkServiceAction({
           label: "Cancel selected reservations",
           icon: "XCircle",
           component: components.ActionConfirm,
-          description: "Cancel every selected reservation. Checked-in or already cancelled ones are left as they are.",
+          description: "bulkCancelDescription",
           run: services.cancelReservation,
         }),
       },
