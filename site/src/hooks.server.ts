@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { getConfig, getLogger, redactPath, SESSION_COOKIE_NAME } from "@sipario/api";
 import { startBackgroundJobs, type BackgroundJobs } from "@sipario/api/server";
 import { closeDatabase, getDatabase } from "@sipario/db";
-import type { Handle, HandleServerError, ServerInit } from "@sveltejs/kit";
+import type { Handle, HandleServerError, ServerInit } from "@sveltejs/kit/hooks";
 import { isLocale, LOCALE_COOKIE, localeFromAcceptLanguage } from "$lib/i18n";
 import { isShareablePublicRequest, sharedPublicResponse } from "$lib/server/page-cache";
 import { resolveSession } from "$lib/server/session";
@@ -98,13 +98,11 @@ export const handle: Handle = async ({ event, resolve }) => {
   return response;
 };
 
-export const handleError: HandleServerError = ({ error, event, status, message }) => {
-  const requestId = event.locals.requestId;
-  if (status !== 404) {
-    getLogger().error(
-      { err: error, path: redactPath(event.url.pathname), method: event.request.method, status, requestId },
-      "request failed",
-    );
-  }
-  return { message: status === 404 ? message : "Internal error", requestId };
+export const handleError: HandleServerError = (caught) => {
+  const requestId = caught.event.locals.requestId;
+  // App errors (error(404, ...)) and SvelteKit's own (an unknown route) keep their status
+  // and message. A bug is logged with the request's id and shown as a generic message.
+  if (caught.kind !== "unknown") return { requestId };
+  getLogger().error({ err: caught.error, path: redactPath(caught.event.url.pathname), method: caught.event.request.method, requestId }, "request failed");
+  return { message: "Internal error", requestId };
 };
