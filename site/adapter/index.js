@@ -38,36 +38,39 @@ export default function adapter(options = {}) {
 }
 
 /**
- * adapter-node's handler.js becomes kit-handler.js; handler.js re-exports it guarded, and
- * index.js (adapter-node's server) uses that one.
+ * adapter-node 6 writes handler.js and index.js as one-line re-exports of
+ * server/handler.js and server/adapter-index.js. handler.js (what `npm start` imports)
+ * becomes the guarded handler; adapter-index.js (adapter-node's own server) is pointed at
+ * it. Fails the build when adapter-node's layout changes, rather than ship unguarded.
  * @param {string} dir
  */
 export function wrapHandler(dir) {
-  renameSync(join(dir, "handler.js"), join(dir, "kit-handler.js"));
-  if (existsSync(join(dir, "handler.js.map"))) renameSync(join(dir, "handler.js.map"), join(dir, "kit-handler.js.map"));
+  const expected = "export * from './server/handler.js';\n";
+  if (readFileSync(join(dir, "handler.js"), "utf8") !== expected) {
+    throw new Error("adapter-node's handler.js is not the expected re-export: the static-file guard would be bypassed");
+  }
   copyFileSync(join(here, "static-guard.js"), join(dir, "static-guard.js"));
   writeFileSync(
     join(dir, "handler.js"),
     [
       'import { fileURLToPath } from "node:url";',
-      'import { handler as kitHandler } from "./kit-handler.js";',
+      'import { handler as kitHandler } from "./server/handler.js";',
       'import { guardStaticFiles } from "./static-guard.js";',
       "",
       'export const handler = guardStaticFiles(kitHandler, fileURLToPath(new URL("./client/", import.meta.url)));',
       "",
     ].join("\n"),
   );
-  // `npm start` (scripts/serve.ts) imports handler.js; adapter-node's own server, index.js,
-  // takes the handler from a shared chunk: point its one `.use(handler)` at ours.
-  const index = readFileSync(join(dir, "index.js"), "utf8");
-  const uses = index.match(/\.use\(handler\)/g) ?? [];
-  if (uses.length !== 1) {
-    throw new Error("adapter-node's index.js no longer has exactly one .use(handler): the static-file guard would be bypassed");
+  const serverEntry = join(dir, "server", "adapter-index.js");
+  const source = readFileSync(serverEntry, "utf8");
+  const calls = source.match(/\breturn handler\(req, res, /g) ?? [];
+  if (calls.length !== 1) {
+    throw new Error("adapter-node's server no longer calls `return handler(req, res, ...)` once: the static-file guard would be bypassed");
   }
+  // Appended: imports are hoisted, and the source map's lines stay right.
   writeFileSync(
-    join(dir, "index.js"),
-    // Appended: imports are hoisted, and the source map's lines stay right.
-    `${index.replace(".use(handler)", ".use(guardedHandler)")}\nimport { handler as guardedHandler } from "./handler.js";\n`,
+    serverEntry,
+    `${source.replace("return handler(req, res, ", "return guardedHandler(req, res, ")}\nimport { handler as guardedHandler } from "../handler.js";\n`,
   );
 }
 
