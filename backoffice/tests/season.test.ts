@@ -95,6 +95,34 @@ describe("box-office booking (Reservation new)", () => {
   });
 });
 
+describe("changing a reservation", () => {
+  it("shows the party now and the other dates of the show, grows the party where it fits, moves it, and refuses what does not fit", async () => {
+    const perf = await factories.performance(h.db.prisma, { roomCapacity: 6 });
+    const later = await factories.performance(h.db.prisma, { showId: perf.showId, roomCapacity: 10, startsAt: new Date(perf.startsAt.getTime() + 24 * 3_600_000) });
+    await factories.performance(h.db.prisma);
+    const r = await confirmed(perf.id, { partySize: 2 });
+    await confirmed(perf.id, { partySize: 2 });
+
+    const screen = await api.get(`/resources/Reservation/records/${r.id}/changeReservation`);
+    expect(screen.status).toBe(200);
+    expect(screen.json.record.params.actionPreview).toBe("changeReservationPreview");
+    expect(JSON.parse(screen.json.record.params.actionPreviewValues)).toMatchObject({ seats: 2 });
+    // Only the other performance of the same show is offered.
+    expect(JSON.parse(screen.json.record.params.actionChoices).performance.map((c: { value: string }) => c.value)).toEqual([later.id]);
+
+    const tooMany = await api.post(`/resources/Reservation/records/${r.id}/changeReservation`, { confirm: "yes", partySize: 5 });
+    expect(tooMany.json.notice).toMatchObject({ type: "error", message: "Only 4 seats are free for this party." });
+    const grown = await api.post(`/resources/Reservation/records/${r.id}/changeReservation`, { confirm: "yes", partySize: 4 });
+    expect(grown.json.notice).toMatchObject({ type: "success", message: "changeReservationEmailed", options: { seats: 4 } });
+    const moved = await api.post(`/resources/Reservation/records/${r.id}/changeReservation`, { confirm: "yes", performance: later.id });
+    expect(moved.json.notice).toMatchObject({ type: "success", message: "changeReservationEmailed", options: { seats: 4 } });
+    expect(await h.db.prisma.reservation.findUniqueOrThrow({ where: { id: r.id } })).toMatchObject({ performanceId: later.id, partySize: 4 });
+    expect((await h.db.prisma.emailOutbox.findMany({ where: { reservationId: r.id } })).map((m) => m.kind)).toEqual(["ticket", "ticket"]);
+    const nothing = await api.post(`/resources/Reservation/records/${r.id}/changeReservation`, { confirm: "yes" });
+    expect(nothing.json.notice).toMatchObject({ type: "error" });
+  });
+});
+
 describe("cancelling a performance", () => {
   it("shows how many will be told, cancels every holding reservation, emails each once, audits once; a second run tells nobody", async () => {
     const perf = await factories.performance(h.db.prisma, { roomCapacity: 20 });
@@ -202,6 +230,7 @@ describe("who may run them", () => {
       [`/resources/Reservation/records/${holder.id}/undoCheckIn`, { confirm: "yes", reason: "x" }],
       [`/resources/CheckIn/records/${checkIn.id}/undoCheckIn`, { confirm: "yes", reason: "x" }],
       [`/resources/Reservation/records/${holder.id}/printTicket`, { confirm: "yes" }],
+      [`/resources/Reservation/records/${holder.id}/changeReservation`, { confirm: "yes", partySize: 1 }],
     ];
 
     const staff = await factories.user(h.db.prisma, { role: "staff" });

@@ -70,7 +70,8 @@ export {
   type PerformanceCancellation,
   type PerformanceMove,
 } from "./season/season.service.ts";
-export { boxOfficeBookingSchema, type BoxOfficeBookingInput } from "./season/season.schema.ts";
+export { boxOfficeBookingSchema, type BoxOfficeBookingInput, type ReservationChange } from "./season/season.schema.ts";
+export { changeReservation, type ReservationChanged } from "./season/reservation-change.service.ts";
 export {
   confirmWaitlistEntry,
   joinWaitlist,
