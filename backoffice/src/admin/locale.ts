@@ -540,6 +540,7 @@ const globalWords = {
       ],
       xlsx: ["Scarica Excel (.xlsx)", "Download Excel (.xlsx)"],
       csv: ["Scarica CSV", "Download CSV"],
+      doorList: ["Elenco di sala da stampare (A4)", "Printable door list (A4)"],
     },
   },
 } as const;
