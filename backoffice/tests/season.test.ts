@@ -11,12 +11,13 @@ import { adminApi, login, startBackoffice, type Harness } from "./helpers.ts";
 let h: Harness;
 let api: ReturnType<typeof adminApi>;
 let adminId: string;
+let cookie: string | null;
 
 beforeAll(async () => {
   h = await startBackoffice({ ORIGIN: "http://site.test" });
   const { user, password } = await factories.user(h.db.prisma, { role: "admin", email: "botteghino@azionelab.example" });
   adminId = user.id;
-  const { cookie } = await login(h.base, user.email, password);
+  ({ cookie } = await login(h.base, user.email, password));
   expect(cookie).not.toBeNull();
   api = adminApi(h.base, cookie);
 });
@@ -92,6 +93,34 @@ describe("box-office booking (Reservation new)", () => {
     expect(await h.db.prisma.reservation.findUniqueOrThrow({ where: { id: r.id } })).toMatchObject({ name: "Renamed", phone: "333", partySize: 2 });
     const noEmail = await api.post(`/resources/Reservation/records/${r.id}/edit`, { email: "" });
     expect(noEmail.json.record.errors.email.message).toMatch(/online booking keeps its email/);
+  });
+});
+
+describe("changing a reservation", () => {
+  it("shows the party now and the other dates of the show, grows the party where it fits, moves it, and refuses what does not fit", async () => {
+    const perf = await factories.performance(h.db.prisma, { roomCapacity: 6 });
+    const later = await factories.performance(h.db.prisma, { showId: perf.showId, roomCapacity: 10, startsAt: new Date(perf.startsAt.getTime() + 24 * 3_600_000) });
+    await factories.performance(h.db.prisma);
+    const r = await confirmed(perf.id, { partySize: 2 });
+    await confirmed(perf.id, { partySize: 2 });
+
+    const screen = await api.get(`/resources/Reservation/records/${r.id}/changeReservation`);
+    expect(screen.status).toBe(200);
+    expect(screen.json.record.params.actionPreview).toBe("changeReservationPreview");
+    expect(JSON.parse(screen.json.record.params.actionPreviewValues)).toMatchObject({ seats: 2 });
+    // Only the other performance of the same show is offered.
+    expect(JSON.parse(screen.json.record.params.actionChoices).performance.map((c: { value: string }) => c.value)).toEqual([later.id]);
+
+    const tooMany = await api.post(`/resources/Reservation/records/${r.id}/changeReservation`, { confirm: "yes", partySize: 5 });
+    expect(tooMany.json.notice).toMatchObject({ type: "error", message: "Only 4 seats are free for this party." });
+    const grown = await api.post(`/resources/Reservation/records/${r.id}/changeReservation`, { confirm: "yes", partySize: 4 });
+    expect(grown.json.notice).toMatchObject({ type: "success", message: "changeReservationEmailed", options: { seats: 4 } });
+    const moved = await api.post(`/resources/Reservation/records/${r.id}/changeReservation`, { confirm: "yes", performance: later.id });
+    expect(moved.json.notice).toMatchObject({ type: "success", message: "changeReservationEmailed", options: { seats: 4 } });
+    expect(await h.db.prisma.reservation.findUniqueOrThrow({ where: { id: r.id } })).toMatchObject({ performanceId: later.id, partySize: 4 });
+    expect((await h.db.prisma.emailOutbox.findMany({ where: { reservationId: r.id } })).map((m) => m.kind)).toEqual(["ticket", "ticket"]);
+    const nothing = await api.post(`/resources/Reservation/records/${r.id}/changeReservation`, { confirm: "yes" });
+    expect(nothing.json.notice).toMatchObject({ type: "error" });
   });
 });
 
@@ -187,6 +216,39 @@ describe("undoing a check-in", () => {
   });
 });
 
+describe("the printable door list", () => {
+  it("lists the confirmed parties by name with code, seats, source and who is in; names are escaped; no contact details", async () => {
+    const perf = await factories.performance(h.db.prisma);
+    const { user: door } = await factories.user(h.db.prisma, { role: "staff" });
+    const inside = await confirmed(perf.id, { name: "Bianca <script>alert(1)</script>", partySize: 3, phone: "+39 333 000" });
+    await confirmed(perf.id, { name: "Aldo Walk-in", partySize: 1, email: null, source: "box_office" });
+    await factories.reservation(h.db.prisma, { performanceId: perf.id, name: "Pending Person", status: "pending" });
+    await h.db.prisma.checkIn.create({ data: { reservationId: inside.id, checkedInById: door.id } });
+    const codes = await h.db.prisma.reservation.findMany({ where: { performanceId: perf.id, status: "confirmed" }, select: { bookingCode: true } });
+
+    const res = await fetch(`${h.base}/admin/export/performances/${perf.id}/door-list`, { headers: { cookie: cookie!, "accept-language": "en" } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).toContain("@page { size: A4 portrait");
+    expect(html.indexOf("Aldo Walk-in")).toBeLessThan(html.indexOf("Bianca"));
+    expect(html).toContain("Bianca &lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).not.toContain("<script>");
+    for (const { bookingCode } of codes) expect(html).toContain(bookingCode);
+    expect(html).toContain("box office");
+    expect(html).not.toContain("Pending Person");
+    expect(html).not.toContain("+39 333 000");
+    expect(html).not.toContain(inside.email!);
+    expect(html).toContain("2 parties · 4 people · 3 already in");
+
+    const italian = await (await fetch(`${h.base}/admin/export/performances/${perf.id}/door-list`, { headers: { cookie: cookie!, "accept-language": "it" } })).text();
+    expect(italian).toContain("2 gruppi · 4 persone · 3 già entrate");
+    expect((await fetch(`${h.base}/admin/export/performances/00000000-0000-4000-8000-000000000000/door-list`, { headers: { cookie: cookie! } })).status).toBe(404);
+    const stranger = await fetch(`${h.base}/admin/export/performances/${perf.id}/door-list`, { redirect: "manual" });
+    expect([302, 401]).toContain(stranger.status);
+  });
+});
+
 describe("who may run them", () => {
   it("a staff member cannot sign in, and a session whose admin became staff reaches none of the actions; nothing changes", async () => {
     const perf = await factories.performance(h.db.prisma, { roomCapacity: 10 });
@@ -202,6 +264,7 @@ describe("who may run them", () => {
       [`/resources/Reservation/records/${holder.id}/undoCheckIn`, { confirm: "yes", reason: "x" }],
       [`/resources/CheckIn/records/${checkIn.id}/undoCheckIn`, { confirm: "yes", reason: "x" }],
       [`/resources/Reservation/records/${holder.id}/printTicket`, { confirm: "yes" }],
+      [`/resources/Reservation/records/${holder.id}/changeReservation`, { confirm: "yes", partySize: 1 }],
     ];
 
     const staff = await factories.user(h.db.prisma, { role: "staff" });

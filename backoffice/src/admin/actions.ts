@@ -15,9 +15,12 @@ export interface ActionField {
   name: string;
   /** Message key of the field's label (locale.ts). */
   label: string;
-  type: "text" | "textarea" | "datetime";
+  type: "text" | "textarea" | "datetime" | "number" | "select";
   required?: boolean;
 }
+
+/** The options of a select field, per record (e.g. the other performances of the same show). */
+export type FieldChoices = Record<string, { value: string; label: string }[]>;
 
 export interface ServiceActionOptions {
   /** English fallback of the button; the words come from the locale (actions.<name>). */
@@ -34,6 +37,8 @@ export interface ServiceActionOptions {
   preview?: (recordId: string) => Promise<Words>;
   /** Inputs asked for on the confirmation screen. */
   fields?: ActionField[];
+  /** The options of its select fields for this record. */
+  choices?: (recordId: string) => Promise<FieldChoices>;
   /** Where to go after success: the record (default) or the list (the action removed the record). */
   after?: "show" | "list";
   /** A page the browser opens after success (the printable ticket on the site). */
@@ -83,6 +88,7 @@ export function serviceAction(options: ServiceActionOptions): Partial<Action<Act
           // Params are flat strings: the values travel as JSON, translated in the page.
           json.params = { ...json.params, actionPreview: preview.key, actionPreviewValues: JSON.stringify(preview.values ?? {}) };
         }
+        if (options.choices) json.params = { ...json.params, actionChoices: JSON.stringify(await options.choices(String(record.id()))) };
         return { record: json };
       }
       try {
@@ -109,7 +115,7 @@ export function serviceAction(options: ServiceActionOptions): Partial<Action<Act
 }
 
 /** The bulk form of a service action: each record goes through the service on its own. */
-export function bulkServiceAction(options: Omit<ServiceActionOptions, "when" | "done" | "preview" | "after" | "openUrl">): Partial<Action<ActionResponse>> {
+export function bulkServiceAction(options: Omit<ServiceActionOptions, "when" | "done" | "preview" | "after" | "openUrl" | "choices">): Partial<Action<ActionResponse>> {
   return {
     actionType: "bulk",
     ...confirmationScreen(options),

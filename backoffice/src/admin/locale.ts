@@ -256,6 +256,7 @@ export const resourceWords: Record<string, ResourceWords> = {
       new: ["Nuova prenotazione al botteghino", "New box-office booking"],
       printTicket: ["Stampa il biglietto", "Print the ticket"],
       undoCheckIn: ["Annulla ingresso", "Undo check-in"],
+      changeReservation: ["Cambia prenotazione", "Change reservation"],
       confirmManually: ["Conferma prenotazione", "Confirm reservation"],
       cancelReservation: ["Annulla prenotazione", "Cancel reservation"],
       resendConfirmation: ["Invia un nuovo link di conferma", "Send a new confirmation link"],
@@ -301,6 +302,16 @@ export const resourceWords: Record<string, ResourceWords> = {
       undoCheckInDescription,
       undoCheckInDone,
       undoReasonField,
+      changeReservationDescription: [
+        "Cambia il numero di persone o sposta la prenotazione su un'altra replica dello stesso spettacolo. I posti si controllano come per una nuova prenotazione; con un'email, parte un nuovo biglietto (il precedente smette di funzionare).",
+        "Change the number of people, or move the booking to another performance of the same show. Seats are checked as for a new booking; with an email, a new ticket is sent (the previous one stops working).",
+      ],
+      changeReservationPreview: ["Ora: {{seats}} persone, {{performance}}.", "Now: {{seats}} people, {{performance}}."],
+      changeReservationDone: ["Prenotazione cambiata: {{seats}} persone.", "Reservation changed: {{seats}} people."],
+      changeReservationEmailed: ["Prenotazione cambiata: {{seats}} persone; il nuovo biglietto è in partenza.", "Reservation changed: {{seats}} people; the new ticket is on its way."],
+      changeReservationUnchanged: ["Niente da cambiare.", "Nothing to change."],
+      newPartySizeField: ["Nuovo numero di persone", "New number of people"],
+      newPerformanceField: ["Sposta su un'altra replica", "Move to another performance"],
       bulkCancelDescription: [
         "Annulla tutte le prenotazioni selezionate. Quelle già entrate o già annullate restano come sono.",
         "Cancel every selected reservation. Checked-in or already cancelled ones are left as they are.",
@@ -562,6 +573,7 @@ const globalWords = {
       failed: ["La richiesta non è andata a buon fine. Ricarica la pagina e riprova.", "The request failed. Reload the page and try again."],
       working: ["Un momento…", "Working…"],
       more: ["… e altre {{count}}", "… and {{count}} more"],
+      keep: ["(la stessa di ora)", "(keep the current one)"],
     },
     ExportCsv: {
       intro: [
@@ -570,6 +582,7 @@ const globalWords = {
       ],
       xlsx: ["Scarica Excel (.xlsx)", "Download Excel (.xlsx)"],
       csv: ["Scarica CSV", "Download CSV"],
+      doorList: ["Elenco di sala da stampare (A4)", "Printable door list (A4)"],
     },
   },
 } as const;

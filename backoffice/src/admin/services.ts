@@ -41,6 +41,8 @@ export function makeServices({ prisma, config }: BackofficeServices) {
     cancellationPreview: (id: string) => api.cancellationPreview(prisma, id),
     movePerformance: (id: string, change: { startsAt?: Date; venueId?: string }, actor: AdminActor | null) =>
       api.movePerformance(prisma, config, id, change, { actor: actorOf(actor) }),
+    changeReservation: (id: string, change: api.ReservationChange, actor: AdminActor | null) =>
+      api.changeReservation(prisma, config, id, change, { actor: actorOf(actor) }),
     printTicket: (id: string, actor: AdminActor | null) => api.resendTicketEmail(prisma, config, id, { actor: actorOf(actor) }),
     undoCheckIn: (reservationId: string, admin: SessionUser, reason: string | undefined) => api.undoCheckIn(prisma, reservationId, admin, { reason }),
     retryEmail: async (id: string, actor: AdminActor | null) => {
@@ -60,6 +62,7 @@ export function makeServices({ prisma, config }: BackofficeServices) {
     deviceCookieOptions: () => api.deviceCookieOptions(config, "/admin"),
     // Times on the dashboard are the company's, whatever the admin's computer says.
     dashboard: async () => ({ ...(await api.adminDashboard(prisma, { timeZone: config.TIME_ZONE })), timeZone: config.TIME_ZONE }),
+    doorList: (performanceId: string) => api.doorList(prisma, config, performanceId),
     reservationsCsv: (performanceId: string) => api.reservationsCsv(prisma, performanceId),
     writeReservationsXlsx: (performanceId: string, output: Writable) => api.writeReservationsXlsx(prisma, performanceId, output),
     reservationsExportName: (performanceId: string) => api.reservationsExportName(prisma, performanceId),

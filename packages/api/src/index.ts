@@ -70,7 +70,9 @@ export {
   type PerformanceCancellation,
   type PerformanceMove,
 } from "./season/season.service.ts";
-export { boxOfficeBookingSchema, type BoxOfficeBookingInput } from "./season/season.schema.ts";
+export { boxOfficeBookingSchema, type BoxOfficeBookingInput, type ReservationChange } from "./season/season.schema.ts";
+export { changeReservation, type ReservationChanged } from "./season/reservation-change.service.ts";
+export { doorList, type DoorList, type DoorListParty } from "./season/door-list.service.ts";
 export {
   confirmWaitlistEntry,
   joinWaitlist,

@@ -26,6 +26,7 @@ const ActionConfirm = (props) => {
   const targets = records || (record ? [record] : []);
   const previewKey = record && record.params ? record.params.actionPreview : null;
   const preview = previewKey ? tm(previewKey, resource.id, JSON.parse(record.params.actionPreviewValues || "{}")) : null;
+  const choices = record && record.params && record.params.actionChoices ? JSON.parse(record.params.actionChoices) : {};
 
   const run = async () => {
     setBusy(true);
@@ -72,7 +73,21 @@ const ActionConfirm = (props) => {
           <Label htmlFor={`field-${field.name}`} required={field.required}>
             {tm(field.label, resource.id)}
           </Label>
-          {field.type === "textarea" ? (
+          {field.type === "select" ? (
+            <select
+              id={`field-${field.name}`}
+              value={values[field.name] || ""}
+              onChange={(e) => setValues({ ...values, [field.name]: e.target.value })}
+              style={{ width: "100%", padding: "8px", fontSize: "14px" }}
+            >
+              <option value="">{tc("ActionConfirm.keep")}</option>
+              {(choices[field.name] || []).map((choice) => (
+                <option key={choice.value} value={choice.value}>
+                  {choice.label}
+                </option>
+              ))}
+            </select>
+          ) : field.type === "textarea" ? (
             <TextArea
               id={`field-${field.name}`}
               width={1}
@@ -82,7 +97,7 @@ const ActionConfirm = (props) => {
           ) : (
             <Input
               id={`field-${field.name}`}
-              type={field.type === "datetime" ? "datetime-local" : "text"}
+              type={field.type === "datetime" ? "datetime-local" : field.type === "number" ? "number" : "text"}
               width={1}
               value={values[field.name] || ""}
               onChange={(e) => setValues({ ...values, [field.name]: e.target.value })}

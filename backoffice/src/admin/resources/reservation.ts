@@ -1,4 +1,4 @@
-import { DomainError, normaliseBookingCode, type BoxOfficeBooking } from "@sipario/api";
+import { DomainError, normaliseBookingCode, type BoxOfficeBooking, type ReservationChanged } from "@sipario/api";
 import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions } from "adminjs";
 import { bulkServiceAction } from "../actions.ts";
 import { CREATE_OUTCOME } from "../sipario-resource.ts";
@@ -17,6 +17,7 @@ function onFormFields(error: unknown): unknown {
 export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
   const { prisma, services, components } = deps;
   const reservationStatus = (...statuses: string[]) => (p: Record<string, unknown>) => statuses.includes(String(p.status));
+  const when = new Intl.DateTimeFormat("it-IT", { timeZone: deps.config.TIME_ZONE, dateStyle: "short", timeStyle: "short" });
   return {
     resource: modelResource(deps, "Reservation", {
       editable: ["name", "email", "phone", "notes", "locale", "performance", "partySize"],
@@ -192,6 +193,39 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
             return services.checkIn(id, admin);
           },
           done: "checkInManuallyDone",
+        }),
+        changeReservation: askFirst(deps, {
+          label: "Change reservation",
+          icon: "Edit3",
+          description: "changeReservationDescription",
+          when: reservationStatus("confirmed"),
+          fields: [
+            { name: "partySize", label: "newPartySizeField", type: "number" },
+            { name: "performance", label: "newPerformanceField", type: "select" },
+          ],
+          preview: async (id) => {
+            const r = await prisma.reservation.findUniqueOrThrow({ where: { id }, select: { partySize: true, performance: { select: { startsAt: true } } } });
+            return { key: "changeReservationPreview", values: { seats: r.partySize, performance: when.format(r.performance.startsAt) } };
+          },
+          // The other performances of the same show still to come.
+          choices: async (id) => {
+            const r = await prisma.reservation.findUniqueOrThrow({ where: { id }, select: { performanceId: true, performance: { select: { showId: true } } } });
+            const others = await prisma.performance.findMany({
+              where: { showId: r.performance.showId, id: { not: r.performanceId }, status: "scheduled", startsAt: { gt: new Date() } },
+              orderBy: { startsAt: "asc" },
+              take: 100,
+              select: { id: true, startsAt: true, venue: { select: { name: true } } },
+            });
+            return { performance: others.map((p) => ({ value: p.id, label: `${when.format(p.startsAt)} · ${p.venue.name}` })) };
+          },
+          run: (id, actor, _context, payload) =>
+            services.changeReservation(
+              id,
+              { partySize: int(payload.partySize, "partySize"), performanceId: text(payload.performance) || undefined },
+              actor,
+            ),
+          done: (r: ReservationChanged) =>
+            r.changed ? { key: r.emailed ? "changeReservationEmailed" : "changeReservationDone", values: { seats: r.partySize } } : "changeReservationUnchanged",
         }),
         printTicket: askFirst(deps, {
           label: "Print the ticket",
