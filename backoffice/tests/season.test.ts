@@ -11,12 +11,13 @@ import { adminApi, login, startBackoffice, type Harness } from "./helpers.ts";
 let h: Harness;
 let api: ReturnType<typeof adminApi>;
 let adminId: string;
+let cookie: string | null;
 
 beforeAll(async () => {
   h = await startBackoffice({ ORIGIN: "http://site.test" });
   const { user, password } = await factories.user(h.db.prisma, { role: "admin", email: "botteghino@azionelab.example" });
   adminId = user.id;
-  const { cookie } = await login(h.base, user.email, password);
+  ({ cookie } = await login(h.base, user.email, password));
   expect(cookie).not.toBeNull();
   api = adminApi(h.base, cookie);
 });
@@ -212,6 +213,39 @@ describe("undoing a check-in", () => {
       [a.id, adminId, "Scanned the wrong ticket"],
       [b.id, adminId, "Counted twice"],
     ]);
+  });
+});
+
+describe("the printable door list", () => {
+  it("lists the confirmed parties by name with code, seats, source and who is in; names are escaped; no contact details", async () => {
+    const perf = await factories.performance(h.db.prisma);
+    const { user: door } = await factories.user(h.db.prisma, { role: "staff" });
+    const inside = await confirmed(perf.id, { name: "Bianca <script>alert(1)</script>", partySize: 3, phone: "+39 333 000" });
+    await confirmed(perf.id, { name: "Aldo Walk-in", partySize: 1, email: null, source: "box_office" });
+    await factories.reservation(h.db.prisma, { performanceId: perf.id, name: "Pending Person", status: "pending" });
+    await h.db.prisma.checkIn.create({ data: { reservationId: inside.id, checkedInById: door.id } });
+    const codes = await h.db.prisma.reservation.findMany({ where: { performanceId: perf.id, status: "confirmed" }, select: { bookingCode: true } });
+
+    const res = await fetch(`${h.base}/admin/export/performances/${perf.id}/door-list`, { headers: { cookie: cookie!, "accept-language": "en" } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).toContain("@page { size: A4 portrait");
+    expect(html.indexOf("Aldo Walk-in")).toBeLessThan(html.indexOf("Bianca"));
+    expect(html).toContain("Bianca &lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).not.toContain("<script>");
+    for (const { bookingCode } of codes) expect(html).toContain(bookingCode);
+    expect(html).toContain("box office");
+    expect(html).not.toContain("Pending Person");
+    expect(html).not.toContain("+39 333 000");
+    expect(html).not.toContain(inside.email!);
+    expect(html).toContain("2 parties · 4 people · 3 already in");
+
+    const italian = await (await fetch(`${h.base}/admin/export/performances/${perf.id}/door-list`, { headers: { cookie: cookie!, "accept-language": "it" } })).text();
+    expect(italian).toContain("2 gruppi · 4 persone · 3 già entrate");
+    expect((await fetch(`${h.base}/admin/export/performances/00000000-0000-4000-8000-000000000000/door-list`, { headers: { cookie: cookie! } })).status).toBe(404);
+    const stranger = await fetch(`${h.base}/admin/export/performances/${perf.id}/door-list`, { redirect: "manual" });
+    expect([302, 401]).toContain(stranger.status);
   });
 });
 

@@ -72,6 +72,7 @@ export {
 } from "./season/season.service.ts";
 export { boxOfficeBookingSchema, type BoxOfficeBookingInput, type ReservationChange } from "./season/season.schema.ts";
 export { changeReservation, type ReservationChanged } from "./season/reservation-change.service.ts";
+export { doorList, type DoorList, type DoorListParty } from "./season/door-list.service.ts";
 export {
   confirmWaitlistEntry,
   joinWaitlist,
@@ -86,3 +87,14 @@ export {
 } from "./waitlist/waitlist.service.ts";
 export { joinWaitlistSchema, type JoinWaitlistInput } from "./waitlist/waitlist.schema.ts";
 export { closeStartedWaitlists, lapseExpiredOffers } from "./waitlist/offers.ts";
+export {
+  CONTENT_LOCALES,
+  contentLocale,
+  contentLocaleSchema,
+  localize,
+  mapUrl,
+  pickTranslation,
+  type ContentLocale,
+  type Translation,
+} from "./i18n/translated.ts";
+export { googleCalendarUrl } from "./tickets/ticket-assets.ts";

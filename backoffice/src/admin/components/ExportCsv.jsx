@@ -13,8 +13,13 @@ const ExportCsv = (props) => {
       <Text mb="default">
         <a href={`${base}.xlsx`} download data-testid="export-xlsx-link">{tc("ExportCsv.xlsx")}</a>
       </Text>
-      <Text>
+      <Text mb="default">
         <a href={`${base}.csv`} download data-testid="export-csv-link">{tc("ExportCsv.csv")}</a>
+      </Text>
+      <Text>
+        <a href={`/admin/export/performances/${encodeURIComponent(record.id)}/door-list`} target="_blank" rel="noopener" data-testid="door-list-link">
+          {tc("ExportCsv.doorList")}
+        </a>
       </Text>
     </Box>
   );
