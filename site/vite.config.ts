@@ -1,4 +1,6 @@
-import adapter from "@sveltejs/adapter-node";
+// adapter-node, built into .builds/<stamp> and switched in atomically (build -> link),
+// its static files guarded (adapter/static-guard.js).
+import adapter from "./adapter/index.js";
 import { sveltekit } from "@sveltejs/kit/vite";
 import { vitePreprocess } from "@sveltejs/vite-plugin-svelte";
 import { defineConfig } from "vite";

@@ -8,6 +8,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import { ADMIN_ROOT, clearStaleBundle, createAdmin } from "./admin/admin.ts";
 import { createSessionMiddleware, makeAuthenticate, requireAdmin, revalidateAdmin, sameOriginOnly, SESSION_COOKIE } from "./admin/auth.ts";
 import { readBody, refuseHostileUrls } from "./admin/body.ts";
+import { contentSecurityPolicy } from "./admin/csp.ts";
 import { withoutThirdPartyFonts } from "./admin/no-third-party.ts";
 import { renderDoorList } from "./admin/door-list-page.ts";
 import { makeServices } from "./admin/services.ts";
@@ -111,6 +112,8 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
     res.set("Cache-Control", "no-store");
     next();
   });
+  // Before withoutThirdPartyFonts: that rewrites the page, so it must run first (outermost).
+  adminRouter.use(contentSecurityPolicy());
   adminRouter.use(withoutThirdPartyFonts());
 
   // The box-office list of a performance, as CSV or as an Excel workbook.

@@ -13,7 +13,11 @@ import { resolveSession } from "$lib/server/session";
  * with a form POST, and SvelteKit's CSRF check then refuses the no-JavaScript Confirm
  * and Cancel buttons. Same-origin requests only ever reach this server.
  */
-const TOKEN_PAGE = /^\/(confirm|tickets)\//;
+const TOKEN_PAGE = /^\/(confirm|tickets|waitlist)\//;
+/** Pages that show a visitor's own booking: never stored by a browser or a proxy. */
+const PRIVATE_PAGE = /^\/book\/sent\/?$/;
+/** The only page that needs the camera: the door scanner. */
+const CAMERA_PAGE = /^\/staff\/scan\/?$/;
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,80}$/;
 
 export const init: ServerInit = async () => {
@@ -69,13 +73,13 @@ export const handle: Handle = async ({ event, resolve }) => {
   headers.set("x-request-id", requestId);
   headers.set("X-Content-Type-Options", "nosniff");
   headers.set("Referrer-Policy", TOKEN_PAGE.test(event.url.pathname) ? "same-origin" : "strict-origin-when-cross-origin");
-  headers.set("Permissions-Policy", "camera=(self), microphone=(), geolocation=(), payment=()");
+  headers.set("Permissions-Policy", `camera=${CAMERA_PAGE.test(event.url.pathname) ? "(self)" : "()"}, microphone=(), geolocation=(), payment=()`);
   headers.set("X-Frame-Options", "DENY");
   // Pages get kit's full CSP; everything else (JSON, .ics, errors) still refuses framing.
   if (!headers.has("content-security-policy")) {
     headers.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'");
   }
-  if (TOKEN_PAGE.test(event.url.pathname) || event.locals.user) {
+  if (TOKEN_PAGE.test(event.url.pathname) || PRIVATE_PAGE.test(event.url.pathname) || event.locals.user) {
     headers.set("Cache-Control", "private, no-store");
   }
   // One line per request. The path goes through redactPath (tokens live in URLs); no
