@@ -37,6 +37,11 @@ const slugHelp: Words = [
   "Si compila da solo dal titolo: cambialo solo se sai cosa fai, i link già inviati smettono di funzionare.",
   "Filled in from the title: change it only if you must, links already sent stop working.",
 ];
+/** The English column of a translated field (docs/adr/0016). */
+const englishHelp: Words = [
+  "Il testo in inglese. Se resta vuoto, chi visita il sito in inglese vede quello in italiano.",
+  "The English text. Left empty, visitors reading in English see the Italian one.",
+];
 const yesNo = (yes: Words, no: Words): Record<string, Words> => ({ true: yes, false: no });
 const published = yesNo(["pubblicato", "published"], ["bozza", "draft"]);
 const undoCheckInDescription: Words = [
@@ -70,6 +75,15 @@ export const resourceWords: Record<string, ResourceWords> = {
       description: ["Descrizione", "Description"],
       posterImage: ["Locandina", "Poster"],
       isPublished: ["Pubblicato sul sito", "Published on the site"],
+      titleEn: ["Titolo in inglese", "Title in English"],
+      summaryEn: ["In breve, in inglese", "Summary in English"],
+      descriptionEn: ["Descrizione in inglese", "Description in English"],
+      credits: ["Crediti (autore, regia, interpreti)", "Credits (author, director, cast)"],
+      creditsEn: ["Crediti in inglese", "Credits in English"],
+      ageGuidance: ["Età consigliata", "Age guidance"],
+      ageGuidanceEn: ["Età consigliata, in inglese", "Age guidance in English"],
+      runningTimeMinutes: ["Durata (minuti)", "Running time (minutes)"],
+      language: ["Lingua dello spettacolo", "Language of the performance"],
       createdAt,
       updatedAt,
       search,
@@ -77,6 +91,12 @@ export const resourceWords: Record<string, ResourceWords> = {
     values: { isPublished: published },
     messages: {
       slugHelp,
+      englishHelp,
+      runningTimeHelp: [
+        "Dall'apertura alla chiusura del sipario, in minuti. Decide anche la fine dell'evento nel calendario del pubblico.",
+        "Curtain up to curtain down, in minutes. It also sets the end of the event in visitors' calendars.",
+      ],
+      languageHelp: ["Il codice di due lettere della lingua parlata in scena: it, en…", "The two-letter code of the language spoken on stage: it, en…"],
       posterHelp: [
         "L'indirizzo dell'immagine della locandina (https://… oppure /posters/…).",
         "The poster image's address (https://… or /posters/…).",
@@ -93,7 +113,13 @@ export const resourceWords: Record<string, ResourceWords> = {
       city: ["Città", "City"],
       timeZone: ["Fuso orario", "Time zone"],
       defaultCapacity: ["Posti in sala di solito", "Usual seats in the room"],
-      notes: ["Note", "Notes"],
+      notes: ["Come entrare", "Finding the entrance"],
+      nameEn: ["Nome in inglese", "Name in English"],
+      notesEn: ["Come entrare, in inglese", "Finding the entrance, in English"],
+      accessInfo: ["Accessibilità", "Access"],
+      accessInfoEn: ["Accessibilità, in inglese", "Access, in English"],
+      transport: ["Mezzi pubblici", "Public transport"],
+      transportEn: ["Mezzi pubblici, in inglese", "Public transport, in English"],
       createdAt,
       updatedAt,
       search,
@@ -108,6 +134,13 @@ export const resourceWords: Record<string, ResourceWords> = {
         "I posti proposti quando crei una nuova replica in questa sala. Puoi sempre cambiarli replica per replica.",
         "The seats offered when you create a new performance here. You can still change them per performance.",
       ],
+      englishHelp,
+      notesHelp: ["Lo legge il pubblico sul sito e nelle email: per esempio «Ingresso dal cortile».", "Visitors read it on the site and in emails: e.g. “Entrance from the courtyard”."],
+      accessInfoHelp: [
+        "Lo legge il pubblico: gradini, ascensore, bagni, posti per sedie a rotelle.",
+        "Visitors read it: steps, lift, toilets, wheelchair spaces.",
+      ],
+      transportHelp: ["Lo legge il pubblico: autobus, metro, fermate.", "Visitors read it: buses, metro, stops."],
     },
   },
   Performance: {
@@ -131,6 +164,9 @@ export const resourceWords: Record<string, ResourceWords> = {
       cancelledAt: ["Annullata il", "Cancelled"],
       bookingOpensAt: ["Prenotazioni aperte dal", "Booking opens"],
       bookingClosesAt: ["Prenotazioni chiuse dal", "Booking closes"],
+      surtitles: ["Sovratitoli", "Surtitles"],
+      note: ["Nota per il pubblico", "Note for visitors"],
+      noteEn: ["Nota per il pubblico, in inglese", "Note for visitors, in English"],
       createdAt,
       updatedAt,
       search,
@@ -192,6 +228,12 @@ export const resourceWords: Record<string, ResourceWords> = {
       runToField: ["Al giorno (AAAA-MM-GG)", "To (YYYY-MM-DD)"],
       runWeekdaysField: ["Giorni della settimana (1 lun … 7 dom, es. 2-7)", "Weekdays (1 Mon … 7 Sun, e.g. 2-7)"],
       runTimeField: ["Orario (HH:MM)", "Time (HH:MM)"],
+      englishHelp,
+      surtitlesHelp: ["La lingua dei sovratitoli in questa replica (en, it…); vuoto: nessuno.", "The language of the surtitles at this performance (en, it…); empty: none."],
+      noteHelp: [
+        "Solo per questa data: replica relaxed, interprete LIS, audiodescrizione…",
+        "This date only: relaxed performance, sign language interpreter, audio description…",
+      ],
     },
   },
   Reservation: {

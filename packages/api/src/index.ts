@@ -88,3 +88,14 @@ export {
 } from "./waitlist/waitlist.service.ts";
 export { joinWaitlistSchema, type JoinWaitlistInput } from "./waitlist/waitlist.schema.ts";
 export { closeStartedWaitlists, lapseExpiredOffers } from "./waitlist/offers.ts";
+export {
+  CONTENT_LOCALES,
+  contentLocale,
+  contentLocaleSchema,
+  localize,
+  mapUrl,
+  pickTranslation,
+  type ContentLocale,
+  type Translation,
+} from "./i18n/translated.ts";
+export { googleCalendarUrl } from "./tickets/ticket-assets.ts";

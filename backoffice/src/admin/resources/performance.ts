@@ -1,9 +1,36 @@
 import { DomainError, type PerformanceCancellation, type PerformanceMove, type PerformanceRunInput } from "@sipario/api";
 import type { ActionContext, ActionRequest, ActionResponse, RecordJSON, ResourceWithOptions } from "adminjs";
 import type { Services } from "../services.ts";
-import { askFirst, bool, date, insensitive, int, modelResource, onlyIn, programme, searchProperty, text, type ResourceDeps } from "./shared.ts";
+import { askFirst, bool, date, insensitive, int, modelResource, onlyIn, programme, searchProperty, sideBySide, text, type ResourceDeps } from "./shared.ts";
 
 const people = (n: number) => (n === 1 ? "1 person" : `${n} people`);
+
+const EDIT_LAYOUT = sideBySide([
+  "show",
+  "venue",
+  "startsAt",
+  "roomCapacity",
+  "manuallyOccupiedSeats",
+  "additionalSeats",
+  "isBookingEnabled",
+  "surtitles",
+  ["note"],
+]);
+
+/** The visitor-facing facts of one date: surtitles and its note in both languages. */
+function performanceTexts(params: Record<string, unknown>) {
+  const surtitles = text(params.surtitles)?.trim().toLowerCase();
+  if (surtitles && !/^[a-z]{2,3}$/.test(surtitles)) {
+    throw new DomainError("invalid_input", "Surtitles: a language code such as en, or empty.", { field: "surtitles" });
+  }
+  const note = text(params.note);
+  const noteEn = text(params.noteEn);
+  return {
+    ...(params.surtitles !== undefined ? { surtitles: surtitles || null } : {}),
+    ...(note !== undefined ? { note: note.trim() } : {}),
+    ...(noteEn !== undefined ? { noteEn: noteEn.trim() } : {}),
+  };
+}
 
 /**
  * Puts a capacity refusal on the field the admin changed: a capacity too small for the
@@ -119,6 +146,7 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
             manuallyOccupiedSeats,
             // AdminJS's form sends nothing for a checkbox left unticked: what the admin saw.
             isBookingEnabled: bool(params.isBookingEnabled) ?? false,
+            ...performanceTexts(params),
           },
         });
       },
@@ -153,9 +181,11 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         );
         const showId = params.show ? String(params.show) : current.showId;
         const venueId = params.venue ? String(params.venue) : current.venueId;
-        const { performance } = await services.updateCapacity(id, defined, actor).catch((error: unknown) => {
+        const texts = performanceTexts(params);
+        let { performance } = await services.updateCapacity(id, defined, actor).catch((error: unknown) => {
           throw onCapacityField(error, changed);
         });
+        if (Object.keys(texts).length > 0) performance = await prisma.performance.update({ where: { id }, data: texts });
         if (showId !== current.showId || venueId !== current.venueId) {
           return prisma.performance.update({ where: { id }, data: { showId, venueId } });
         }
@@ -178,6 +208,9 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         "additionalSeats",
         "manuallyOccupiedSeats",
         "isBookingEnabled",
+        "surtitles",
+        "note",
+        "noteEn",
         "availableSeats",
         "confirmedSeats",
         "pendingCount",
@@ -185,7 +218,7 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         "createdAt",
         "updatedAt",
       ],
-      editProperties: ["show", "venue", "startsAt", "roomCapacity", "manuallyOccupiedSeats", "additionalSeats", "isBookingEnabled"],
+      editProperties: ["show", "venue", "startsAt", "roomCapacity", "manuallyOccupiedSeats", "additionalSeats", "isBookingEnabled", "surtitles", "note", "noteEn"],
       sort: { sortBy: "startsAt", direction: "desc" },
       titleProperty: "label",
       properties: {
@@ -196,8 +229,13 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         manuallyOccupiedSeats: { isRequired: false, description: "manuallyOccupiedSeatsHelp" },
         additionalSeats: { isRequired: false, description: "additionalSeatsHelp" },
         isBookingEnabled: { isRequired: false, description: "isBookingEnabledHelp" },
+        surtitles: { isRequired: false, description: "surtitlesHelp" },
+        note: { isRequired: false, description: "noteHelp" },
+        noteEn: { isRequired: false, description: "englishHelp" },
       },
       actions: {
+        new: { layout: EDIT_LAYOUT },
+        edit: { layout: EDIT_LAYOUT },
         list: { after: seatNumbers },
         show: { after: seatNumbers },
         bulkDelete: { isAccessible: false },

@@ -4,6 +4,7 @@
  */
 import { DomainError, type AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
+import type { LayoutElement } from "adminjs";
 import { serviceAction, type ServiceActionOptions } from "../actions.ts";
 import { findModel, modelWithout, type DMMF } from "../dmmf.ts";
 import { SiparioResource, type ResourceBehaviour } from "../sipario-resource.ts";
@@ -90,3 +91,26 @@ export const slugPrefill =
 /** Every service action asks first, on the same confirmation screen. */
 export const askFirst = (deps: ResourceDeps, options: Omit<ServiceActionOptions, "component">) =>
   serviceAction({ ...options, component: deps.components.ActionConfirm });
+
+/**
+ * An edit form where each translated field (docs/adr/0016) shows its Italian and English
+ * columns side by side: `["title"]` lays out `title` | `titleEn`; a plain string is one
+ * full-width field.
+ */
+export function sideBySide(fields: (string | [string])[]): LayoutElement[] {
+  return fields.map((field): LayoutElement =>
+    typeof field === "string"
+      ? field
+      : [
+          { flexDirection: "row", flex: true },
+          [
+            [field[0], { flexGrow: 1, flexBasis: 0, marginRight: "xl" }],
+            [`${field[0]}En`, { flexGrow: 1, flexBasis: 0 }],
+          ],
+        ],
+  );
+}
+
+/** The English column of each translated field: optional, its help says the Italian shows when it is empty. */
+export const englishOf = (fields: string[]) =>
+  Object.fromEntries(fields.map((field) => [`${field}En`, { isRequired: false, description: "englishHelp" }]));

@@ -55,11 +55,26 @@ describe("tickets.get", () => {
     const { api, token, ticketUrl, reservationId } = await confirmedTicket(3);
     expect(ticketUrl).toBe(`https://biglietti.example.org/tickets/${token}`);
     const t = await api.tickets.get({ token });
-    expect(Object.keys(t).sort()).toEqual(["bookingCode", "checkedInAt", "partySize", "qr", "show", "startsAt", "status", "venue"]);
+    expect(Object.keys(t).sort()).toEqual([
+      "bookingCode",
+      "checkedInAt",
+      "googleCalendarUrl",
+      "note",
+      "noteLang",
+      "partySize",
+      "qr",
+      "show",
+      "startsAt",
+      "status",
+      "venue",
+    ]);
     expect(t).toMatchObject({ status: "confirmed", partySize: 3, checkedInAt: null });
     // The public booking code, never the reservation id (issue 13, finding 11).
     expect(t.bookingCode).toMatch(BOOKING_CODE_PATTERN);
     expect(JSON.stringify(t)).not.toContain(reservationId);
+    // Google Calendar gets the show, time and place, never the ticket link (the credential).
+    expect(t.googleCalendarUrl).toMatch(/^https:\/\/calendar\.google\.com\/calendar\/render\?action=TEMPLATE&/);
+    expect(t.googleCalendarUrl).not.toContain(token);
     expect(t.qr.pngDataUrl).toMatch(/^data:image\/png;base64,/);
     const text = JSON.stringify(t);
     for (const secret of ["Paolo", "paolo@example.org", "+39", "secret note"]) expect(text).not.toContain(secret);
