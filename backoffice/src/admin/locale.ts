@@ -190,6 +190,7 @@ export const resourceWords: Record<string, ResourceWords> = {
       reservations: ["Prenotazioni", "Reservations"],
       cancelPerformance: ["Annulla la replica e avvisa tutti", "Cancel performance and notify everyone"],
       movePerformance: ["Sposta la replica e avvisa il pubblico", "Move performance and tell the audience"],
+      addDates: ["Aggiungi altre date", "Add more dates"],
     },
     messages: {
       cancelPerformanceDescription: [
@@ -226,6 +227,17 @@ export const resourceWords: Record<string, ResourceWords> = {
         "Seats given outside the site (phone, guests, press): they are taken off the seats on sale. Empty means 0.",
       ],
       isBookingEnabledHelp: ["Se è spuntato, il pubblico può prenotare questa replica dal sito.", "When ticked, visitors can book this performance on the site."],
+      addDatesDescription: [
+        "Crea altre repliche dello stesso spettacolo, nella stessa sala e con gli stessi posti, tutte insieme. Scrivi le date una per riga (2027-01-12 21:00), oppure i giorni della settimana (1 lunedì … 7 domenica, per esempio 2-7) con un orario, dal primo all'ultimo giorno. Orari della sala. Guarda l'anteprima prima di salvare.",
+        "Create more performances of the same show, in the same venue with the same seats, all at once. Write the dates one per line (2027-01-12 21:00), or weekdays (1 Monday … 7 Sunday, e.g. 2-7) with a time, from a first to a last day. Times are the venue's. Check the preview before saving.",
+      ],
+      addDatesPreview: ["{{count}} repliche:\n{{dates}}", "{{count}} performances:\n{{dates}}"],
+      addDatesDone: ["Create {{count}} repliche.", "{{count}} performances created."],
+      runDatesField: ["Date e orari, uno per riga", "Dates and times, one per line"],
+      runFromField: ["Dal giorno (AAAA-MM-GG)", "From (YYYY-MM-DD)"],
+      runToField: ["Al giorno (AAAA-MM-GG)", "To (YYYY-MM-DD)"],
+      runWeekdaysField: ["Giorni della settimana (1 lun … 7 dom, es. 2-7)", "Weekdays (1 Mon … 7 Sun, e.g. 2-7)"],
+      runTimeField: ["Orario (HH:MM)", "Time (HH:MM)"],
       englishHelp,
       surtitlesHelp: ["La lingua dei sovratitoli in questa replica (en, it…); vuoto: nessuno.", "The language of the surtitles at this performance (en, it…); empty: none."],
       noteHelp: [
@@ -591,6 +603,7 @@ const globalWords = {
       working: ["Un momento…", "Working…"],
       more: ["… e altre {{count}}", "… and {{count}} more"],
       keep: ["(la stessa di ora)", "(keep the current one)"],
+      preview: ["Anteprima", "Preview"],
     },
     ExportCsv: {
       intro: [

@@ -70,9 +70,10 @@ export {
   type PerformanceCancellation,
   type PerformanceMove,
 } from "./season/season.service.ts";
-export { boxOfficeBookingSchema, type BoxOfficeBookingInput, type ReservationChange } from "./season/season.schema.ts";
+export { boxOfficeBookingSchema, type BoxOfficeBookingInput, type PerformanceRunInput, type ReservationChange } from "./season/season.schema.ts";
 export { changeReservation, type ReservationChanged } from "./season/reservation-change.service.ts";
 export { doorList, type DoorList, type DoorListParty } from "./season/door-list.service.ts";
+export { createPerformanceRun, planPerformanceRun, type PerformanceRunPlan } from "./season/performance-run.service.ts";
 export {
   confirmWaitlistEntry,
   joinWaitlist,

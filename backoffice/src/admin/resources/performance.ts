@@ -1,4 +1,4 @@
-import { DomainError, type PerformanceCancellation, type PerformanceMove } from "@sipario/api";
+import { DomainError, type PerformanceCancellation, type PerformanceMove, type PerformanceRunInput } from "@sipario/api";
 import type { ActionContext, ActionRequest, ActionResponse, RecordJSON, ResourceWithOptions } from "adminjs";
 import type { Services } from "../services.ts";
 import { askFirst, badge, bool, date, insensitive, int, modelResource, onlyIn, programme, searchProperty, sideBySide, text, whenFilter, whenProperty, type ResourceDeps } from "./shared.ts";
@@ -69,8 +69,37 @@ function withSeatNumbers(services: Services) {
   };
 }
 
+/** "2-7", "2,3,4" or "2-4,6" -> [2, 3, 4, 6]: ISO weekdays, Monday 1. */
+function weekdaysOf(text: string): number[] {
+  const days = new Set<number>();
+  for (const part of text.split(/[,\s]+/).filter(Boolean)) {
+    const range = /^([1-7])(?:-([1-7]))?$/.exec(part);
+    if (!range) throw new DomainError("invalid_input", "Write weekdays as numbers from 1 (Monday) to 7 (Sunday), e.g. 2-7.", { field: "weekdays" });
+    const first = Number(range[1]);
+    const last = Number(range[2] ?? range[1]);
+    for (let d = first; d <= last; d++) days.add(d);
+  }
+  return [...days];
+}
+
 export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
   const { prisma, services, components } = deps;
+  // The run's input from the form and the performance it copies (show, venue, seats, booking switch).
+  const runInput = async (id: string, payload: Record<string, unknown>): Promise<PerformanceRunInput> => {
+    const template = await prisma.performance.findUniqueOrThrow({
+      where: { id },
+      select: { showId: true, venueId: true, roomCapacity: true, additionalSeats: true, isBookingEnabled: true },
+    });
+    const dates = (text(payload.dates) ?? "")
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const from = text(payload.from)?.trim();
+    const every = from
+      ? { from, to: text(payload.to)?.trim() ?? "", weekdays: weekdaysOf(text(payload.weekdays) ?? "1-7"), time: text(payload.time)?.trim() ?? "" }
+      : undefined;
+    return { ...template, dates, ...(every ? { every } : {}) };
+  };
   const seatNumbers = withSeatNumbers(services);
   const seatNumber = () => ({ type: "number", isSortable: false, isVisible: onlyIn("list", "show") }) as const;
   const seatProps = { availableSeats: seatNumber(), confirmedSeats: seatNumber(), pendingCount: seatNumber(), checkedInCount: seatNumber() };
@@ -259,6 +288,26 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
             return services.movePerformance(id, { ...(startsAt ? { startsAt } : {}), ...(venueId ? { venueId } : {}) }, actor);
           },
           done: (r: PerformanceMove) => (r.moved ? { key: "movePerformanceDone", values: { count: r.told } } : "movePerformanceUnchanged"),
+        }),
+        // A run: more dates like this one (same show, venue and seats), previewed, then created at once.
+        addDates: askFirst(deps, {
+          label: "Add more dates",
+          icon: "Copy",
+          description: "addDatesDescription",
+          fields: [
+            { name: "dates", label: "runDatesField", type: "textarea" },
+            { name: "from", label: "runFromField", type: "text" },
+            { name: "to", label: "runToField", type: "text" },
+            { name: "weekdays", label: "runWeekdaysField", type: "text" },
+            { name: "time", label: "runTimeField", type: "text" },
+          ],
+          dryRun: async (id, payload) => {
+            const plan = await services.planPerformanceRun(await runInput(id, payload));
+            const when = new Intl.DateTimeFormat("it-IT", { timeZone: plan.timeZone, weekday: "short", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit" });
+            return { key: "addDatesPreview", values: { count: plan.startsAt.length, dates: plan.startsAt.map((d) => when.format(d)).join("\n") } };
+          },
+          run: async (id, actor, _context, payload) => services.createPerformanceRun(await runInput(id, payload), actor),
+          done: (r: { created: number }) => ({ key: "addDatesDone", values: { count: r.created } }),
         }),
         exportCsv: {
           actionType: "record",
