@@ -51,7 +51,10 @@ async function findTicket(prisma: PrismaClient, rawToken: string) {
 /**
  * The ticket behind a check_in token, with its QR code (SVG and PNG data URL) encoding
  * exactly `${ORIGIN}/tickets/<token>`, and the public booking code. Never returns the
- * reservation's id (a ticket link gets forwarded), name, email, phone or notes.
+ * party's name, email, phone or notes. `reservationId` stays because the public interface
+ * (CONTRACT.md) names it; it is given only to whoever holds the ticket's token, and opens
+ * nothing by itself (the /book/sent cookie is signed, issue 13 finding 11). Pages show the
+ * booking code, never the id.
  * Throws unknown_token, reservation_not_confirmed (cancelled, or not confirmed).
  */
 export async function getTicket(prisma: PrismaClient, config: AppConfig, rawToken: string, locale: ContentLocale = "it") {
@@ -69,6 +72,7 @@ export async function getTicket(prisma: PrismaClient, config: AppConfig, rawToke
   const { note, lang } = localize(r.performance, ["note"], locale);
   const place = { slug: venue.slug, address: venue.address, city: venue.city, timeZone: venue.timeZone, mapUrl: mapUrl(venue), ...localize(venue, VENUE_TEXT, locale) };
   return {
+    reservationId: r.id,
     bookingCode: r.bookingCode,
     status: r.status,
     partySize: r.partySize,
@@ -99,7 +103,7 @@ export async function cancelTicket(prisma: PrismaClient, rawToken: string, confi
     throw new DomainError("reservation_not_confirmed", "This booking is not confirmed.", { status: r.status });
   }
   await cancelReservation(prisma, r.id, { actor: { label: "ticket holder" }, config, notifyHolder: config ?? getConfig() });
-  return { bookingCode: r.bookingCode, status: "cancelled" as const };
+  return { reservationId: r.id, bookingCode: r.bookingCode, status: "cancelled" as const };
 }
 
 /**
