@@ -50,6 +50,14 @@ const undoCheckInDescription: Words = [
 ];
 const undoCheckInDone: Words = ["Ingresso annullato; il biglietto torna valido all'ingresso.", "Check-in undone; the ticket works again at the door."];
 const undoReasonField: Words = ["Motivo", "Reason"];
+const when: Words = ["Quando", "When"];
+const whenValues: Record<string, Words> = {
+  upcoming: ["da oggi in poi", "from today on"],
+  today: ["stasera (oggi)", "tonight (today)"],
+  week: ["prossimi 7 giorni", "next 7 days"],
+  past: ["passate", "past"],
+  all: ["tutte", "all"],
+};
 const reservationStatus: Record<string, Words> = {
   pending: ["da confermare", "pending"],
   confirmed: ["confermata", "confirmed"],
@@ -164,6 +172,7 @@ export const resourceWords: Record<string, ResourceWords> = {
       cancelledAt: ["Annullata il", "Cancelled"],
       bookingOpensAt: ["Prenotazioni aperte dal", "Booking opens"],
       bookingClosesAt: ["Prenotazioni chiuse dal", "Booking closes"],
+      when,
       surtitles: ["Sovratitoli", "Surtitles"],
       note: ["Nota per il pubblico", "Note for visitors"],
       noteEn: ["Nota per il pubblico, in inglese", "Note for visitors, in English"],
@@ -174,6 +183,7 @@ export const resourceWords: Record<string, ResourceWords> = {
     values: {
       isBookingEnabled: yesNo(["aperte", "open"], ["chiuse", "closed"]),
       status: { scheduled: ["in programma", "scheduled"], cancelled: ["annullata", "cancelled"] },
+      when: whenValues,
     },
     actions: {
       exportCsv: ["Esporta elenco", "Export list"],
@@ -256,11 +266,18 @@ export const resourceWords: Record<string, ResourceWords> = {
       bookingCode: ["Codice prenotazione", "Booking code"],
       code: ["Codice prenotazione", "Booking code"],
       source: ["Origine", "Source"],
+      state: ["Stato", "Status"],
+      checkedInAt: ["Entrata alle", "Checked in at"],
+      checkedIn: ["Entrata", "Checked in"],
+      when: ["Data della replica", "Performance date"],
       createdAt: ["Prenotata il", "Booked"],
       updatedAt,
     },
     values: {
       status: reservationStatus,
+      state: { ...reservationStatus, checked_in: ["entrata", "checked in"] },
+      checkedIn: yesNo(["entrata", "checked in"], ["non ancora entrata", "not yet in"]),
+      when: whenValues,
       source: { online: ["sito", "website"], box_office: ["botteghino", "box office"], waitlist: ["lista d'attesa", "waiting list"] },
       locale: { it: ["Italiano", "Italian"], en: ["Inglese", "English"] },
     },

@@ -1,7 +1,7 @@
 import { DomainError, type PerformanceCancellation, type PerformanceMove, type PerformanceRunInput } from "@sipario/api";
 import type { ActionContext, ActionRequest, ActionResponse, RecordJSON, ResourceWithOptions } from "adminjs";
 import type { Services } from "../services.ts";
-import { askFirst, bool, date, insensitive, int, modelResource, onlyIn, programme, searchProperty, sideBySide, text, type ResourceDeps } from "./shared.ts";
+import { askFirst, badge, bool, date, insensitive, int, modelResource, onlyIn, programme, searchProperty, sideBySide, text, whenFilter, whenProperty, type ResourceDeps } from "./shared.ts";
 
 const people = (n: number) => (n === 1 ? "1 person" : `${n} people`);
 
@@ -109,6 +109,7 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         search: (v) => ({ OR: [{ show: { title: insensitive(v) } }, { venue: { name: insensitive(v) } }, { venue: { city: insensitive(v) } }] }),
         // AdminJS searches references by their title property.
         label: (v) => ({ show: { title: insensitive(v) } }),
+        when: whenFilter(deps.config.TIME_ZONE, (range) => ({ startsAt: range })),
       },
       // "Show title · 12/12/26, 20:30" wherever a performance is referenced (reservations...).
       decorate: async (records) => {
@@ -194,8 +195,9 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
     }),
     options: {
       navigation: programme,
-      listProperties: ["show", "venue", "startsAt", "status", "roomCapacity", "isBookingEnabled", "availableSeats", "confirmedSeats", "pendingCount", "checkedInCount"],
-      filterProperties: ["search", "status", "isBookingEnabled", "startsAt", "show", "venue"],
+      // Eight short columns fit at 1366 px; capacity and pending are on the record page.
+      listProperties: ["show", "venue", "startsAt", "status", "availableSeats", "confirmedSeats", "checkedInCount", "isBookingEnabled"],
+      filterProperties: ["when", "search", "show", "venue", "status", "isBookingEnabled", "startsAt"],
       showProperties: [
         "show",
         "venue",
@@ -219,11 +221,15 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         "updatedAt",
       ],
       editProperties: ["show", "venue", "startsAt", "roomCapacity", "manuallyOccupiedSeats", "additionalSeats", "isBookingEnabled", "surtitles", "note", "noteEn"],
-      sort: { sortBy: "startsAt", direction: "desc" },
+      // Soonest first; past performances only behind the "when" filter (default: upcoming).
+      sort: { sortBy: "startsAt", direction: "asc" },
+      href: ({ h }) => `${h.resourceUrl({ resourceId: "Performance" })}?filters.when=upcoming`,
       titleProperty: "label",
       properties: {
         ...searchProperty,
         ...seatProps,
+        ...whenProperty,
+        status: badge(deps),
         label: { isVisible: false },
         roomCapacity: { description: "roomCapacityHelp" },
         manuallyOccupiedSeats: { isRequired: false, description: "manuallyOccupiedSeatsHelp" },
@@ -236,7 +242,14 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
       actions: {
         new: { layout: EDIT_LAYOUT },
         edit: { layout: EDIT_LAYOUT },
-        list: { after: seatNumbers },
+        list: {
+          // Without a date filter the list is the upcoming performances; "all" or "past" show the rest.
+          before: async (request: ActionRequest) => {
+            if (!request.query?.["filters.when"]) request.query = { ...request.query, "filters.when": "upcoming" };
+            return request;
+          },
+          after: seatNumbers,
+        },
         show: { after: seatNumbers },
         bulkDelete: { isAccessible: false },
         // Read-only shortcut: the reservations of this performance, filtered.

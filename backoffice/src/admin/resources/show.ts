@@ -34,19 +34,20 @@ export function showResource(deps: ResourceDeps): ResourceWithOptions {
     }),
     options: {
       navigation: programme,
-      listProperties: ["title", "slug", "isPublished", "createdAt", "updatedAt"],
+      listProperties: ["title", "isPublished", "updatedAt"],
       filterProperties: ["search", "isPublished"],
       showProperties: [
         ...TRANSLATED.flatMap((field) => [field, `${field}En`]),
-        "slug",
         "runningTimeMinutes",
         "language",
         "posterImage",
         "isPublished",
+        "slug",
         "createdAt",
         "updatedAt",
       ],
-      editProperties: [...TRANSLATED.flatMap((field) => [field, `${field}En`]), "slug", "runningTimeMinutes", "language", "posterImage", "isPublished"],
+      // The slug fills itself from the title: last, labelled advanced.
+      editProperties: [...TRANSLATED.flatMap((field) => [field, `${field}En`]), "runningTimeMinutes", "language", "posterImage", "isPublished", "slug"],
       sort: { sortBy: "title", direction: "asc" },
       properties: {
         ...searchProperty,

@@ -21,7 +21,7 @@ export function venueResource(deps: ResourceDeps): ResourceWithOptions {
     }),
     options: {
       navigation: programme,
-      listProperties: ["name", "slug", "city", "address", "createdAt", "updatedAt"],
+      listProperties: ["name", "city", "address", "defaultCapacity", "updatedAt"],
       filterProperties: ["search", "city"],
       editProperties: [...TRANSLATED.flatMap((field) => [field, `${field}En`]), "slug", "address", "city", "defaultCapacity", "timeZone"],
       sort: { sortBy: "name", direction: "asc" },
