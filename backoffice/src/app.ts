@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { DomainError, getLogger, isDatabaseInputError, redactPath, type AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
-import { ADMIN_ROOT, clearStaleBundle, createAdmin } from "./admin/admin.ts";
+import { ADMIN_ROOT, ADMIN_STYLES, clearStaleBundle, createAdmin } from "./admin/admin.ts";
 import { createSessionMiddleware, makeAuthenticate, requireAdmin, revalidateAdmin, sameOriginOnly, SESSION_COOKIE } from "./admin/auth.ts";
 import { readBody, refuseHostileUrls } from "./admin/body.ts";
 import { contentSecurityPolicy } from "./admin/csp.ts";
@@ -164,6 +164,11 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
       }
       next(error);
     }
+  });
+
+  // Our stylesheet (no secrets): served before sign-in, since the login page uses it.
+  adminRouter.get("/sipario.css", (_req, res) => {
+    res.type("text/css").send(ADMIN_STYLES);
   });
 
   // The top bar's language switch, stored on the user (the sidebar component posts here).

@@ -147,6 +147,24 @@ describe("every back-office screen, in Italian and in English, at 1366×900", ()
     });
   }
 
+  it("greets on the login page with the company's name and colour, without AdminJS's illustrations", { timeout: 120_000 }, async () => {
+    await h.db.prisma.siteSetting.upsert({ where: { key: "theme.accent" }, create: { key: "theme.accent", value: "#2e6b30" }, update: { value: "#2e6b30" } });
+    const context = await browser.newContext({ viewport: VIEWPORT, locale: "it-IT" });
+    const page = await context.newPage();
+    await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+    await page.goto(`${h.base}/admin/login`);
+    await page.waitForSelector(".login__Wrapper");
+    expect(await page.locator(".login__Wrapper").innerText()).toContain("AzioneLab");
+    expect(await page.locator(".login__Wrapper svg").evaluateAll((svgs) => svgs.filter((s) => (globalThis as unknown as { getComputedStyle(e: unknown): { display: string } }).getComputedStyle(s).display !== "none").length)).toBe(0);
+    // The welcome panel wears the accent colour.
+    const backgrounds = await page
+      .locator(".login__Wrapper *")
+      .evaluateAll((els) => els.map((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor));
+    expect(backgrounds).toContain("rgb(46, 107, 48)");
+    await page.screenshot({ path: join(RESULTS, "login-company.png") });
+    await context.close();
+  });
+
   it("keeps the language an admin picks in the top bar, on their user, in a new browser", { timeout: 180_000 }, async () => {
     const first = await signedIn("en-GB");
     await first.page.getByRole("button", { name: "English" }).click();

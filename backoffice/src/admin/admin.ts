@@ -34,20 +34,41 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
     componentLoader,
     resources: buildResources({ ...deps, dmmf, components }),
     dashboard: { component: components.Dashboard, handler: async () => deps.services.dashboard() },
-    branding: {
-      companyName: "Sipario",
-      withMadeWithLove: false,
-      logo: false,
-      // The design system types every theme key as a record; font is a plain string (its
-      // default is "'Roboto', sans-serif", from Google Fonts), which its merge handles.
-      theme: { font: SYSTEM_FONTS } as unknown as BrandingOptions["theme"],
+    // The company's name and accent, from the site settings the site itself shows (read per page).
+    branding: async () => {
+      const { name, accent } = await companyLook(deps.prisma);
+      return {
+        companyName: name,
+        withMadeWithLove: false,
+        logo: false,
+        // The design system types every theme key as a record; font is a plain string (its
+        // default is "'Roboto', sans-serif", from Google Fonts), which its merge handles.
+        theme: { font: SYSTEM_FONTS, colors: { primary100: accent, primary80: accent, primary60: accent, accent } } as unknown as BrandingOptions["theme"],
+      };
     },
+    // Our few rules on top of AdminJS's look (the login page without the stock illustrations).
+    assets: { styles: [`${ADMIN_ROOT}/sipario.css`] },
     // A function of the signed-in admin: their stored language, else the browser's (ADR-0015).
     locale: (currentAdmin?: CurrentAdmin) => adminLocale((currentAdmin as { adminLocale?: AdminLanguage | null } | undefined)?.adminLocale),
     settings: { defaultPerPage: 20 },
   });
   return admin;
 }
+
+const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
+
+/** The company's name and accent colour: the SiteSetting rows the site uses, with its defaults. */
+async function companyLook(prisma: PrismaClient): Promise<{ name: string; accent: string }> {
+  const rows = await prisma.siteSetting.findMany({ where: { key: { in: ["company.name", "theme.accent"] } } });
+  const value = (key: string) => rows.find((r) => r.key === key)?.value.trim() || undefined;
+  const accent = value("theme.accent");
+  return { name: value("company.name") ?? "Sipario", accent: accent && HEX_COLOUR.test(accent) ? accent : "#b3261e" };
+}
+
+/** Served at /admin/sipario.css: the login page shows the company's name and words, not AdminJS's astronaut. */
+export const ADMIN_STYLES = `.login__Wrapper svg { display: none; }
+.login__Wrapper h2, .login__Wrapper p { color: #fff; }
+`;
 
 /**
  * The language of the screens: the one the admin chose (stored on their user), else the
