@@ -282,7 +282,7 @@ describe("company pages", () => {
         },
         { timeout: ADMIN_EDIT_VISIBLE_WITHIN_MS },
       )
-      .toEqual(["Spettacoli", "Chi siamo", "Contatti", "Come arrivare", "Prova sicurezza"]);
+      .toEqual(["Spettacoli", "Chi siamo", "Contatti", "Come arrivare", "Prova sicurezza", "Privacy"]);
 
     const en = await en_.newPage();
     await en.goto(`${site.origin}/chi-siamo`);
@@ -411,6 +411,7 @@ describe("errors, languages and headers", () => {
     "/book/sent",
     "/chi-siamo",
     "/come-arrivare",
+    "/privacy",
     `/confirm/${randomBytes(32).toString("base64url")}`,
   ];
 

@@ -82,3 +82,5 @@ export {
 } from "./waitlist/waitlist.service.ts";
 export { joinWaitlistSchema, type JoinWaitlistInput } from "./waitlist/waitlist.schema.ts";
 export { closeStartedWaitlists, lapseExpiredOffers } from "./waitlist/offers.ts";
+// GDPR requests about one person (erasure, access), for the back-office.
+export { erasePersonalData, personSchema, type ErasureReport } from "./privacy/privacy.service.ts";

@@ -1,4 +1,5 @@
 import type { ResourceWithOptions } from "adminjs";
+import { erasePersonAction } from "./privacy.ts";
 import { askFirst, bookings, insensitive, modelResource, onlyIn, type ResourceDeps } from "./shared.ts";
 
 /**
@@ -104,6 +105,7 @@ export function waitlistEntryResource(deps: ResourceDeps): ResourceWithOptions {
           run: (id, actor) => services.removeWaitlistEntry(id, actor),
           done: "Removed from the waiting list.",
         }),
+        erasePerson: erasePersonAction(deps, async (id) => (await deps.prisma.waitlistEntry.findUnique({ where: { id }, select: { email: true } }))?.email ?? null),
       },
     },
   };
@@ -159,6 +161,7 @@ export const waitlistTranslations = {
           moveDown: "Sposta giù",
           offerNow: "Offri i posti ora",
           removeEntry: "Togli dalla lista",
+          erasePerson: "Cancella i dati di questa persona",
         },
       },
     },
@@ -201,6 +204,7 @@ export const waitlistTranslations = {
           moveDown: "Move down",
           offerNow: "Offer seats now",
           removeEntry: "Remove from the list",
+          erasePerson: "Erase this person's data",
         },
       },
     },

@@ -1,0 +1,33 @@
+import { DomainError } from "@sipario/api";
+import type { ActionContext } from "adminjs";
+import { askFirst, type ResourceDeps } from "./shared.ts";
+
+/** GDPR requests are the controller's to answer: admins only, even if staff ever reach the back-office. */
+const adminOnly = ({ currentAdmin }: ActionContext) => currentAdmin?.role === "admin";
+
+/**
+ * Erasure on request (GDPR art. 17), offered on a reservation and on a waiting-list entry:
+ * the person named by that record's email loses their personal data everywhere
+ * (packages/api privacy.service.ts decides what and how; audited there). The action's
+ * screen explains and asks; only its POST erases.
+ */
+export function erasePersonAction(deps: ResourceDeps, emailOf: (id: string) => Promise<string | null>) {
+  return {
+    ...askFirst(deps, {
+      label: "Erase this person's data",
+      icon: "Trash2",
+      description:
+        "GDPR erasure request: every reservation and waiting-list entry with this email, at every performance, loses name, email, phone and notes, " +
+        "as the retention policy does after 90 days. Seat counts, statuses and check-ins stay. Waiting-list places still active end now; emails and " +
+        "sign-in counters for the address are deleted. This cannot be undone.",
+      when: (p) => !p.anonymizedAt && !!p.email,
+      run: async (id, actor) => {
+        const email = await emailOf(id);
+        if (!email) throw new DomainError("invalid_input", "This record has no email to erase.");
+        return deps.services.erasePerson(email, actor);
+      },
+      done: "Done: this person's data is erased from every reservation and waiting-list entry.",
+    }),
+    isAccessible: adminOnly,
+  };
+}
