@@ -9,6 +9,7 @@ import { ADMIN_ROOT, clearStaleBundle, createAdmin } from "./admin/admin.ts";
 import { createSessionMiddleware, makeAuthenticate, requireAdmin, revalidateAdmin, sameOriginOnly, SESSION_COOKIE } from "./admin/auth.ts";
 import { readBody, refuseHostileUrls } from "./admin/body.ts";
 import { withoutThirdPartyFonts } from "./admin/no-third-party.ts";
+import { privacyRoutes } from "./admin/privacy-routes.ts";
 import { makeServices } from "./admin/services.ts";
 import { healthRoutes } from "./health.ts";
 
@@ -145,6 +146,8 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
     requireAdmin(),
     exportRoute("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (id, res) => services.writeReservationsXlsx(id, res)),
   );
+
+  adminRouter.use(privacyRoutes(prisma, services));
 
   AdminJSExpress.buildAuthenticatedRouter(
     admin,

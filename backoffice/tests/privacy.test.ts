@@ -10,16 +10,39 @@ import { adminApi, login, startBackoffice, type Harness } from "./helpers.ts";
 let h: Harness;
 let api: ReturnType<typeof adminApi>;
 let adminId: string;
+let adminCookie: string;
 
 beforeAll(async () => {
   h = await startBackoffice({ ORIGIN: "http://site.test" });
   const { user, password } = await factories.user(h.db.prisma, { role: "admin", email: "privacy@azionelab.example" });
   adminId = user.id;
   const { cookie } = await login(h.base, user.email, password);
+  adminCookie = cookie!;
   api = adminApi(h.base, cookie);
 });
 afterAll(async () => {
   await h?.stop();
+});
+
+describe("access in the back-office", () => {
+  it("downloads everything about a record's email as JSON and as text, for a signed-in admin only; audited", async () => {
+    const email = "chiede.accesso@example.org";
+    const perf = await factories.performance(h.db.prisma);
+    const r = await factories.reservation(h.db.prisma, { performanceId: perf.id, email, name: "Chi Accede", notes: "Prima fila" });
+    const url = (format: string) => `${h.base}/admin/privacy/reservations/${r.id}/personal-data.${format}`;
+    expect((await fetch(url("json"))).status).toBe(401);
+
+    const screen = await api.get(`/resources/Reservation/records/${r.id}/personalData`);
+    expect(screen.status).toBe(200);
+    const json = await fetch(url("json"), { headers: { cookie: adminCookie } });
+    expect(json.status).toBe(200);
+    const data = await json.json();
+    expect(data).toMatchObject({ email, reservations: [{ name: "Chi Accede", notes: "Prima fila" }] });
+    const text = await (await fetch(url("txt"), { headers: { cookie: adminCookie } })).text();
+    expect(text).toContain("Personal data stored about chiede.accesso@example.org");
+    expect((await fetch(`${h.base}/admin/privacy/reservations/not-an-id/personal-data.json`, { headers: { cookie: adminCookie } })).status).toBe(404);
+    expect(await h.db.prisma.auditLog.count({ where: { action: "privacy.export", userId: adminId } })).toBe(2);
+  });
 });
 
 describe("erasure in the back-office", () => {

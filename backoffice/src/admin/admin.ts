@@ -22,6 +22,7 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
     Dashboard: componentLoader.add("SiparioDashboard", join(componentsDir, "Dashboard.jsx")),
     ActionConfirm: componentLoader.add("SiparioActionConfirm", join(componentsDir, "ActionConfirm.jsx")),
     ExportCsv: componentLoader.add("SiparioExportCsv", join(componentsDir, "ExportCsv.jsx")),
+    PersonalData: componentLoader.add("SiparioPersonalData", join(componentsDir, "PersonalData.jsx")),
   };
   const dmmf = await loadDmmf();
   const admin = new AdminJS({
@@ -60,6 +61,7 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
                 checkInManually: "Registra ingresso",
                 bulkCancel: "Annulla selezionate",
                 erasePerson: "Cancella i dati di questa persona",
+                personalData: "Dati di questa persona",
               },
             },
             Performance: { actions: { exportCsv: "Esporta elenco", reservations: "Prenotazioni" } },
@@ -97,6 +99,7 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
                 checkInManually: "Check in",
                 bulkCancel: "Cancel selected",
                 erasePerson: "Erase this person's data",
+                personalData: "This person's data",
               },
             },
             Performance: { actions: { exportCsv: "Export list", reservations: "Reservations" } },

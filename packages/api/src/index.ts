@@ -83,4 +83,4 @@ export {
 export { joinWaitlistSchema, type JoinWaitlistInput } from "./waitlist/waitlist.schema.ts";
 export { closeStartedWaitlists, lapseExpiredOffers } from "./waitlist/offers.ts";
 // GDPR requests about one person (erasure, access), for the back-office.
-export { erasePersonalData, personSchema, type ErasureReport } from "./privacy/privacy.service.ts";
+export { erasePersonalData, exportPersonalData, personalDataAsText, type ErasureReport, type PersonalDataExport } from "./privacy/privacy.service.ts";

@@ -1,5 +1,5 @@
 import { DomainError } from "@sipario/api";
-import type { ActionContext } from "adminjs";
+import type { ActionContext, ActionRequest } from "adminjs";
 import { askFirst, type ResourceDeps } from "./shared.ts";
 
 /** GDPR requests are the controller's to answer: admins only, even if staff ever reach the back-office. */
@@ -29,5 +29,18 @@ export function erasePersonAction(deps: ResourceDeps, emailOf: (id: string) => P
       done: "Done: this person's data is erased from every reservation and waiting-list entry.",
     }),
     isAccessible: adminOnly,
+  };
+}
+
+/** Access on request (GDPR art. 15): a screen with the download links of privacy-routes.ts. */
+export function personalDataAction(deps: ResourceDeps) {
+  return {
+    actionType: "record" as const,
+    icon: "Download",
+    component: deps.components.PersonalData,
+    showInDrawer: false,
+    isVisible: (context: ActionContext) => !!context.record?.params.email && !context.record?.params.anonymizedAt,
+    isAccessible: adminOnly,
+    handler: async (_request: ActionRequest, _response: unknown, context: ActionContext) => ({ record: context.record!.toJSON(context.currentAdmin) }),
   };
 }

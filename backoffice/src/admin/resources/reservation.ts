@@ -1,7 +1,7 @@
 import { DomainError } from "@sipario/api";
 import type { ResourceWithOptions } from "adminjs";
 import { bulkServiceAction } from "../actions.ts";
-import { erasePersonAction } from "./privacy.ts";
+import { erasePersonAction, personalDataAction } from "./privacy.ts";
 import { askFirst, bookings, insensitive, modelResource, onlyIn, text, type ResourceDeps } from "./shared.ts";
 
 export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
@@ -54,6 +54,7 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
         new: { isAccessible: false },
         delete: { isAccessible: false },
         bulkDelete: { isAccessible: false },
+        personalData: personalDataAction(deps),
         erasePerson: erasePersonAction(deps, async (id) => (await prisma.reservation.findUnique({ where: { id }, select: { email: true } }))?.email ?? null),
         confirmManually: askFirst(deps, {
           label: "Confirm reservation",

@@ -13,6 +13,7 @@ import { prefillSlug } from "../slug.ts";
 export interface ComponentIds {
   ActionConfirm: string;
   ExportCsv: string;
+  PersonalData: string;
 }
 
 export interface ResourceDeps {

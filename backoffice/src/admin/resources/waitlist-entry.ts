@@ -1,5 +1,5 @@
 import type { ResourceWithOptions } from "adminjs";
-import { erasePersonAction } from "./privacy.ts";
+import { erasePersonAction, personalDataAction } from "./privacy.ts";
 import { askFirst, bookings, insensitive, modelResource, onlyIn, type ResourceDeps } from "./shared.ts";
 
 /**
@@ -105,6 +105,7 @@ export function waitlistEntryResource(deps: ResourceDeps): ResourceWithOptions {
           run: (id, actor) => services.removeWaitlistEntry(id, actor),
           done: "Removed from the waiting list.",
         }),
+        personalData: personalDataAction(deps),
         erasePerson: erasePersonAction(deps, async (id) => (await deps.prisma.waitlistEntry.findUnique({ where: { id }, select: { email: true } }))?.email ?? null),
       },
     },
@@ -162,6 +163,7 @@ export const waitlistTranslations = {
           offerNow: "Offri i posti ora",
           removeEntry: "Togli dalla lista",
           erasePerson: "Cancella i dati di questa persona",
+          personalData: "Dati di questa persona",
         },
       },
     },
@@ -205,6 +207,7 @@ export const waitlistTranslations = {
           offerNow: "Offer seats now",
           removeEntry: "Remove from the list",
           erasePerson: "Erase this person's data",
+          personalData: "This person's data",
         },
       },
     },

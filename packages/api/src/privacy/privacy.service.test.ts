@@ -3,7 +3,7 @@ import { createTestDatabase, factories, type TestDatabase } from "@sipario/db/te
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testConfig } from "../testing/index.ts";
 import { anonymisedEmail } from "../retention/retention.service.ts";
-import { erasePersonalData, personFingerprint } from "./privacy.service.ts";
+import { erasePersonalData, exportPersonalData, personalDataAsText, personFingerprint } from "./privacy.service.ts";
 
 const DAY = 86_400_000;
 const now = new Date("2030-06-01T10:00:00Z");
@@ -104,5 +104,38 @@ describe("erasePersonalData", () => {
   it("refuses a malformed email before touching anything", async () => {
     await expect(erasePersonalData(db.prisma, testConfig(), { email: "not an email" }, {}, now)).rejects.toThrow();
     await expect(erasePersonalData(db.prisma, testConfig(), { email: "a@example.org", extra: 1 }, {}, now)).rejects.toThrow();
+  });
+});
+
+describe("exportPersonalData", () => {
+  it("gathers one email's reservations, links, waiting-list entries and emails, without tokens or bodies; audited", async () => {
+    const person = "bruno.accesso@example.org";
+    const show = await factories.show(db.prisma, { title: "Aspettando Godot" });
+    const perf = await factories.performance(db.prisma, { showId: show.id, startsAt: new Date(now.getTime() + 5 * DAY) });
+    const r = await factories.reservation(db.prisma, { performanceId: perf.id, email: "Bruno.Accesso@example.org", name: "Bruno Accesso", phone: "+39 06 2", notes: "Arrivo tardi", status: "confirmed", confirmedAt: now });
+    const tokenHash = sha32("ticket") + sha32("hash");
+    await db.prisma.reservationToken.create({ data: { reservationId: r.id, purpose: "check_in", tokenHash, expiresAt: perf.startsAt } });
+    await db.prisma.waitlistEntry.create({ data: { performanceId: perf.id, status: "left", name: "Bruno Accesso", email: person, partySize: 1 } });
+    await db.prisma.emailOutbox.create({
+      data: { kind: "ticket", reservationId: r.id, toAddress: person, subject: "Il tuo biglietto", payload: { text: "https://site.test/tickets/RAWTOKENxyz" } },
+    });
+    await factories.reservation(db.prisma, { performanceId: perf.id, status: "confirmed", confirmedAt: now }); // someone else
+
+    const data = await exportPersonalData(db.prisma, { email: person }, { label: "admin@example.org" }, now);
+    expect(data.reservations).toHaveLength(1);
+    expect(data.reservations[0]).toMatchObject({ show: "Aspettando Godot", name: "Bruno Accesso", phone: "+39 06 2", notes: "Arrivo tardi", status: "confirmed" });
+    expect(data.reservations[0]!.links).toEqual([{ purpose: "check_in", createdAt: expect.any(String), expiresAt: perf.startsAt.toISOString(), usedAt: null }]);
+    expect(data.waitlistEntries).toHaveLength(1);
+    expect(data.emails).toEqual([{ kind: "ticket", subject: "Il tuo biglietto", status: "pending", createdAt: expect.any(String), sentAt: null }]);
+    const json = JSON.stringify(data);
+    expect(json).not.toContain(tokenHash);
+    expect(json).not.toContain("RAWTOKEN");
+    const text = personalDataAsText(data);
+    expect(text).toContain("Reservation 1: Aspettando Godot");
+    expect(text).toContain("notes: Arrivo tardi");
+    expect(text).not.toContain(tokenHash);
+
+    const audit = await db.prisma.auditLog.findFirstOrThrow({ where: { action: "privacy.export" } });
+    expect(audit).toMatchObject({ entity: "Person", entityId: personFingerprint(person), changes: { reservations: 1, waitlistEntries: 1, emails: 1 } });
   });
 });

@@ -113,3 +113,152 @@ export async function erasePersonalData(prisma: PrismaClient, config: AppConfig,
   getLogger().info({ ...report }, "personal data erased on request");
   return report;
 }
+
+/** Everything stored about one email (GDPR art. 15 and 20). Never a token, a hash or an email body. */
+export interface PersonalDataExport {
+  email: string;
+  generatedAt: string;
+  reservations: {
+    id: string;
+    show: string;
+    startsAt: string;
+    venue: string;
+    status: string;
+    source: string;
+    name: string;
+    email: string | null;
+    phone: string | null;
+    partySize: number;
+    notes: string | null;
+    locale: string;
+    createdAt: string;
+    confirmedAt: string | null;
+    cancelledAt: string | null;
+    reminderSentAt: string | null;
+    checkedInAt: string | null;
+    /** Links issued (confirmation, ticket): when, until when, whether used. The links themselves are not kept. */
+    links: { purpose: string; createdAt: string; expiresAt: string; usedAt: string | null }[];
+  }[];
+  waitlistEntries: {
+    id: string;
+    show: string;
+    startsAt: string;
+    status: string;
+    name: string;
+    email: string;
+    phone: string | null;
+    partySize: number;
+    locale: string;
+    createdAt: string;
+    confirmedAt: string | null;
+    offeredAt: string | null;
+    endedAt: string | null;
+    endedReason: string | null;
+  }[];
+  /** Emails written to the address: what, when, whether delivered. Bodies are not exported (sent ones are already cleared; queued ones hold live links). */
+  emails: { kind: string; subject: string; status: string; createdAt: string; sentAt: string | null }[];
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * Access on request: what Sipario stores about one email, across performances, as plain
+ * data an admin can send to the person (JSON, or personalDataAsText). Raw tokens are never
+ * stored; token hashes and email bodies are left out. Audited as "privacy.export" with the
+ * address's fingerprint. Throws BAD_REQUEST invalid_input (zod) on a malformed email.
+ */
+export async function exportPersonalData(prisma: PrismaClient, input: unknown, actor: Actor, now = new Date()): Promise<PersonalDataExport> {
+  const { email } = personSchema.parse(input);
+  const [reservations, entries, emails] = await Promise.all([
+    prisma.reservation.findMany({
+      where: { email: { equals: email, mode: "insensitive" } },
+      orderBy: { createdAt: "asc" },
+      include: {
+        performance: { select: { startsAt: true, show: { select: { title: true } }, venue: { select: { name: true } } } },
+        checkIn: { select: { checkedInAt: true } },
+        tokens: { select: { purpose: true, createdAt: true, expiresAt: true, usedAt: true }, orderBy: { createdAt: "asc" } },
+      },
+    }),
+    prisma.waitlistEntry.findMany({
+      where: { email: { equals: email, mode: "insensitive" } },
+      orderBy: { createdAt: "asc" },
+      include: { performance: { select: { startsAt: true, show: { select: { title: true } } } } },
+    }),
+    prisma.emailOutbox.findMany({
+      where: { toAddress: { equals: email, mode: "insensitive" } },
+      orderBy: { createdAt: "asc" },
+      select: { kind: true, subject: true, status: true, createdAt: true, sentAt: true },
+    }),
+  ]);
+  const result: PersonalDataExport = {
+    email,
+    generatedAt: now.toISOString(),
+    reservations: reservations.map((r) => ({
+      id: r.id,
+      show: r.performance.show.title,
+      startsAt: r.performance.startsAt.toISOString(),
+      venue: r.performance.venue.name,
+      status: r.status,
+      source: r.source,
+      name: r.name,
+      email: r.email,
+      phone: r.phone,
+      partySize: r.partySize,
+      notes: r.notes,
+      locale: r.locale,
+      createdAt: r.createdAt.toISOString(),
+      confirmedAt: iso(r.confirmedAt),
+      cancelledAt: iso(r.cancelledAt),
+      reminderSentAt: iso(r.reminderSentAt),
+      checkedInAt: iso(r.checkIn?.checkedInAt ?? null),
+      links: r.tokens.map((t) => ({ purpose: t.purpose, createdAt: t.createdAt.toISOString(), expiresAt: t.expiresAt.toISOString(), usedAt: iso(t.usedAt) })),
+    })),
+    waitlistEntries: entries.map((e) => ({
+      id: e.id,
+      show: e.performance.show.title,
+      startsAt: e.performance.startsAt.toISOString(),
+      status: e.status,
+      name: e.name,
+      email: e.email,
+      phone: e.phone,
+      partySize: e.partySize,
+      locale: e.locale,
+      createdAt: e.createdAt.toISOString(),
+      confirmedAt: iso(e.confirmedAt),
+      offeredAt: iso(e.offeredAt),
+      endedAt: iso(e.endedAt),
+      endedReason: e.endedReason,
+    })),
+    emails: emails.map((m) => ({ kind: m.kind, subject: m.subject, status: m.status, createdAt: m.createdAt.toISOString(), sentAt: iso(m.sentAt) })),
+  };
+  await recordAudit(prisma, {
+    userId: actor.userId ?? null,
+    actorLabel: actor.label,
+    action: "privacy.export",
+    entity: "Person",
+    entityId: personFingerprint(email),
+    changes: { reservations: result.reservations.length, waitlistEntries: result.waitlistEntries.length, emails: result.emails.length },
+  });
+  return result;
+}
+
+/** The same export as plain text a person can read: one block per record, empty fields left out. */
+export function personalDataAsText(data: PersonalDataExport): string {
+  const block = (title: string, fields: Record<string, unknown>) =>
+    [
+      title,
+      ...Object.entries(fields)
+        .filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
+        .map(([k, v]) => `  ${k}: ${Array.isArray(v) ? v.map((x) => JSON.stringify(x)).join("; ") : String(v)}`),
+    ].join("\n");
+  const sections = [
+    `Personal data stored about ${data.email} (generated ${data.generatedAt})`,
+    `Reservations: ${data.reservations.length}`,
+    ...data.reservations.map((r, i) => block(`Reservation ${i + 1}: ${r.show}, ${r.startsAt}, ${r.venue}`, { ...r, show: undefined, startsAt: undefined, venue: undefined })),
+    `Waiting-list entries: ${data.waitlistEntries.length}`,
+    ...data.waitlistEntries.map((e, i) => block(`Waiting-list entry ${i + 1}: ${e.show}, ${e.startsAt}`, { ...e, show: undefined, startsAt: undefined })),
+    `Emails: ${data.emails.length}`,
+    ...data.emails.map((m) => `  ${m.createdAt} ${m.kind} "${m.subject}" (${m.status}${m.sentAt ? `, sent ${m.sentAt}` : ""})`),
+  ];
+  return `${sections.join("\n\n")}\n`;
+}
