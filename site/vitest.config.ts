@@ -9,6 +9,9 @@ export default defineConfig({
     globalSetup: ["../packages/db/src/testing/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll's own default (1 s) is shorter than a sign-in (argon2) or a page load on
+    // a busy two-core machine: a poll waits for what a person would wait for.
+    expect: { poll: { timeout: 15_000 } },
     // Each e2e file runs a server and a Chromium: one file at a time keeps a two-core CI
     // machine's timings steady. (The QR that sometimes never decoded was the decoder's
     // fault, not CPU: see docs/adr/0007-qr-decoder.md.)

@@ -8,8 +8,10 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import { ADMIN_ROOT, clearStaleBundle, createAdmin } from "./admin/admin.ts";
 import { createSessionMiddleware, makeAuthenticate, requireAdmin, revalidateAdmin, sameOriginOnly, SESSION_COOKIE } from "./admin/auth.ts";
 import { readBody, refuseHostileUrls } from "./admin/body.ts";
+import { contentSecurityPolicy } from "./admin/csp.ts";
 import { withoutThirdPartyFonts } from "./admin/no-third-party.ts";
 import { privacyRoutes } from "./admin/privacy-routes.ts";
+import { renderDoorList } from "./admin/door-list-page.ts";
 import { makeServices } from "./admin/services.ts";
 import { healthRoutes } from "./health.ts";
 
@@ -111,6 +113,8 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
     res.set("Cache-Control", "no-store");
     next();
   });
+  // Before withoutThirdPartyFonts: that rewrites the page, so it must run first (outermost).
+  adminRouter.use(contentSecurityPolicy());
   adminRouter.use(withoutThirdPartyFonts());
 
   // The box-office list of a performance, as CSV or as an Excel workbook.
@@ -148,6 +152,36 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
   );
 
   adminRouter.use(privacyRoutes(prisma, services));
+  // The same list as one printable A4 page for the box office's table, in the admin's language.
+  adminRouter.get("/export/performances/:id/door-list", requireAdmin(), async (req, res, next) => {
+    try {
+      const list = await services.doorList(String(req.params.id));
+      // The language the admin chose, else the browser's (Italian unless it asks for English first).
+      const language = req.session.adminUser?.adminLocale ?? (req.acceptsLanguages("it", "en") === "en" ? "en" : "it");
+      res.status(200).type("html").send(renderDoorList(list, language));
+    } catch (error) {
+      if (error instanceof DomainError && error.reason === "not_found") {
+        res.status(404).type("text/plain").send("Performance not found.");
+        return;
+      }
+      next(error);
+    }
+  });
+
+  // The top bar's language switch, stored on the user (the sidebar component posts here).
+  adminRouter.post("/language", requireAdmin(), async (req, res, next) => {
+    try {
+      const admin = req.session.adminUser!;
+      admin.adminLocale = await services.setAdminLocale(admin.id, (req as { fields?: Record<string, unknown> }).fields?.language);
+      res.status(204).end();
+    } catch (error) {
+      if (error instanceof DomainError && error.reason === "invalid_input") {
+        res.status(400).type("text/plain").send("Unknown language.");
+        return;
+      }
+      next(error);
+    }
+  });
 
   AdminJSExpress.buildAuthenticatedRouter(
     admin,

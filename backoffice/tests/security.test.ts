@@ -226,3 +226,30 @@ describe("responses", () => {
     expect(await verifyPassword(stored.passwordHash, "second-secret-password")).toBe(true);
   });
 });
+
+describe("Content-Security-Policy (issue 13, finding 17)", () => {
+  it("every /admin page allows exactly its own inline scripts by hash, our files, and nothing else", async () => {
+    const { cookie } = await login(h.base, admin.email, admin.password);
+    for (const path of ["/admin/login", "/admin", "/admin/resources/Show"]) {
+      const page = await fetch(`${h.base}${path}`, { headers: cookie && path !== "/admin/login" ? { cookie } : {} });
+      expect(page.status, path).toBe(200);
+      const policy = page.headers.get("content-security-policy") ?? "";
+      const html = await page.text();
+      const directives = Object.fromEntries(policy.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+      expect(directives["default-src"], path).toEqual(["'self'"]);
+      expect(directives["frame-ancestors"], path).toEqual(["'none'"]);
+      expect(directives["object-src"], path).toEqual(["'none'"]);
+      expect(directives["form-action"], path).toEqual(["'self'"]);
+      // Scripts: no 'unsafe-inline', no eval; one hash per inline script of this very page.
+      const scriptSrc = directives["script-src"] as string[];
+      expect(scriptSrc, path).not.toContain("'unsafe-inline'");
+      expect(scriptSrc, path).not.toContain("'unsafe-eval'");
+      const inline = [...html.matchAll(/<script(\s[^>]*)?>([\s\S]*?)<\/script>/gi)].filter((m) => !/\ssrc\s*=/i.test(m[1] ?? ""));
+      expect(inline.length, path).toBeGreaterThan(0);
+      expect(scriptSrc.filter((s) => s.startsWith("'sha256-")), path).toHaveLength(inline.length);
+      // Inline styles only: AdminJS's design system writes <style> at run time.
+      expect(directives["style-src"], path).toEqual(["'self'", "'unsafe-inline'"]);
+      expect(policy, path).not.toMatch(/https?:|\*/);
+    }
+  });
+});

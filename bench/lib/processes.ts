@@ -66,7 +66,8 @@ export function siteSnapshot(): string {
     if (pid && !isAlive(pid)) rmSync(join(root, name), { recursive: true, force: true });
   }
   const dir = join(root, `${process.pid}-${Date.now().toString(36)}`);
-  cpSync(join(repoRoot, "site", "build"), join(dir, "build"), { recursive: true });
+  // site/build is a link to the current build (site/adapter): copy what it points at.
+  cpSync(join(repoRoot, "site", "build"), join(dir, "build"), { recursive: true, dereference: true });
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   snapshot = join(dir, "build", "index.js");
   return snapshot;

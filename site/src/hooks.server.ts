@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { getConfig, getLogger, redactPath, SESSION_COOKIE_NAME } from "@sipario/api";
 import { startBackgroundJobs, type BackgroundJobs } from "@sipario/api/server";
 import { closeDatabase, getDatabase } from "@sipario/db";
-import type { Handle, HandleServerError, ServerInit } from "@sveltejs/kit";
+import type { Handle, HandleServerError, ServerInit } from "@sveltejs/kit/hooks";
 import { isLocale, LOCALE_COOKIE, localeFromAcceptLanguage } from "$lib/i18n";
 import { isShareablePublicRequest, sharedPublicResponse } from "$lib/server/page-cache";
 import { resolveSession } from "$lib/server/session";
@@ -13,7 +13,11 @@ import { resolveSession } from "$lib/server/session";
  * with a form POST, and SvelteKit's CSRF check then refuses the no-JavaScript Confirm
  * and Cancel buttons. Same-origin requests only ever reach this server.
  */
-const TOKEN_PAGE = /^\/(confirm|tickets)\//;
+const TOKEN_PAGE = /^\/(confirm|tickets|waitlist)\//;
+/** Pages that show a visitor's own booking: never stored by a browser or a proxy. */
+const PRIVATE_PAGE = /^\/book\/sent\/?$/;
+/** The only page that needs the camera: the door scanner. */
+const CAMERA_PAGE = /^\/staff\/scan\/?$/;
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,80}$/;
 
 export const init: ServerInit = async () => {
@@ -69,13 +73,13 @@ export const handle: Handle = async ({ event, resolve }) => {
   headers.set("x-request-id", requestId);
   headers.set("X-Content-Type-Options", "nosniff");
   headers.set("Referrer-Policy", TOKEN_PAGE.test(event.url.pathname) ? "same-origin" : "strict-origin-when-cross-origin");
-  headers.set("Permissions-Policy", "camera=(self), microphone=(), geolocation=(), payment=()");
+  headers.set("Permissions-Policy", `camera=${CAMERA_PAGE.test(event.url.pathname) ? "(self)" : "()"}, microphone=(), geolocation=(), payment=()`);
   headers.set("X-Frame-Options", "DENY");
   // Pages get kit's full CSP; everything else (JSON, .ics, errors) still refuses framing.
   if (!headers.has("content-security-policy")) {
     headers.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'");
   }
-  if (TOKEN_PAGE.test(event.url.pathname) || event.locals.user) {
+  if (TOKEN_PAGE.test(event.url.pathname) || PRIVATE_PAGE.test(event.url.pathname) || event.locals.user) {
     headers.set("Cache-Control", "private, no-store");
   }
   // One line per request. The path goes through redactPath (tokens live in URLs); no
@@ -94,13 +98,11 @@ export const handle: Handle = async ({ event, resolve }) => {
   return response;
 };
 
-export const handleError: HandleServerError = ({ error, event, status, message }) => {
-  const requestId = event.locals.requestId;
-  if (status !== 404) {
-    getLogger().error(
-      { err: error, path: redactPath(event.url.pathname), method: event.request.method, status, requestId },
-      "request failed",
-    );
-  }
-  return { message: status === 404 ? message : "Internal error", requestId };
+export const handleError: HandleServerError = (caught) => {
+  const requestId = caught.event.locals.requestId;
+  // App errors (error(404, ...)) and SvelteKit's own (an unknown route) keep their status
+  // and message. A bug is logged with the request's id and shown as a generic message.
+  if (caught.kind !== "unknown") return { requestId };
+  getLogger().error({ err: caught.error, path: redactPath(caught.event.url.pathname), method: caught.event.request.method, requestId }, "request failed");
+  return { message: "Internal error", requestId };
 };

@@ -7,14 +7,17 @@
 // network: the built code (including the QR reader's .wasm) and the scanner page itself.
 // The ticket manifest lives in IndexedDB (the page keeps it); nothing else is touched:
 // every other request, the API included, goes to the network as usual.
-import { build, files, version } from "$service-worker";
+import { version } from "$app/env";
+import { assets, immutable } from "$app/manifest";
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `sipario-door-${version}`;
 /** Pages kept for offline reloads: network first, the last good copy when there is none. */
 const PAGES = new Set(["/staff/scan", "/staff/scan/__data.json", "/theme.css"]);
-const STATIC = files.filter((f) => f.startsWith("/staff-") || f === "/favicon.svg");
-const ASSETS = new Set([...build, ...STATIC]);
+// Manifest paths are relative to the base path (ours is the root): made absolute here.
+const absolute = (path: string) => (path.startsWith("/") ? path : `/${path}`);
+const STATIC = assets.map((f) => absolute(f.path)).filter((f) => f.startsWith("/staff-") || f === "/favicon.svg");
+const ASSETS = new Set([...immutable.map((f) => absolute(f.path)), ...STATIC]);
 
 sw.addEventListener("install", (event) => {
   event.waitUntil(

@@ -23,6 +23,7 @@ type Service = {
   environment?: Record<string, unknown>;
   profiles?: string[];
   networks?: string[] | Record<string, unknown>;
+  network_mode?: string;
 };
 type Compose = { services: Record<string, Service>; volumes?: Record<string, unknown>; networks?: Record<string, { internal?: boolean } | null> };
 
@@ -95,6 +96,19 @@ describe("compose.yaml", () => {
     const ports = (services.proxy!.ports ?? []).map(String);
     expect(ports.some((p) => /(^|:)80(:80)?$/.test(p) || p === "80:80")).toBe(true);
     expect(ports.some((p) => p.startsWith("443:443"))).toBe(true);
+  });
+
+  // Issue 13, finding 7: reached directly, the site trusts an X-Forwarded-For the client
+  // wrote itself, and every per-address limit is gone. Only the proxy may be reachable.
+  it("leaves the apps reachable only through the proxy: no published or host-network port, and deployment.md says why", () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect(service.network_mode, `${name} network_mode`).toBeUndefined();
+      if (name !== "proxy") expect(service.ports ?? [], `${name} ports`).toEqual([]);
+    }
+    // The apps trust exactly one proxy hop, the one compose puts in front of them.
+    expect(services.site!.environment).toMatchObject({ ADDRESS_HEADER: "X-Forwarded-For", XFF_DEPTH: 1 });
+    const deployment = read(join("docs", "deployment.md"));
+    expect(deployment).toMatch(/site's port \(3000\) must never be reachable except through the proxy/);
   });
 
   it("runs migrations once, after PostgreSQL is healthy, before the apps start", () => {

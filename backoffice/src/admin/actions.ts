@@ -2,15 +2,47 @@ import { DomainError } from "@sipario/api";
 import { NotFoundError, type Action, type ActionContext, type ActionRequest, type ActionResponse } from "adminjs";
 import { actorOf, type AdminActor } from "./sipario-resource.ts";
 
+/** Words for the page: a message key of locale.ts and the values it names ({{told}}). */
+export interface Words {
+  key: string;
+  values?: Record<string, string | number>;
+}
+
+const asNotice = (words: string | Words) => (typeof words === "string" ? { message: words } : { message: words.key, options: words.values ?? {} });
+
+/** An input the confirmation screen asks for (a reason, a new date); sent with the POST. */
+export interface ActionField {
+  name: string;
+  /** Message key of the field's label (locale.ts). */
+  label: string;
+  type: "text" | "textarea" | "datetime" | "number" | "select";
+  required?: boolean;
+}
+
+/** The options of a select field, per record (e.g. the other performances of the same show). */
+export type FieldChoices = Record<string, { value: string; label: string }[]>;
+
 export interface ServiceActionOptions {
+  /** English fallback of the button; the words come from the locale (actions.<name>). */
   label: string;
   icon: string;
+  /** Message key of the explanation on the confirmation screen (locale.ts). */
   description: string;
   /** Shown only where it can apply; the service still decides. */
   when?: (params: Record<string, unknown>) => boolean;
-  run: (recordId: string, actor: AdminActor, context: ActionContext) => Promise<unknown>;
-  /** The success notice. */
-  done: string;
+  run: (recordId: string, actor: AdminActor, context: ActionContext, payload: Record<string, unknown>) => Promise<unknown>;
+  /** Message key of the success notice (locale.ts), or a sentence from the service's answer where it says more. */
+  done: string | ((result: never) => string | Words);
+  /** What the confirmation screen says the action will do to this record (e.g. how many people will be told). */
+  preview?: (recordId: string) => Promise<Words>;
+  /** Inputs asked for on the confirmation screen. */
+  fields?: ActionField[];
+  /** The options of its select fields for this record. */
+  choices?: (recordId: string) => Promise<FieldChoices>;
+  /** Where to go after success: the record (default) or the list (the action removed the record). */
+  after?: "show" | "list";
+  /** A page the browser opens after success (the printable ticket on the site). */
+  openUrl?: (result: never) => string | undefined;
   component: string;
 }
 
@@ -21,12 +53,18 @@ function requireActor(context: ActionContext): AdminActor {
 }
 
 /** What both kinds of service action show: the confirmation screen, labelled and explained. */
-function confirmationScreen(options: Pick<ServiceActionOptions, "label" | "icon" | "description" | "component">) {
+function confirmationScreen(options: Pick<ServiceActionOptions, "label" | "icon" | "description" | "component" | "fields"> & { done?: ServiceActionOptions["done"] }) {
   return {
     icon: options.icon,
     component: options.component,
     showInDrawer: false,
-    custom: { description: options.description, label: options.label },
+    // done is here for the locale test, which checks every message key has words.
+    custom: {
+      description: options.description,
+      label: options.label,
+      fields: options.fields ?? [],
+      ...(typeof options.done === "string" ? { done: options.done } : {}),
+    },
   };
 }
 
@@ -43,14 +81,28 @@ export function serviceAction(options: ServiceActionOptions): Partial<Action<Act
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
       const { record, currentAdmin, resource, h } = context;
       if (!record) throw new NotFoundError(`Record ${request.params.recordId} not found`, "Action#handler");
-      if (request.method !== "post") return { record: record.toJSON(currentAdmin) };
+      if (request.method !== "post") {
+        const json = record.toJSON(currentAdmin);
+        if (options.preview) {
+          const preview = await options.preview(String(record.id()));
+          // Params are flat strings: the values travel as JSON, translated in the page.
+          json.params = { ...json.params, actionPreview: preview.key, actionPreviewValues: JSON.stringify(preview.values ?? {}) };
+        }
+        if (options.choices) json.params = { ...json.params, actionChoices: JSON.stringify(await options.choices(String(record.id()))) };
+        return { record: json };
+      }
       try {
-        await options.run(String(record.id()), requireActor(context), context);
+        const result = (await options.run(String(record.id()), requireActor(context), context, request.payload ?? {})) as never;
         const fresh = (await resource.findOne(String(record.id()))) ?? record;
+        const openUrl = options.openUrl?.(result);
         return {
           record: fresh.toJSON(currentAdmin),
-          notice: { message: options.done, type: "success" },
-          redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: String(record.id()), actionName: "show" }),
+          notice: { ...asNotice(typeof options.done === "function" ? options.done(result) : options.done), type: "success" },
+          redirectUrl:
+            options.after === "list"
+              ? h.resourceUrl({ resourceId: resource.id() })
+              : h.recordActionUrl({ resourceId: resource.id(), recordId: String(record.id()), actionName: "show" }),
+          ...(openUrl ? { openUrl } : {}),
         };
       } catch (error) {
         if (error instanceof DomainError) {
@@ -63,7 +115,7 @@ export function serviceAction(options: ServiceActionOptions): Partial<Action<Act
 }
 
 /** The bulk form of a service action: each record goes through the service on its own. */
-export function bulkServiceAction(options: Omit<ServiceActionOptions, "when" | "done">): Partial<Action<ActionResponse>> {
+export function bulkServiceAction(options: Omit<ServiceActionOptions, "when" | "done" | "preview" | "after" | "openUrl" | "choices">): Partial<Action<ActionResponse>> {
   return {
     actionType: "bulk",
     ...confirmationScreen(options),
@@ -76,7 +128,7 @@ export function bulkServiceAction(options: Omit<ServiceActionOptions, "when" | "
       const refused: string[] = [];
       for (const record of records.slice(0, 500)) {
         try {
-          await options.run(String(record.id()), actor, context);
+          await options.run(String(record.id()), actor, context, request.payload ?? {});
           done++;
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;

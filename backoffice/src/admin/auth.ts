@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ADMIN_DEVICE_COOKIE_NAME, clientAddress, DomainError, getLogger, UNKNOWN_ADDRESS, type AddressSettings, type AppConfig } from "@sipario/api";
+import { ADMIN_DEVICE_COOKIE_NAME, clientAddress, DomainError, getLogger, UNKNOWN_ADDRESS, type AddressSettings, type AdminLocale, type AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
 import connectPgSimple from "connect-pg-simple";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
@@ -21,6 +21,8 @@ export interface AdminSessionUser {
    * hash): a new password or role (packages/api credentials.service.ts) ends the session.
    */
   credential: string;
+  /** The back-office language the user chose (null: the browser's); re-read on every request. */
+  adminLocale?: AdminLocale | null;
 }
 
 /** Short SHA-256 of the stored hash and session version: changes with either, reveals nothing usable. */
@@ -192,12 +194,16 @@ export function revalidateAdmin(prisma: PrismaClient): RequestHandler {
     const admin = req.session?.adminUser;
     if (!admin) return next();
     try {
-      const user = await prisma.user.findUnique({ where: { id: admin.id }, select: { role: true, email: true, name: true, passwordHash: true, sessionVersion: true } });
+      const user = await prisma.user.findUnique({
+        where: { id: admin.id },
+        select: { role: true, email: true, name: true, passwordHash: true, sessionVersion: true, adminLocale: true },
+      });
       if (!user || user.role !== "admin" || credentialFingerprint(user) !== admin.credential) {
         delete req.session.adminUser;
       } else {
         admin.email = user.email;
         admin.name = user.name;
+        admin.adminLocale = user.adminLocale === "it" || user.adminLocale === "en" ? user.adminLocale : null;
       }
       next();
     } catch (error) {

@@ -33,6 +33,18 @@ export function makeServices({ prisma, config }: BackofficeServices) {
       }
       return result;
     },
+    // Season operations (issue 15): the rules live in packages/api/src/season.
+    createBoxOfficeReservation: (input: api.BoxOfficeBookingInput, actor: AdminActor | null) =>
+      api.createBoxOfficeReservation(prisma, config, input, { actor: actorOf(actor) }),
+    cancelPerformance: (id: string, actor: AdminActor | null) => api.cancelPerformance(prisma, config, id, { actor: actorOf(actor) }),
+    holdersToTell: (id: string) => api.holdersToTell(prisma, id),
+    cancellationPreview: (id: string) => api.cancellationPreview(prisma, id),
+    movePerformance: (id: string, change: { startsAt?: Date; venueId?: string }, actor: AdminActor | null) =>
+      api.movePerformance(prisma, config, id, change, { actor: actorOf(actor) }),
+    changeReservation: (id: string, change: api.ReservationChange, actor: AdminActor | null) =>
+      api.changeReservation(prisma, config, id, change, { actor: actorOf(actor) }),
+    printTicket: (id: string, actor: AdminActor | null) => api.resendTicketEmail(prisma, config, id, { actor: actorOf(actor) }),
+    undoCheckIn: (reservationId: string, admin: SessionUser, reason: string | undefined) => api.undoCheckIn(prisma, reservationId, admin, { reason }),
     retryEmail: async (id: string, actor: AdminActor | null) => {
       const row = await api.retryEmail(prisma, id, { userId: actor?.id ?? null, label: actor?.email });
       api.deliverSoon(prisma, config, id); // the outbox worker is the safety net
@@ -41,6 +53,7 @@ export function makeServices({ prisma, config }: BackofficeServices) {
     createUser: (input: unknown, actor: AdminActor | null) => api.createUserAsAdmin(prisma, input, { userId: actor?.id ?? null, label: actor?.email }),
     updateUser: (id: string, input: unknown, actor: AdminActor | null) =>
       api.updateUserAsAdmin(prisma, id, input, { userId: actor?.id ?? null, label: actor?.email }),
+    setAdminLocale: (userId: string, input: unknown) => api.setAdminLocale(prisma, userId, input),
     deleteUser: (id: string, actor: AdminActor | null) => api.deleteUserAsAdmin(prisma, id, { userId: actor?.id ?? null, label: actor?.email }),
     credentialOf: (userId: string) => prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true, sessionVersion: true } }),
     authenticate: (email: string, password: string, clientAddress: string, deviceCookie: string | null) =>
@@ -49,6 +62,7 @@ export function makeServices({ prisma, config }: BackofficeServices) {
     deviceCookieOptions: () => api.deviceCookieOptions(config, "/admin"),
     // Times on the dashboard are the company's, whatever the admin's computer says.
     dashboard: async () => ({ ...(await api.adminDashboard(prisma, { timeZone: config.TIME_ZONE })), timeZone: config.TIME_ZONE }),
+    doorList: (performanceId: string) => api.doorList(prisma, config, performanceId),
     reservationsCsv: (performanceId: string) => api.reservationsCsv(prisma, performanceId),
     writeReservationsXlsx: (performanceId: string, output: Writable) => api.writeReservationsXlsx(prisma, performanceId, output),
     reservationsExportName: (performanceId: string) => api.reservationsExportName(prisma, performanceId),

@@ -15,6 +15,9 @@ export function actorOf(context: ActionContext | undefined): AdminActor | null {
   return admin?.id ? { id: admin.id, email: admin.email ?? "" } : null;
 }
 
+/** The key under which a create behaviour hands its service's answer (as JSON) to the new action's after hook. */
+export const CREATE_OUTCOME = "createOutcome";
+
 export interface ResourceBehaviour {
   /** Replaces the plain Prisma create (a packages/api service). Returns the new row. */
   create?: (params: Record<string, unknown>, actor: AdminActor | null) => Promise<Record<string, unknown>>;
@@ -27,8 +30,8 @@ export interface ResourceBehaviour {
   prepare?: (params: Record<string, unknown>, mode: "create" | "update") => Promise<Record<string, unknown>> | Record<string, unknown>;
   /** Personal fields: the audit row says they changed, not what they were (retention). */
   auditRedact?: string[];
-  /** The service writes its own audit rows. */
-  auditsItself?: boolean;
+  /** The service writes its own audit rows (for every write, or only for create). */
+  auditsItself?: boolean | "create";
   /** Filters that are not columns: name -> Prisma where fragment. */
   virtualFilters?: Record<string, (value: string) => Record<string, unknown>>;
   /** Adds computed params (e.g. a readable title) to records read from the database. */
@@ -155,7 +158,10 @@ export class SiparioResource extends Resource {
       const row = this.behaviour.create
         ? await this.behaviour.create(prepared, actor)
         : await this.delegate.create({ data: this.prepareParams(prepared) });
-      const result = this.prepareReturnValues(row);
+      // What the service answered beyond the row (a box-office booking's ticket) rides along
+      // for the new action's after hook.
+      const extra = (row as { [CREATE_OUTCOME]?: Record<string, unknown> })[CREATE_OUTCOME];
+      const result: Record<string, unknown> = { ...this.prepareReturnValues(row), ...(extra ? { [CREATE_OUTCOME]: JSON.stringify(extra) } : {}) };
       if (!this.behaviour.auditsItself) {
         await recordAudit(this.prisma, {
           userId: actor?.id ?? null,
@@ -187,7 +193,7 @@ export class SiparioResource extends Resource {
         ? await this.behaviour.update(id, prepared, actor)
         : await this.delegate.update({ where: { [this.idProperty.path()]: id }, data: this.prepareParams(prepared) });
       const result = this.prepareReturnValues(row);
-      if (!this.behaviour.auditsItself) {
+      if (this.behaviour.auditsItself !== true) {
         const changes: Record<string, unknown> = diffRecords(before.params, result);
         for (const key of this.behaviour.auditRedact ?? []) if (key in changes) changes[key] = "[changed]";
         if (Object.keys(changes).length > 0) {
@@ -213,7 +219,7 @@ export class SiparioResource extends Resource {
       const before = await super.findOne(id);
       if (this.behaviour.delete) await this.behaviour.delete(id, actor);
       else await super.delete(id);
-      if (!this.behaviour.auditsItself) {
+      if (this.behaviour.auditsItself !== true) {
         await recordAudit(this.prisma, {
           userId: actor?.id ?? null,
           actorLabel: actor?.email,

@@ -2,6 +2,8 @@ export { appRouter, createCaller, type AppRouter, type RouterInputs, type Router
 export type { Context, CookieJar, CookieOptions, SessionUser } from "./trpc.ts";
 export { MAX_BATCH_SIZE } from "./trpc.ts";
 export { ConfigError, getConfig, loadConfig, setConfig, type AppConfig } from "./config.ts";
+export { BOOKED_COOKIE_MAX_AGE_SECONDS, BOOKED_COOKIE_NAME, readBookedCookie, signBookedCookie } from "./booking/booked-cookie.ts";
+export { BOOKING_CODE_PATTERN, normaliseBookingCode } from "./booking/booking-code.ts";
 export { DomainError, errorData, isDatabaseInputError, isDomainError, REASON_CODES, type Reason } from "./errors.ts";
 export { createLogger, getLogger, redactPath, setLogger } from "./logger.ts";
 export {
@@ -59,6 +61,7 @@ export {
   type BookingWindowFacts,
 } from "./season/booking-window.ts";
 export {
+  cancellationPreview,
   cancelPerformance,
   createBoxOfficeReservation,
   holdersToTell,
@@ -67,7 +70,9 @@ export {
   type PerformanceCancellation,
   type PerformanceMove,
 } from "./season/season.service.ts";
-export { boxOfficeBookingSchema, type BoxOfficeBookingInput } from "./season/season.schema.ts";
+export { boxOfficeBookingSchema, type BoxOfficeBookingInput, type ReservationChange } from "./season/season.schema.ts";
+export { changeReservation, type ReservationChanged } from "./season/reservation-change.service.ts";
+export { doorList, type DoorList, type DoorListParty } from "./season/door-list.service.ts";
 export {
   confirmWaitlistEntry,
   joinWaitlist,

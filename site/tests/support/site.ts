@@ -71,15 +71,18 @@ export interface Site {
   stop(): Promise<void>;
 }
 
-/** Starts the built site (`node build/index.js`, as in production) on a random port. */
-export async function startSite(env: Record<string, string>): Promise<Site> {
+/**
+ * Starts the built site (`node build/index.js`, as in production) on a random port;
+ * `entry` runs another copy of the build (a test that deletes built files works on its own).
+ */
+export async function startSite(env: Record<string, string>, entry = "build/index.js"): Promise<Site> {
   if (!existsSync(join(siteDir, "build", "index.js"))) {
     throw new Error("site/build is missing: run `npm run build -w @sipario/site` (turbo does it before `test`)");
   }
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const logs: string[] = [];
-  const child = spawn(process.execPath, ["build/index.js"], {
+  const child = spawn(process.execPath, [entry], {
     cwd: siteDir,
     env: {
       PATH: process.env.PATH ?? "",

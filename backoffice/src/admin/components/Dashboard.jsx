@@ -1,22 +1,24 @@
 import React, { useEffect, useState } from "react";
-import { ApiClient } from "adminjs";
+import { ApiClient, useTranslation } from "adminjs";
 import { Box, H2, H4, Text, Loader } from "@adminjs/design-system";
 
 const api = new ApiClient();
 
 let timeZone;
+// The admin's language for the words, the company's time zone for the clock, 24-hour.
+let dateLocale = "it-IT";
 const fmt = (iso) =>
-  new Date(iso).toLocaleString(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone });
+  new Date(iso).toLocaleString(dateLocale, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone });
 
 // confirmed (checked-in part darker) | available | manually held: one bar per performance.
-const CapacityBar = ({ p }) => {
+const CapacityBar = ({ p, tc }) => {
   const total = Math.max(p.capacity, p.confirmedSeats, 1);
   const pct = (n) => `${Math.min(100, (n / total) * 100)}%`;
   const notIn = Math.max(0, p.confirmedSeats - p.checkedInPeople);
   return (
     <div
       role="img"
-      aria-label={`${p.confirmedSeats} confirmed, ${p.checkedInPeople} checked in, ${p.availableSeats} available of ${p.capacity}`}
+      aria-label={tc("Dashboard.bar", { confirmed: p.confirmedSeats, checkedIn: p.checkedInPeople, available: p.availableSeats, capacity: p.capacity })}
       style={{ display: "flex", height: 14, borderRadius: 7, overflow: "hidden", background: "#e8e8ef", margin: "6px 0" }}
     >
       <div style={{ width: pct(p.checkedInPeople), background: "#1a7f37" }} />
@@ -40,20 +42,23 @@ const Section = ({ title, children, testId }) => (
 const Dashboard = () => {
   const [data, setData] = useState(null);
   const [failed, setFailed] = useState(false);
+  const { translateComponent: tc, i18n } = useTranslation();
+  dateLocale = i18n.language === "en" ? "en-GB" : "it-IT";
   useEffect(() => {
     api.getDashboard().then((r) => setData(r.data)).catch(() => setFailed(true));
   }, []);
-  if (failed) return <Box p="xl"><Text>The dashboard could not be loaded. Reload the page.</Text></Box>;
+  if (failed) return <Box p="xl"><Text>{tc("Dashboard.loadFailed")}</Text></Box>;
   if (!data) return <Loader />;
   timeZone = data.timeZone;
   return (
     <Box p="xl" data-testid="sipario-dashboard">
-      <H2 mb="xl">Sipario back-office</H2>
-      <Section title="Upcoming performances" testId="dashboard-upcoming">
+      <H2 mb="xl">{tc("Dashboard.title")}</H2>
+      <Section title={tc("Dashboard.upcoming")} testId="dashboard-upcoming">
         <Text fontSize="sm" mb="lg">
-          <Swatch color="#1a7f37" /> checked in <Swatch color="#4268f6" /> confirmed, not yet in <Swatch color="#c9d4fb" /> available
+          <Swatch color="#1a7f37" /> {tc("Dashboard.legendCheckedIn")} <Swatch color="#4268f6" /> {tc("Dashboard.legendConfirmed")} <Swatch color="#c9d4fb" />{" "}
+          {tc("Dashboard.legendAvailable")}
         </Text>
-        {data.upcoming.length === 0 && <Text>No upcoming performances.</Text>}
+        {data.upcoming.length === 0 && <Text>{tc("Dashboard.noUpcoming")}</Text>}
         {data.upcoming.map((p) => (
           <Box key={p.id} mb="lg" data-testid="dashboard-performance">
             <Text>
@@ -61,26 +66,32 @@ const Dashboard = () => {
                 <strong>{p.showTitle}</strong>
               </a>{" "}
               · {fmt(p.startsAt)} · {p.venueName}
-              {!p.isBookingEnabled && " · booking closed"}
+              {!p.isBookingEnabled && ` · ${tc("Dashboard.bookingClosed")}`}
             </Text>
-            <CapacityBar p={p} />
+            <CapacityBar p={p} tc={tc} />
             <Text fontSize="sm">
-              {p.confirmedSeats} confirmed · {p.availableSeats} available · {p.checkedInPeople} checked in · {p.pendingCount} pending · capacity {p.capacity}
+              {tc("Dashboard.seats", {
+                confirmed: p.confirmedSeats,
+                available: p.availableSeats,
+                checkedIn: p.checkedInPeople,
+                pending: p.pendingCount,
+                capacity: p.capacity,
+              })}
             </Text>
           </Box>
         ))}
       </Section>
-      <Section title={`Today's check-ins: ${data.checkInsToday.count} parties, ${data.checkInsToday.people} people`} testId="dashboard-checkins">
+      <Section title={tc("Dashboard.checkIns", { count: data.checkInsToday.count, people: data.checkInsToday.people })} testId="dashboard-checkins">
         {data.checkInsToday.latest.map((c, i) => (
           <Text key={i}>
-            {fmt(c.checkedInAt)} · {c.name} ({c.partySize}) · by {c.by}
+            {fmt(c.checkedInAt)} · {c.name} ({c.partySize}) · {tc("Dashboard.checkedInBy", { by: c.by })}
           </Text>
         ))}
       </Section>
-      <Section title={`Failed emails: ${data.failedEmails.count}`} testId="dashboard-failed-emails">
+      <Section title={tc("Dashboard.failedEmails", { count: data.failedEmails.count })} testId="dashboard-failed-emails">
         {data.failedEmails.latest.map((e) => (
           <Text key={e.id}>
-            <a href={`/admin/resources/EmailOutbox/records/${e.id}/show`}>{e.subject}</a> · {e.kind} · {e.attempts} attempts · {e.lastError || ""}
+            <a href={`/admin/resources/EmailOutbox/records/${e.id}/show`}>{e.subject}</a> · {e.kind} · {tc("Dashboard.attempts", { count: e.attempts })} · {e.lastError || ""}
           </Text>
         ))}
       </Section>

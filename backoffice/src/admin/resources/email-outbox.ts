@@ -18,10 +18,10 @@ export function emailOutboxResource(deps: ResourceDeps): ResourceWithOptions {
         retry: askFirst(deps, {
           label: "Retry sending",
           icon: "RefreshCw",
-          description: "Put this failed email back in the queue and try to deliver it now.",
+          description: "retryDescription",
           when: (p) => p.status === "failed",
           run: services.retryEmail,
-          done: "The email is queued again.",
+          done: "retryDone",
         }),
       },
     },

@@ -17,8 +17,8 @@ export function pageResource(deps: ResourceDeps): ResourceWithOptions {
       editProperties: ["title", "slug", "locale", "body", "isPublished", "menuOrder"],
       sort: { sortBy: "menuOrder", direction: "asc" },
       properties: {
-        body: { type: "textarea", description: "Markdown." },
-        slug: { isRequired: false, description: "Leave empty to build it from the title." },
+        body: { type: "textarea", description: "bodyHelp" },
+        slug: { isRequired: false, description: "slugHelp" },
         locale: {
           availableValues: [
             { value: "it", label: "Italiano" },

@@ -1,7 +1,9 @@
-import { DomainError } from "@sipario/api";
+import { DomainError, type PerformanceCancellation, type PerformanceMove } from "@sipario/api";
 import type { ActionContext, ActionRequest, ActionResponse, RecordJSON, ResourceWithOptions } from "adminjs";
 import type { Services } from "../services.ts";
-import { bool, date, insensitive, int, modelResource, onlyIn, programme, searchProperty, type ResourceDeps } from "./shared.ts";
+import { askFirst, bool, date, insensitive, int, modelResource, onlyIn, programme, searchProperty, text, type ResourceDeps } from "./shared.ts";
+
+const people = (n: number) => (n === 1 ? "1 person" : `${n} people`);
 
 /**
  * Puts a capacity refusal on the field the admin changed: a capacity too small for the
@@ -104,8 +106,18 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
         const current = await prisma.performance.findUniqueOrThrow({
           where: { id },
-          select: { showId: true, venueId: true, roomCapacity: true, additionalSeats: true, manuallyOccupiedSeats: true },
+          select: { showId: true, venueId: true, startsAt: true, roomCapacity: true, additionalSeats: true, manuallyOccupiedSeats: true },
         });
+        // Ticket holders must hear about a new time or place: that goes through "Move performance".
+        const newVenue = params.venue ? String(params.venue) : current.venueId;
+        if ((patch.startsAt && patch.startsAt.getTime() !== current.startsAt.getTime()) || newVenue !== current.venueId) {
+          const toTell = await services.holdersToTell(id);
+          if (toTell > 0) {
+            throw new DomainError("invalid_input", `${people(toTell)} hold tickets: use “Move performance” so they are told the new date and place.`, {
+              field: patch.startsAt && patch.startsAt.getTime() !== current.startsAt.getTime() ? "startsAt" : "venue",
+            });
+          }
+        }
         // The form sends every field: blame only the ones that changed.
         const changed = Object.fromEntries(
           Object.entries(defined).filter(([key, value]) => !(key in current) || current[key as keyof typeof current] !== value),
@@ -123,12 +135,16 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
     }),
     options: {
       navigation: programme,
-      listProperties: ["show", "venue", "startsAt", "roomCapacity", "isBookingEnabled", "availableSeats", "confirmedSeats", "pendingCount", "checkedInCount"],
-      filterProperties: ["search", "isBookingEnabled", "startsAt", "show", "venue"],
+      listProperties: ["show", "venue", "startsAt", "status", "roomCapacity", "isBookingEnabled", "availableSeats", "confirmedSeats", "pendingCount", "checkedInCount"],
+      filterProperties: ["search", "status", "isBookingEnabled", "startsAt", "show", "venue"],
       showProperties: [
         "show",
         "venue",
         "startsAt",
+        "status",
+        "cancelledAt",
+        "bookingOpensAt",
+        "bookingClosesAt",
         "roomCapacity",
         "additionalSeats",
         "manuallyOccupiedSeats",
@@ -147,9 +163,10 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         ...searchProperty,
         ...seatProps,
         label: { isVisible: false },
-        manuallyOccupiedSeats: { isRequired: false, description: "Seats held outside the booking system (guests, press). Empty means 0." },
-        additionalSeats: { isRequired: false, description: "Extra seats opened for booking. Empty means 0." },
-        isBookingEnabled: { isRequired: false, description: "Tick to let visitors book this performance." },
+        roomCapacity: { description: "roomCapacityHelp" },
+        manuallyOccupiedSeats: { isRequired: false, description: "manuallyOccupiedSeatsHelp" },
+        additionalSeats: { isRequired: false, description: "additionalSeatsHelp" },
+        isBookingEnabled: { isRequired: false, description: "isBookingEnabledHelp" },
       },
       actions: {
         list: { after: seatNumbers },
@@ -165,6 +182,33 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
             redirectUrl: `${ctx.h.resourceUrl({ resourceId: "Reservation" })}?filters.performance=${encodeURIComponent(String(ctx.record!.id()))}`,
           }),
         },
+        cancelPerformance: askFirst(deps, {
+          label: "Cancel performance and notify everyone",
+          icon: "XOctagon",
+          description: "cancelPerformanceDescription",
+          when: (p) => String(p.status) !== "cancelled",
+          preview: async (id) => {
+            const { reservations, toTell } = await services.cancellationPreview(id);
+            return { key: "cancelPerformancePreview", values: { reservations, toTell } };
+          },
+          run: (id, actor) => services.cancelPerformance(id, actor),
+          done: (r: PerformanceCancellation) => (r.cancelledNow ? { key: "cancelPerformanceDone", values: { count: r.told } } : "cancelPerformanceAlready"),
+        }),
+        movePerformance: askFirst(deps, {
+          label: "Move performance and tell the audience",
+          icon: "Calendar",
+          description: "movePerformanceDescription",
+          when: (p) => String(p.status) !== "cancelled",
+          fields: [{ name: "startsAt", label: "newStartsAtField", type: "datetime", required: true }],
+          preview: async (id) => ({ key: "movePerformancePreview", values: { count: await services.holdersToTell(id) } }),
+          run: (id, actor, _context, payload) => {
+            const startsAt = date(text(payload.startsAt) || undefined, "startsAt");
+            const venueId = text(payload.venue) || undefined;
+            if (!startsAt && !venueId) throw new DomainError("invalid_input", "Enter the new date and time.", { field: "startsAt" });
+            return services.movePerformance(id, { ...(startsAt ? { startsAt } : {}), ...(venueId ? { venueId } : {}) }, actor);
+          },
+          done: (r: PerformanceMove) => (r.moved ? { key: "movePerformanceDone", values: { count: r.told } } : "movePerformanceUnchanged"),
+        }),
         exportCsv: {
           actionType: "record",
           icon: "Download",

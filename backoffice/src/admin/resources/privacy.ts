@@ -16,17 +16,14 @@ export function erasePersonAction(deps: ResourceDeps, emailOf: (id: string) => P
     ...askFirst(deps, {
       label: "Erase this person's data",
       icon: "Trash2",
-      description:
-        "GDPR erasure request: every reservation and waiting-list entry with this email, at every performance, loses name, email, phone and notes, " +
-        "as the retention policy does after 90 days. Seat counts, statuses and check-ins stay. Waiting-list places still active end now; emails and " +
-        "sign-in counters for the address are deleted. This cannot be undone.",
+      description: "erasePersonDescription",
       when: (p) => !p.anonymizedAt && !!p.email,
       run: async (id, actor) => {
         const email = await emailOf(id);
         if (!email) throw new DomainError("invalid_input", "This record has no email to erase.");
         return deps.services.erasePerson(email, actor);
       },
-      done: "Done: this person's data is erased from every reservation and waiting-list entry.",
+      done: "erasePersonDone",
     }),
     isAccessible: adminOnly,
   };

@@ -11,7 +11,7 @@ export function reservationTokenResource(deps: ResourceDeps): ResourceWithOption
       filterProperties: ["purpose", "reservation", "expiresAt", "usedAt", "createdAt"],
       showProperties: ["reservation", "purpose", "tokenHash", "expiresAt", "usedAt", "createdAt"],
       sort: { sortBy: "createdAt", direction: "desc" },
-      properties: { tokenHash: { description: "SHA-256 of the token; the token itself is never stored." } },
+      properties: { tokenHash: { description: "tokenHashHelp" } },
       actions: readOnlyActions,
     },
   };

@@ -27,7 +27,8 @@ export function showResource(deps: ResourceDeps): ResourceWithOptions {
       sort: { sortBy: "title", direction: "asc" },
       properties: {
         ...searchProperty,
-        slug: { isRequired: false, description: "Leave empty to build it from the title." },
+        slug: { isRequired: false, description: "slugHelp" },
+        posterImage: { description: "posterHelp" },
         description: { type: "textarea" },
         summary: { type: "textarea" },
       },

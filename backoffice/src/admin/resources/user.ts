@@ -36,7 +36,7 @@ export function userResource(deps: ResourceDeps): ResourceWithOptions {
         password: {
           type: "password",
           isVisible: onlyIn("edit"),
-          description: "At least 10 characters. Leave empty to keep the current password.",
+          description: "passwordHelp",
         },
       },
       actions: { bulkDelete: { isAccessible: false } },

@@ -2,12 +2,16 @@
 export { adminDashboard, dayBounds, type DashboardData } from "./dashboard.service.ts";
 export { csvCell, RESERVATION_CSV_COLUMNS, reservationsCsv, reservationsExportName, writeReservationsXlsx } from "./export.service.ts";
 export {
+  ADMIN_LOCALES,
+  adminLocaleSchema,
   adminUserCreateSchema,
   adminUserUpdateSchema,
   createUserAsAdmin,
   deleteUserAsAdmin,
+  setAdminLocale,
   updateUserAsAdmin,
   type Actor,
+  type AdminLocale,
   type AdminUserCreate,
   type AdminUserUpdate,
 } from "./users.service.ts";

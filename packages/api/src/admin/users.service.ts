@@ -156,3 +156,18 @@ export async function deleteUserAsAdmin(prisma: PrismaClient, userId: string, ac
     return current;
   });
 }
+
+/** The languages the back-office speaks. */
+export const ADMIN_LOCALES = ["it", "en"] as const;
+export const adminLocaleSchema = z.enum(ADMIN_LOCALES);
+export type AdminLocale = z.output<typeof adminLocaleSchema>;
+
+/**
+ * Stores the back-office language a user chose, so it follows them to any browser.
+ * Throws DomainError invalid_input for anything but it/en. Not audited: a preference.
+ */
+export async function setAdminLocale(prisma: PrismaClient, userId: string, input: unknown): Promise<AdminLocale> {
+  const locale = parse(adminLocaleSchema, input);
+  await prisma.user.update({ where: { id: userId }, data: { adminLocale: locale }, select: { id: true } });
+  return locale;
+}

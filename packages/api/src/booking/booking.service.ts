@@ -1,11 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@sipario/db";
-import { availableSeats, availableSeatsSql, lockPerformance, NO_SEATS_TAKEN, type PerformanceLocker, seatsTakenByPerformance } from "../capacity/capacity.service.ts";
+import { availableSeatsSql, lockPerformance, type PerformanceLocker } from "../capacity/capacity.service.ts";
 import { isUuid } from "../lib/ids.ts";
 import { withTransaction } from "../capacity/transaction.ts";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
-import { deliverSoon, enqueueEmail } from "../mail/outbox.service.ts";
+import { deliverSoon, insertOutboxSql } from "../mail/outbox.service.ts";
 import { ticketUrl } from "../tickets/ticket-assets.ts";
 import { generateToken, hashToken } from "../tickets/tokens.ts";
 import type { CreateBookingInput } from "./booking.schema.ts";
@@ -15,7 +16,7 @@ export type CreateReservationInput = Omit<CreateBookingInput, "phone" | "notes">
 import { confirmationEmail, newTicket, performancePlaceSelect, type TicketReservation } from "./emails.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 import { assertBookingOpen, bookingWindowSelect } from "../season/booking-window.ts";
-import { assertWithinPerPersonLimit, confirmedSeatsOfEmail } from "../season/per-person-limit.ts";
+import { assertWithinPerPersonLimit } from "../season/per-person-limit.ts";
 
 const HOUR = 3_600_000;
 
@@ -26,7 +27,7 @@ export function confirmationExpiry(config: AppConfig, startsAt: Date, now: Date)
 
 /**
  * Creates a pending reservation with a fresh confirmation token and queues the
- * confirmation email in the same transaction. Pending reservations hold no seats; the
+ * confirmation email in the same statement. Pending reservations hold no seats; the
  * availability check here only turns away requests that cannot fit now.
  * Throws DomainError invalid_input (party over MAX_PARTY_SIZE), not_found (missing or
  * unpublished), booking_not_open_yet, booking_closed (disabled, closed, started or
@@ -40,62 +41,52 @@ export async function createReservation(prisma: PrismaClient, config: AppConfig,
       issues: [{ path: "partySize", message: `At most ${config.MAX_PARTY_SIZE}` }],
     });
   }
+  // Two statements after the rate limit (issue 12: the on-sale create path): this read,
+  // and one write that re-counts the seats and the email's seats and inserts the
+  // reservation, its confirmation token and its email only if the party still fits.
   const performance = await prisma.performance.findUnique({
     where: { id: input.performanceId },
-    select: {
-      ...performancePlaceSelect,
-      ...bookingWindowSelect,
-      roomCapacity: true,
-      additionalSeats: true,
-      manuallyOccupiedSeats: true,
-      show: { select: { title: true, isPublished: true } },
-    },
+    select: { ...performancePlaceSelect, ...bookingWindowSelect, show: { select: { title: true, isPublished: true } } },
   });
   if (!performance || !performance.show.isPublished) throw new DomainError("not_found", "Performance not found.");
   assertBookingOpen(performance, now);
-  const alreadyHeld = await confirmedSeatsOfEmail(prisma, performance.id, input.email);
-  assertWithinPerPersonLimit(config.MAX_SEATS_PER_EMAIL, alreadyHeld, input.partySize);
-  const taken = (await seatsTakenByPerformance(prisma, [performance.id], now)).get(performance.id) ?? NO_SEATS_TAKEN;
-  const available = availableSeats(performance, taken);
-  if (input.partySize > available) {
+
+  const reservationId = randomUUID();
+  const token = generateToken();
+  const locale = input.locale ?? "it";
+  const expiresAt = confirmationExpiry(config, performance.startsAt, now);
+  const email = confirmationEmail(config, { reservationId, to: input.email, locale, partySize: input.partySize, performance, token, expiresAt });
+  const [row] = await prisma.$queryRaw<{ availableSeats: number; personSeats: number; outboxId: string | null }[]>`
+    WITH state AS (
+      SELECT ${availableSeatsSql(now)} AS "availableSeats",
+        (SELECT COALESCE(SUM(r."partySize"), 0)::int FROM "Reservation" r
+          WHERE r."performanceId" = p."id" AND r."status" = 'confirmed' AND r."email" = ${input.email}) AS "personSeats"
+      FROM "Performance" p WHERE p."id" = ${performance.id}::uuid),
+    fits AS (
+      SELECT 1 FROM state
+      WHERE "personSeats" + ${input.partySize}::int <= ${config.MAX_SEATS_PER_EMAIL}::int AND ${input.partySize}::int <= "availableSeats"),
+    res AS (
+      INSERT INTO "Reservation" ("id", "performanceId", "status", "name", "email", "phone", "partySize", "notes", "locale", "createdAt", "updatedAt")
+      SELECT ${reservationId}::uuid, ${performance.id}::uuid, 'pending', ${input.name}, ${input.email}, ${input.phone ?? null}, ${input.partySize}::int,
+        ${input.notes ?? null}, ${locale}, ${now}, ${now}
+      FROM fits
+      RETURNING "id"),
+    tok AS (
+      INSERT INTO "ReservationToken" ("id", "reservationId", "purpose", "tokenHash", "expiresAt", "createdAt")
+      SELECT gen_random_uuid(), "id", 'confirmation', ${hashToken(token)}, ${expiresAt}, ${now} FROM res
+      RETURNING "id"),
+    mail AS (${insertOutboxSql(email, Prisma.raw("res"), now)})
+    SELECT state.*, (SELECT "id"::text FROM mail) AS "outboxId" FROM state`;
+  if (!row) throw new DomainError("not_found", "Performance not found.");
+  if (!row.outboxId) {
+    assertWithinPerPersonLimit(config.MAX_SEATS_PER_EMAIL, row.personSeats, input.partySize);
+    const available = row.availableSeats;
     throw new DomainError("not_enough_seats", available === 0 ? "This performance is sold out." : `Only ${available} ${available === 1 ? "seat is" : "seats are"} left.`, {
       availableSeats: available,
     });
   }
-
-  const token = generateToken();
-  const expiresAt = confirmationExpiry(config, performance.startsAt, now);
-  const { reservationId, outboxId } = await withTransaction(prisma, async (tx) => {
-    const reservation = await tx.reservation.create({
-      data: {
-        performanceId: performance.id,
-        status: "pending",
-        name: input.name,
-        email: input.email,
-        phone: input.phone ?? null,
-        partySize: input.partySize,
-        notes: input.notes ?? null,
-        locale: input.locale ?? "it",
-        tokens: { create: { purpose: "confirmation", tokenHash: hashToken(token), expiresAt } },
-      },
-      select: { id: true },
-    });
-    const outboxId = await enqueueEmail(
-      tx,
-      confirmationEmail(config, {
-        reservationId: reservation.id,
-        to: input.email,
-        locale: input.locale ?? "it",
-        partySize: input.partySize,
-        performance,
-        token,
-        expiresAt,
-      }),
-    );
-    return { reservationId: reservation.id, outboxId };
-  });
   getLogger().info({ reservationId, performanceId: performance.id, partySize: input.partySize }, "reservation created");
-  deliverSoon(prisma, config, outboxId);
+  deliverSoon(prisma, config, row.outboxId);
   return {
     reservationId,
     status: "pending" as const,
@@ -154,7 +145,7 @@ export interface ConfirmCandidate extends TicketReservation {
 
 // The seats free for this reservation (an offer's own hold counts as free for it): an
 // unlocked read, a courtesy check, never the decision.
-const candidateColumns = (now: Date) => Prisma.sql`r."id"::text AS "id", r."status"::text AS "status", r."email", r."locale", r."partySize",
+const candidateColumns = (now: Date) => Prisma.sql`r."id"::text AS "id", r."bookingCode", r."status"::text AS "status", r."email", r."locale", r."partySize",
   ${availableSeatsSql(now, Prisma.sql`r."id"`)} AS "available", p."id"::text AS "performanceId", p."startsAt", s."title" AS "showTitle",
   v."name" AS "venueName", v."address" AS "venueAddress", v."city" AS "venueCity", v."timeZone" AS "venueTimeZone"`;
 const CANDIDATE_JOINS = Prisma.sql`JOIN "Performance" p ON p."id" = r."performanceId"
@@ -174,6 +165,7 @@ type CandidateRow = Omit<ConfirmCandidate, "performance"> & {
 function toCandidate(row: CandidateRow): ConfirmCandidate {
   return {
     id: row.id,
+    bookingCode: row.bookingCode,
     status: row.status,
     email: row.email,
     locale: row.locale,
@@ -307,11 +299,7 @@ export async function confirmReservationById(
         INSERT INTO "ReservationToken" ("id", "reservationId", "purpose", "tokenHash", "expiresAt", "createdAt")
         SELECT gen_random_uuid(), "id", 'check_in', ${hashToken(token)}, ${tokenExpiresAt}, ${now} FROM res
         RETURNING "id"),
-      mail AS (
-        INSERT INTO "EmailOutbox" ("id", "kind", "reservationId", "toAddress", "subject", "payload", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
-        SELECT gen_random_uuid(), ${email.kind}, "id", ${email.to}, ${email.subject.slice(0, 300)}, ${JSON.stringify(email.payload)}::jsonb,
-          'pending', 0, ${now}, ${now}, ${now} FROM res
-        RETURNING "id")
+      mail AS (${insertOutboxSql(email, Prisma.raw("res"), now)})
       SELECT state.*, (SELECT COUNT(*) FROM tok)::int AS "consumed", (SELECT COUNT(*) FROM res)::int AS "confirmed",
         (SELECT "id"::text FROM mail) AS "outboxId", (SELECT COUNT(*) FROM ticket)::int AS "tickets", (SELECT COUNT(*) FROM entry)::int AS "entries"
       FROM state`;

@@ -36,6 +36,8 @@ export const performancePlaceSelect = {
 /** What a ticket and its email are made of. */
 export interface TicketReservation {
   id: string;
+  /** The public booking code (printed on the ticket, the calendar UID). */
+  bookingCode: string;
   /** Null only for a box-office reservation made without one: its ticket is printed instead. */
   email: string | null;
   source?: "online" | "box_office" | "waitlist";
@@ -48,7 +50,7 @@ export interface TicketReservation {
 export async function reservationForEmail(prisma: PrismaClient, reservationId: string) {
   const reservation = await prisma.reservation.findUnique({
     where: { id: reservationId },
-    select: { id: true, status: true, email: true, locale: true, partySize: true, performance: { select: performancePlaceSelect } },
+    select: { id: true, bookingCode: true, status: true, email: true, locale: true, partySize: true, performance: { select: performancePlaceSelect } },
   });
   if (!reservation) throw new DomainError("not_found", "Reservation not found.");
   return reservation;
@@ -86,6 +88,7 @@ export function newTicket(config: AppConfig, reservation: TicketReservation) {
   const email = reservation.email
     ? ticketEmail(config, {
         reservationId: reservation.id,
+        bookingCode: reservation.bookingCode,
         to: reservation.email,
         locale: reservation.locale,
         partySize: reservation.partySize,
@@ -103,6 +106,7 @@ export function ticketEmail(
   config: AppConfig,
   input: {
     reservationId: string;
+    bookingCode: string;
     to: string;
     locale: string;
     partySize: number;
@@ -119,9 +123,10 @@ export function ticketEmail(
     ticketUrl: url,
     cancelUrl: cancelUrl(config.ORIGIN, input.token),
     boxOffice: input.boxOffice,
+    bookingCode: input.bookingCode,
   });
   const ics = calendarEvent({
-    uid: input.reservationId,
+    uid: input.bookingCode,
     showTitle: input.performance.show.title,
     startsAt: input.performance.startsAt,
     venueName: input.performance.venue.name,

@@ -107,8 +107,11 @@ async function scenario(
   expect(confirmed.ticketUrl).toBe(`${ORIGIN}/tickets/${ticketToken}`);
 
   const ticket = await api.ticket(ticketToken);
+  // The ticket names its booking by the public code, never by the reservation id (issue 13, finding 11).
+  const { bookingCode } = await db.prisma.reservation.findUniqueOrThrow({ where: { id: created.reservationId } });
+  expect(ticket).not.toHaveProperty("reservationId");
   expect(ticket).toMatchObject({
-    reservationId: created.reservationId,
+    bookingCode,
     status: "confirmed",
     partySize: 3,
     show: { title: show.title },

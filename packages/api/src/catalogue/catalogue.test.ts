@@ -57,6 +57,7 @@ describe("catalogue", () => {
       bookingOpensAt: null,
       bookingClosesAt: soon.startsAt.toISOString(),
       bookingEnabled: false,
+      bookingState: "closed",
       availableSeats: 40 + 5 - 7 - 4,
     });
   });

@@ -17,7 +17,8 @@ const realPg = await requireRealPostgres();
 
 type Server = ApiProcess;
 
-async function fire(db: TestDatabase, servers: Server[], token: string) {
+/** Every request names the door's performance, as the scanner does (the one-statement road). */
+async function fire(db: TestDatabase, servers: Server[], token: string, performanceId: string) {
   // Sessions are made directly (no password hashing): the race is about confirm, not login.
   const cookies = await Promise.all(
     Array.from({ length: REQUESTS }, async (_, i) => {
@@ -32,7 +33,7 @@ async function fire(db: TestDatabase, servers: Server[], token: string) {
   // Warm each server's connection pool so the burst is not serialised by connection setup.
   await Promise.all(servers.map((s) => callHttp(s.url, "auth.me", "query", undefined, cookies[0])));
   const responses = await Promise.all(
-    cookies.map((cookie, i) => callHttp(servers[i % servers.length]!.url, "checkin.confirm", "mutation", { token }, cookie)),
+    cookies.map((cookie, i) => callHttp(servers[i % servers.length]!.url, "checkin.confirm", "mutation", { token, performanceId }, cookie)),
   );
   return {
     ok: responses.filter((r) => r.status === 200 && r.body.result?.data?.status === "checked_in"),
@@ -65,8 +66,8 @@ describe.skipIf(!realPg)("checkin.confirm race across two processes", () => {
   });
 
   it("exactly one CheckIn and one success; every other request is already_checked_in", async () => {
-    const { token, reservation } = await ticket(db.prisma, { partySize: 2 });
-    const r = await fire(db, servers, token);
+    const { token, reservation, performanceId } = await ticket(db.prisma, { partySize: 2 });
+    const r = await fire(db, servers, token, performanceId);
     expect(r.serverErrors.map((e) => e.body)).toEqual([]);
     expect(r.ok).toHaveLength(1);
     expect(r.duplicates).toHaveLength(REQUESTS - 1);
@@ -85,7 +86,7 @@ describe.skipIf(!realPg)("checkin.confirm race across two processes", () => {
     const burst = async (seen: (r: Awaited<ReturnType<typeof fire>>, reservationId: string) => Promise<boolean>) => {
       for (let attempt = 1; attempt <= 20; attempt++) {
         const t = await ticket(control.prisma);
-        const r = await fire(control, controlServers, t.token);
+        const r = await fire(control, controlServers, t.token, t.performanceId);
         if (await seen(r, t.reservation.id)) return { ...r, reservationId: t.reservation.id, attempt };
       }
       return null;

@@ -252,6 +252,23 @@ describe("checkin.sync", () => {
 });
 
 describe("checkin.preview/confirm with the door's performance", () => {
+  it("admits in one statement, and a performance moved after the door's first scan is followed at the next", async () => {
+    const perf = await factories.performance(db.prisma, { startsAt: new Date() });
+    const first = await ticket(db.prisma, { performanceId: perf.id, name: "Prima Persona", partySize: 3 });
+    const second = await ticket(db.prisma, { performanceId: perf.id });
+    const admitted = await as(anna).checkin.confirm({ token: first.token, performanceId: perf.id });
+    expect(admitted).toMatchObject({ status: "checked_in", name: "Prima Persona", partySize: 3, performanceId: perf.id, checkedInBy: "Anna Door", repeated: false });
+    expect(admitted.startsAt).toBe(perf.startsAt.toISOString());
+    // Anna's own retry answers her success again; Bruno is told who let them in.
+    expect(await as(anna).checkin.confirm({ token: first.token, performanceId: perf.id })).toMatchObject({ repeated: true });
+    await expectReason(as(bruno).checkin.confirm({ token: first.token, performanceId: perf.id }), "CONFLICT", "already_checked_in");
+    // Moved to next week while the door was open: the door's copy of the start no longer
+    // matches, and the ticket is refused for its (new) day, not admitted.
+    await db.prisma.performance.update({ where: { id: perf.id }, data: { startsAt: new Date(Date.now() + 7 * 24 * 3_600_000) } });
+    await expectReason(as(anna).checkin.confirm({ token: second.token, performanceId: perf.id }), "PRECONDITION_FAILED", "wrong_day");
+    expect(await db.prisma.checkIn.count({ where: { reservationId: second.reservation.id } })).toBe(0);
+  });
+
   it("a ticket for another performance is wrong_performance, naming that show and time; nothing is written", async () => {
     const show = await factories.show(db.prisma, { title: "La locandiera" });
     const ticketPerf = await factories.performance(db.prisma, { showId: show.id, startsAt: new Date() });

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@sipario/db";
+import { z } from "zod";
 import { recordAudit } from "../audit/audit.service.ts";
 import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
@@ -7,6 +8,15 @@ import { staffLabel } from "./checkin.service.ts";
 
 /** How long the staff member who let a party in may take it back (a tap on the wrong ticket). */
 export const UNDO_WINDOW_MS = 5 * 60_000;
+
+/** Why an admin took a check-in back (the back-office asks; the audit row keeps it). */
+const undoReasonSchema = z
+  .string()
+  .trim()
+  .max(500, "Keep the reason under 500 characters.")
+  .regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, "Invalid characters")
+  .optional()
+  .transform((v) => v || undefined);
 
 export interface UndoneCheckIn {
   reservationId: string;
@@ -21,8 +31,11 @@ export interface UndoneCheckIn {
  * decides (no read-then-delete); it also touches the reservation so door manifests pick
  * the change up in their next delta. Audited. Throws not_found (not checked in),
  * undo_not_allowed (checkedInAt, checkedInBy, undoableUntil when it was the caller's).
+ * The back-office asks an admin why (`reason`, kept in the audit row).
  */
-export async function undoCheckIn(prisma: PrismaClient, reservationId: string, actor: SessionUser): Promise<UndoneCheckIn> {
+export async function undoCheckIn(prisma: PrismaClient, reservationId: string, actor: SessionUser, options: { reason?: string } = {}): Promise<UndoneCheckIn> {
+  const reason = undoReasonSchema.safeParse(options.reason);
+  if (!reason.success) throw new DomainError("invalid_input", reason.error.issues[0]?.message ?? "Invalid reason.", { field: "reason" });
   const isAdmin = actor.role === "admin";
   const windowSeconds = UNDO_WINDOW_MS / 1000;
   return prisma.$transaction(async (tx) => {
@@ -56,7 +69,7 @@ export async function undoCheckIn(prisma: PrismaClient, reservationId: string, a
       action: "checkin.undo",
       entity: "Reservation",
       entityId: reservationId,
-      changes: { checkedInAt: undone.checkedInAt, checkedInBy, source: undone.source },
+      changes: { checkedInAt: undone.checkedInAt, checkedInBy, source: undone.source, ...(reason.data ? { reason: reason.data } : {}) },
     });
     getLogger().info({ event: "check_in_undone", reservationId, userId: actor.id }, "check-in undone");
     return { reservationId, checkedInAt: undone.checkedInAt.toISOString(), checkedInBy };

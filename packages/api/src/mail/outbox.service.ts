@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@sipario/db";
+import { Prisma, type PrismaClient } from "@sipario/db";
 import type { SendMailOptions } from "nodemailer";
 import type { AppConfig } from "../config.ts";
 import type { Tx } from "../capacity/transaction.ts";
@@ -35,6 +35,18 @@ export interface EnqueueEmail {
   to: string;
   subject: string;
   payload: OutboxPayload;
+}
+
+/**
+ * The same outbox row as enqueueEmail, as a fragment of a single-statement write: one row
+ * per reservation id that `reservations` (a CTE of the caller's statement, with an "id"
+ * column) returns, so the message exists exactly when the write it belongs to happened.
+ */
+export function insertOutboxSql(email: EnqueueEmail, reservations: Prisma.Sql, now: Date): Prisma.Sql {
+  return Prisma.sql`INSERT INTO "EmailOutbox" ("id", "kind", "reservationId", "toAddress", "subject", "payload", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
+    SELECT gen_random_uuid(), ${email.kind}, "id", ${email.to}, ${email.subject.slice(0, 300)}, ${JSON.stringify(email.payload)}::jsonb, 'pending', 0, ${now}, ${now}, ${now}
+    FROM ${reservations}
+    RETURNING "id"`;
 }
 
 /** Writes one message into the outbox inside the caller's transaction; returns its id. */

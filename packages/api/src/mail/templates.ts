@@ -79,6 +79,7 @@ const strings = {
     when: "Quando",
     where: "Dove",
     seats: "Posti",
+    bookingCode: "Codice prenotazione",
   },
   en: {
     confirmSubject: (t: string) => `Confirm your booking: ${t}`,
@@ -109,10 +110,11 @@ const strings = {
     when: "When",
     where: "Where",
     seats: "Seats",
+    bookingCode: "Booking code",
   },
 } as const;
 
-export function factsBlock(locale: MailLocale, facts: PerformanceFacts, partySize: number): { text: string; html: string } {
+export function factsBlock(locale: MailLocale, facts: PerformanceFacts, partySize: number, extra: [string, string][] = []): { text: string; html: string } {
   const s = strings[locale];
   const when = formatDateTime(facts.startsAt, locale, facts.timeZone);
   const where = [facts.venueName, facts.venueAddress, facts.venueCity].filter(Boolean).join(", ");
@@ -121,6 +123,7 @@ export function factsBlock(locale: MailLocale, facts: PerformanceFacts, partySiz
     [s.when, when],
     [s.where, where],
     [s.seats, String(partySize)],
+    ...extra,
   ];
   return {
     text: rows.map(([k, v]) => `${k}: ${v}`).join("\n"),
@@ -165,9 +168,11 @@ export function renderTicketEmail(input: {
   cancelUrl: string;
   /** A box-office booking: the opening line says where it was made. */
   boxOffice?: boolean;
+  /** The public booking code, to quote at the box office. */
+  bookingCode: string;
 }): RenderedEmail {
   const s = strings[input.locale];
-  const facts = factsBlock(input.locale, input.facts, input.partySize);
+  const facts = factsBlock(input.locale, input.facts, input.partySize, [[s.bookingCode, input.bookingCode]]);
   const intro = input.boxOffice ? s.boxOfficeIntro : s.ticketIntro;
   return {
     subject: s.ticketSubject(input.facts.showTitle),

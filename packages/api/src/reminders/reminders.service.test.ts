@@ -93,7 +93,7 @@ describe("sendDueReminders", () => {
       const caller = testCaller(db.prisma, { config });
       for (const t of [token, oldToken]) {
         const ticket = await caller.tickets.get({ token: t });
-        expect(ticket).toMatchObject({ reservationId: due.id, status: "confirmed", partySize: 3 });
+        expect(ticket).toMatchObject({ bookingCode: due.bookingCode, status: "confirmed", partySize: 3 });
       }
       transport.close();
     } finally {

@@ -55,13 +55,19 @@ export function nextBookingTransition(p: BookingWindowFacts, now: Date): Date | 
   return new Date(Math.min(...instants.map((d) => d.getTime())));
 }
 
-/** The fields the catalogue shows about a performance's on-sale state (CONTRACT "Season operations"). */
+/**
+ * The fields the catalogue shows about a performance's on-sale state (CONTRACT "Season
+ * operations"), with `bookingState` so the site words "opens on …" / closed / cancelled
+ * without restating this rule.
+ */
 export function publicBookingFields(p: BookingWindowFacts, now: Date) {
+  const bookingState = bookingStateOf(p, now);
   return {
     status: p.status,
     bookingOpensAt: p.bookingOpensAt?.toISOString() ?? null,
     bookingClosesAt: bookingClosesAtOf(p).toISOString(),
-    bookingEnabled: bookingStateOf(p, now) === "open",
+    bookingEnabled: bookingState === "open",
+    bookingState,
   };
 }
 

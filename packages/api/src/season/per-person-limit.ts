@@ -1,12 +1,10 @@
-import type { PrismaClient } from "@sipario/db";
-import type { Tx } from "../capacity/transaction.ts";
 import { DomainError } from "../errors.ts";
 
 /**
  * MAX_SEATS_PER_EMAIL: one email address may hold at most that many confirmed seats at one
  * performance, so a few people cannot sit on a premiere's free seats through many bookings.
- * booking.create checks it on an unlocked read; booking.confirm checks it again under the
- * performance lock (the same comparison, in its statement). The box office is exempt.
+ * booking.create checks it in its write statement (unlocked: pending holds no seats);
+ * booking.confirm checks it again under the performance lock. The box office is exempt.
  */
 export function assertWithinPerPersonLimit(limit: number, seatsAlreadyHeld: number, partySize: number): void {
   if (seatsAlreadyHeld + partySize <= limit) return;
@@ -14,13 +12,4 @@ export function assertWithinPerPersonLimit(limit: number, seatsAlreadyHeld: numb
     limit,
     seatsHeld: seatsAlreadyHeld,
   });
-}
-
-/** Confirmed seats held by `email` (stored lowercased) at one performance. */
-export async function confirmedSeatsOfEmail(db: PrismaClient | Tx, performanceId: string, email: string): Promise<number> {
-  const result = await db.reservation.aggregate({
-    where: { performanceId, email, status: "confirmed" },
-    _sum: { partySize: true },
-  });
-  return result._sum.partySize ?? 0;
 }

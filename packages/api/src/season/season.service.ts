@@ -86,10 +86,11 @@ export async function createBoxOfficeReservation(
         confirmedAt: now,
         qrCodeGeneratedAt: now,
       },
-      select: { id: true },
+      select: { id: true, bookingCode: true },
     });
     const ticket = newTicket(config, {
       id: reservation.id,
+      bookingCode: reservation.bookingCode,
       email: input.email ?? null,
       source: "box_office",
       locale: input.locale,
@@ -210,6 +211,14 @@ export async function cancelPerformance(
   return result;
 }
 
+/** What cancelling this performance now would do (for the admin's confirmation): the same holders cancelHolders takes. */
+export async function cancellationPreview(prisma: PrismaClient, performanceId: string): Promise<{ reservations: number; toTell: number }> {
+  if (!isUuid(performanceId)) return { reservations: 0, toTell: 0 };
+  const where = { performanceId, status: { in: ["pending" as const, "confirmed" as const] } };
+  const [reservations, toTell] = await Promise.all([prisma.reservation.count({ where }), prisma.reservation.count({ where: { ...where, email: { not: null } } })]);
+  return { reservations, toTell };
+}
+
 /** How many people a move of this performance would email (for the admin's confirmation). */
 export async function holdersToTell(prisma: PrismaClient, performanceId: string): Promise<number> {
   if (!isUuid(performanceId)) return 0;
@@ -265,12 +274,13 @@ export async function movePerformance(
     });
     const holders = await tx.reservation.findMany({
       where: { performanceId, status: "confirmed", email: { not: null } },
-      select: { id: true, email: true, locale: true, partySize: true },
+      select: { id: true, bookingCode: true, email: true, locale: true, partySize: true },
     });
     const emails: EnqueueEmail[] = holders.map((h) => {
       const rendered = renderPerformanceMovedEmail({ locale: mailLocale(h.locale), facts: newFacts, previous: previousFacts, partySize: h.partySize, contact });
       const ics = calendarEvent({
-        uid: h.id,
+        // The booking code, as in the ticket email's .ics: calendars move that event.
+        uid: h.bookingCode,
         showTitle: after.show.title,
         startsAt,
         venueName: after.venue.name,

@@ -94,7 +94,13 @@ describe("emails, read back from SMTP", () => {
     expect(ticketIt.text).toMatch(/biglietteria/);
     expect(ticketIt.html).toContain("biglietteria");
 
-    // Moved: the .ics keeps the ticket's UID (the reservation id).
+    // Moved: the .ics keeps the ticket email's UID: the public booking code, never the
+    // reservation id (issue 13, finding 11), the same across the move.
+    const { bookingCode } = await db.prisma.reservation.findUniqueOrThrow({ where: { id: en1.reservationId } });
+    const ticketEn = await smtp.waitForMessage((m) => JSON.stringify(m.to).includes("john@") && /Your ticket/.test(m.subject ?? ""));
+    const ticketIcs = ticketEn.attachments.find((a) => a.filename === "performance.ics")!.content.toString("utf8");
+    expect(ticketIcs).toContain(`UID:${bookingCode}@sipario`);
+    expect(ticketEn.text).toContain(bookingCode);
     const newStart = new Date(p.startsAt.getTime() + 24 * HOUR);
     const move = await movePerformance(db.prisma, config, p.id, { startsAt: newStart });
     expect(move).toMatchObject({ moved: true, told: 2 });
@@ -102,7 +108,8 @@ describe("emails, read back from SMTP", () => {
     const movedEn = await smtp.waitForMessage((m) => JSON.stringify(m.to).includes("john@") && /New date/.test(m.subject ?? ""));
     expect(movedEn.text).toMatch(/It was:/);
     const ics = movedEn.attachments.find((a) => a.filename === "performance.ics")!.content.toString("utf8");
-    expect(ics).toContain(`UID:${en1.reservationId}@sipario`);
+    expect(ics).toContain(`UID:${bookingCode}@sipario`);
+    expect(ics + ticketIcs).not.toContain(en1.reservationId);
     const ticketTokenExpiry = await db.prisma.reservationToken.findFirstOrThrow({ where: { reservationId: en1.reservationId, purpose: "check_in" } });
     expect(ticketTokenExpiry.expiresAt.getTime()).toBeGreaterThan(newStart.getTime());
 

@@ -24,6 +24,7 @@ async function findTicket(prisma: PrismaClient, rawToken: string) {
       reservation: {
         select: {
           id: true,
+          bookingCode: true,
           status: true,
           partySize: true,
           checkIn: { select: { checkedInAt: true } },
@@ -45,7 +46,8 @@ async function findTicket(prisma: PrismaClient, rawToken: string) {
 
 /**
  * The ticket behind a check_in token, with its QR code (SVG and PNG data URL) encoding
- * exactly `${ORIGIN}/tickets/<token>`. Never returns name, email, phone or notes.
+ * exactly `${ORIGIN}/tickets/<token>`, and the public booking code. Never returns the
+ * reservation's id (a ticket link gets forwarded), name, email, phone or notes.
  * Throws unknown_token, reservation_not_confirmed (cancelled, or not confirmed).
  */
 export async function getTicket(prisma: PrismaClient, config: AppConfig, rawToken: string) {
@@ -56,7 +58,7 @@ export async function getTicket(prisma: PrismaClient, config: AppConfig, rawToke
     });
   }
   return {
-    reservationId: r.id,
+    bookingCode: r.bookingCode,
     status: r.status,
     partySize: r.partySize,
     show: { title: r.performance.show.title },
@@ -76,8 +78,8 @@ export async function cancelTicket(prisma: PrismaClient, rawToken: string, confi
   if (r.status !== "confirmed" && !r.checkIn) {
     throw new DomainError("reservation_not_confirmed", "This booking is not confirmed.", { status: r.status });
   }
-  const result = await cancelReservation(prisma, r.id, { actor: { label: "ticket holder" }, config, notifyHolder: config ?? getConfig() });
-  return { reservationId: result.reservationId, status: "cancelled" as const };
+  await cancelReservation(prisma, r.id, { actor: { label: "ticket holder" }, config, notifyHolder: config ?? getConfig() });
+  return { bookingCode: r.bookingCode, status: "cancelled" as const };
 }
 
 /**
@@ -88,7 +90,7 @@ export async function ticketCalendar(prisma: PrismaClient, config: AppConfig, ra
   const r = await findTicket(prisma, rawToken);
   if (r.status !== "confirmed") throw new DomainError("reservation_not_confirmed", "This booking is not confirmed.", { status: r.status });
   return calendarEvent({
-    uid: r.id,
+    uid: r.bookingCode,
     showTitle: r.performance.show.title,
     startsAt: r.performance.startsAt,
     venueName: r.performance.venue.name,

@@ -4,6 +4,7 @@ import { createReservation } from "../booking/booking.service.ts";
 import type { AppConfig } from "../config.ts";
 import { testCaller, testConfig } from "../testing/index.ts";
 import { endOfLocalDay, ticketExpiry } from "./ticket-time.ts";
+import { BOOKING_CODE_PATTERN } from "../booking/booking-code.ts";
 import { ticketCalendar } from "./tickets.service.ts";
 import { generateToken, hashToken } from "./tokens.ts";
 
@@ -54,8 +55,11 @@ describe("tickets.get", () => {
     const { api, token, ticketUrl, reservationId } = await confirmedTicket(3);
     expect(ticketUrl).toBe(`https://biglietti.example.org/tickets/${token}`);
     const t = await api.tickets.get({ token });
-    expect(Object.keys(t).sort()).toEqual(["checkedInAt", "partySize", "qr", "reservationId", "show", "startsAt", "status", "venue"]);
-    expect(t).toMatchObject({ reservationId, status: "confirmed", partySize: 3, checkedInAt: null });
+    expect(Object.keys(t).sort()).toEqual(["bookingCode", "checkedInAt", "partySize", "qr", "show", "startsAt", "status", "venue"]);
+    expect(t).toMatchObject({ status: "confirmed", partySize: 3, checkedInAt: null });
+    // The public booking code, never the reservation id (issue 13, finding 11).
+    expect(t.bookingCode).toMatch(BOOKING_CODE_PATTERN);
+    expect(JSON.stringify(t)).not.toContain(reservationId);
     expect(t.qr.pngDataUrl).toMatch(/^data:image\/png;base64,/);
     const text = JSON.stringify(t);
     for (const secret of ["Paolo", "paolo@example.org", "+39", "secret note"]) expect(text).not.toContain(secret);
@@ -76,9 +80,10 @@ describe("tickets.get", () => {
 describe("tickets.cancel", () => {
   it("gives the seats back at once; a second cancel is reservation_not_confirmed", async () => {
     const p = await factories.performance(db.prisma, { roomCapacity: 4 });
-    const { api, token } = await confirmedTicket(4, p);
+    const { api, token, reservationId } = await confirmedTicket(4, p);
     expect((await api.catalogue.performance({ id: p.id })).availableSeats).toBe(0);
-    expect(await api.tickets.cancel({ token })).toMatchObject({ status: "cancelled" });
+    const { bookingCode } = await db.prisma.reservation.findUniqueOrThrow({ where: { id: reservationId } });
+    expect(await api.tickets.cancel({ token })).toEqual({ bookingCode, status: "cancelled" });
     expect((await api.catalogue.performance({ id: p.id })).availableSeats).toBe(4);
     await expect(api.tickets.cancel({ token })).rejects.toMatchObject({ code: "CONFLICT", cause: { reason: "reservation_not_confirmed" } });
     await expect(api.tickets.get({ token })).rejects.toMatchObject({ code: "CONFLICT", cause: { reason: "reservation_not_confirmed" } });
@@ -96,9 +101,13 @@ describe("tickets.cancel", () => {
 
 describe("ticketCalendar", () => {
   it("is an .ics event at the performance time with the ticket link and no personal data", async () => {
-    const { token, performanceId } = await confirmedTicket();
+    const { token, performanceId, reservationId } = await confirmedTicket();
     const p = await db.prisma.performance.findUniqueOrThrow({ where: { id: performanceId }, include: { show: true } });
     const ics = await ticketCalendar(db.prisma, config, token);
+    // The UID is the public booking code (stable across a move), never the reservation id.
+    const { bookingCode } = await db.prisma.reservation.findUniqueOrThrow({ where: { id: reservationId } });
+    expect(ics).toContain(`UID:${bookingCode}@sipario`);
+    expect(ics).not.toContain(reservationId);
     expect(ics).toContain("BEGIN:VCALENDAR");
     const stamp = p.startsAt.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
     expect(ics).toContain(`DTSTART:${stamp}`);

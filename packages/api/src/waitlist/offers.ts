@@ -287,9 +287,11 @@ export async function withSeatRelease<T>(
  * locked transaction. Safe in every process at once (conditional updates under the lock).
  */
 export async function lapseExpiredOffers(prisma: PrismaClient, config: AppConfig, now = new Date()): Promise<{ lapsed: number; offered: number }> {
+  // A cancelled performance's offers do not lapse: its holders were told it is cancelled,
+  // and closeStartedWaitlists closes those entries quietly.
   const due = await prisma.$queryRaw<{ performanceId: string }[]>`
-    SELECT DISTINCT "performanceId"::text AS "performanceId" FROM "WaitlistEntry"
-    WHERE "status" = 'offered' AND "offerExpiresAt" <= ${now}
+    SELECT DISTINCT e."performanceId"::text AS "performanceId" FROM "WaitlistEntry" e JOIN "Performance" p ON p."id" = e."performanceId"
+    WHERE e."status" = 'offered' AND e."offerExpiresAt" <= ${now} AND p."status" <> 'cancelled'
     LIMIT 200`;
   let lapsed = 0;
   let offered = 0;
@@ -327,8 +329,10 @@ export async function placeOfPerformance(db: Tx | PrismaClient, performanceId: s
 }
 
 /**
- * At the close (the start, or bookingClosesAt), the list closes: pending and waiting
- * entries become closed, and the waiting ones get a "sorry, no seats came free" email.
+ * At the close (the start, or bookingClosesAt, or a cancellation), the list closes: pending
+ * and waiting entries become closed, and the waiting ones get a "sorry, no seats came free"
+ * (or "the performance is cancelled") email; open offers on a cancelled performance close
+ * with no email (cancelPerformance told their holders).
  * Rows are claimed by one conditional UPDATE, so any number of processes may run it.
  */
 export async function closeStartedWaitlists(prisma: PrismaClient, config: AppConfig, now = new Date()): Promise<{ closed: number; emailed: number }> {
@@ -338,8 +342,10 @@ export async function closeStartedWaitlists(prisma: PrismaClient, config: AppCon
     >`
       WITH due AS (
         SELECT e."id", e."status"::text AS "previous" FROM "WaitlistEntry" e JOIN "Performance" p ON p."id" = e."performanceId"
-        WHERE e."status" IN ('pending', 'waiting')
-          AND (p."startsAt" <= ${now} OR p."bookingClosesAt" <= ${now} OR p."status" = 'cancelled')
+        WHERE (e."status" IN ('pending', 'waiting') AND (p."startsAt" <= ${now} OR p."bookingClosesAt" <= ${now} OR p."status" = 'cancelled'))
+          -- An open offer on a cancelled performance: its reservation was cancelled and its
+          -- holder told by cancelPerformance, so the entry closes without a second email.
+          OR (e."status" = 'offered' AND p."status" = 'cancelled')
         LIMIT 500
         FOR UPDATE OF e SKIP LOCKED),
       closed AS (

@@ -4,6 +4,7 @@ import { cancelReservation } from "../booking/admin.service.ts";
 import { performanceSeatSummary, updatePerformanceCapacity } from "../capacity/capacity.service.ts";
 import type { AppConfig } from "../config.ts";
 import { flushImmediateDeliveries } from "../mail/outbox.service.ts";
+import { cancelPerformance } from "../season/season.service.ts";
 import { testCaller, testConfig } from "../testing/index.ts";
 import { anonymizeOldWaitlistEntries, closeStartedWaitlists, lapseExpiredOffers } from "./offers.ts";
 import { listWaitlist, moveWaitlistEntry, offerWaitlistEntryNow, removeWaitlistEntry } from "./waitlist.service.ts";
@@ -219,6 +220,27 @@ describe("offers", () => {
     expect((await db.prisma.reservation.findUniqueOrThrow({ where: { id: firstEntry.reservationId! } })).status).toBe("cancelled");
     expect((await entryOf(second.email)).status).toBe("offered");
     expect((await performanceSeatSummary(db.prisma, [performance.id])).get(performance.id)).toMatchObject({ heldOfferSeats: 2, availableSeats: 0 });
+  });
+
+  it("a cancelled performance: the open offer's holder is told once (cancelled, not lapsed); the waiting are told it is cancelled", async () => {
+    const { performance, holders } = await soldOut([2]);
+    const offeredTo = await waiting(performance.id, 2, "en");
+    const stillWaiting = await waiting(performance.id, 2, "en");
+    await cancelReservation(db.prisma, holders[0]!.id, { config });
+    const offer = await entryOf(offeredTo.email);
+    expect(offer.status).toBe("offered");
+
+    await cancelPerformance(db.prisma, config, performance.id);
+    // The offer's deadline passes before the list-closing job gets to it: it must not lapse.
+    await lapseExpiredOffers(db.prisma, config, new Date(offer.offerExpiresAt!.getTime() + 60_000));
+    expect(await entryOf(offeredTo.email)).toMatchObject({ status: "offered" });
+    await closeStartedWaitlists(db.prisma, config, new Date());
+
+    expect(await entryOf(offeredTo.email)).toMatchObject({ status: "closed" });
+    const toOffered = await db.prisma.emailOutbox.findMany({ where: { toAddress: offeredTo.email, createdAt: { gt: offer.offeredAt! } }, select: { kind: true } });
+    expect(toOffered.map((m) => m.kind).sort()).toEqual(["performance_cancelled"]);
+    expect(await entryOf(stillWaiting.email)).toMatchObject({ status: "closed" });
+    expect((await lastEmail("waitlist_closed", stillWaiting.email)).subject).toMatch(/^Performance cancelled, waiting list closed/);
   });
 
   it("when the performance starts the list closes: waiting entries get a short sorry email, unverified ones are closed quietly", async () => {

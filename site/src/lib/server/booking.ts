@@ -1,23 +1,27 @@
 import type { PrismaClient } from "@sipario/db";
 import type { Cookies } from "@sveltejs/kit";
-import { isUuid } from "@sipario/api";
+import { BOOKED_COOKIE_MAX_AGE_SECONDS, BOOKED_COOKIE_NAME, getConfig, readBookedCookie, signBookedCookie } from "@sipario/api";
 
 /**
  * After booking, the "check your email" page needs to know which reservation this browser
- * just made. The id (a random UUID, never shown) rides in an httpOnly cookie scoped to
- * /book, so the address never appears in a URL or a log.
+ * just made: its id rides in an httpOnly cookie scoped to /book, signed (packages/api
+ * booking/booked-cookie.ts), so the address never appears in a URL or a log and a
+ * forged or foreign id is ignored.
  */
-export const BOOKED_COOKIE = "sipario_booked";
 export const RESEND_AFTER_MS = 60_000;
 
 export function rememberBooking(cookies: Cookies, reservationId: string, secure: boolean): void {
-  cookies.set(BOOKED_COOKIE, reservationId, { path: "/book", httpOnly: true, sameSite: "lax", secure, maxAge: 6 * 3600 });
+  cookies.set(BOOKED_COOKIE_NAME, signBookedCookie(getConfig().sessionSecret, reservationId), {
+    path: "/book",
+    httpOnly: true,
+    sameSite: "lax",
+    secure,
+    maxAge: BOOKED_COOKIE_MAX_AGE_SECONDS,
+  });
 }
 
-
 export function rememberedBookingId(cookies: Cookies): string | null {
-  const id = cookies.get(BOOKED_COOKIE);
-  return id && isUuid(id) ? id : null;
+  return readBookedCookie(getConfig().sessionSecret, cookies.get(BOOKED_COOKIE_NAME));
 }
 
 /** What the "check your email" page shows about the booking this browser just made. */

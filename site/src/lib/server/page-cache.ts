@@ -13,7 +13,7 @@ import type { RequestEvent } from "@sveltejs/kit";
  *   header; everything staff-only is elsewhere);
  * - the key holds the full request URL (SvelteKit's __data.json requests included) and
  *   the visitor's language;
- * - the CSP uses hashes, not per-request nonces (svelte.config.js), so a shared page
+ * - the CSP uses hashes, not per-request nonces (site/vite.config.ts), so a shared page
  *   carries no secret;
  * - a response that sets a cookie or is not a 200/404 is never shared;
  * - it lives in the same cache as the catalogue reads, so a confirmation, cancellation or

@@ -149,7 +149,7 @@ export class Door {
     this.syncing = true;
     let conflicts = 0;
     try {
-      while (this.queued.length > 0) {
+      while (this.queued.length > 0 && !this.closed) {
         const batch = this.queued.slice(0, SYNC_BATCH).map((s) => $state.snapshot(s) as QueuedScan);
         const r = await call(
           (signal) =>
@@ -163,6 +163,8 @@ export class Door {
           if (r.error.kind === "network" || r.error.kind === "timeout") this.online = false;
           return conflicts;
         }
+        // Signed out while the batch was on its way: the phone keeps nothing, not even its verdicts.
+        if (this.closed) return conflicts;
         const byId = new Map(r.value.results.map((x) => [x.id, x]));
         const done: QueuedScan[] = batch.map((s) => {
           const x = byId.get(s.id);

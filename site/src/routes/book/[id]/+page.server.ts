@@ -62,6 +62,11 @@ export const actions: Actions = {
       } else {
         errors.form = failure.reason;
       }
+      // What the page needs to word a refusal: the opening time, the per-person limit.
+      const reasonData = {
+        opensAt: typeof failure.data.opensAt === "string" ? failure.data.opensAt : null,
+        limit: typeof failure.data.limit === "number" ? failure.data.limit : null,
+      };
       let availableSeats: number | null = null;
       if (failure.reason === "not_enough_seats") {
         const performance = await caller.catalogue.performance({ id: event.params.id }).catch(() => null);
@@ -69,7 +74,7 @@ export const actions: Actions = {
         errors.partySize = "not_enough_seats";
         delete errors.form;
       }
-      return fail(failure.status, { values, errors, availableSeats });
+      return fail(failure.status, { values, errors, availableSeats, reasonData });
     }
     redirect(303, "/book/sent");
   },
