@@ -13,7 +13,6 @@ import { removeWaitlistEntry } from "../waitlist/waitlist.service.ts";
 
 /** One person, named by the email they booked with (GDPR requests arrive by email). */
 export const personSchema = z.object({ email: emailText() }).strict();
-export type PersonInput = z.infer<typeof personSchema>;
 
 /**
  * What the audit log keeps about a request instead of the address: the first 16 hex digits
