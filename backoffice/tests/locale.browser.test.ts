@@ -157,7 +157,7 @@ describe("every back-office screen, in Italian and in English, at 1366×900", ()
     const second = await signedIn("en-GB");
     await second.page.goto(`${h.base}/admin/resources/Performance`);
     const text = await pageText(second.page);
-    expect(text).toContain("Posti in sala");
+    expect(text).toContain("Posti liberi");
     await second.page.screenshot({ path: join(RESULTS, "chosen-italian-in-english-browser.png") });
     await second.context.close();
     await h.db.prisma.user.update({ where: { id: credentials.id }, data: { adminLocale: null } });

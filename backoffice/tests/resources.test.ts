@@ -502,3 +502,52 @@ describe("content", () => {
     expect(await h.db.prisma.siteSetting.findMany()).toMatchObject([{ key: "companyName", value: "Azione Lab" }]);
   });
 });
+
+describe("texts in both languages and show facts (issue 18)", () => {
+  it("creates and edits a show, a venue and a performance in Italian and English, and the site reads them", async () => {
+    const show = await api.post("/resources/Show/actions/new", {
+      title: "Le serve",
+      titleEn: "The Maids",
+      summary: "Due serve.",
+      summaryEn: "Two maids.",
+      runningTimeMinutes: "85",
+      ageGuidance: "Dai 14 anni",
+      ageGuidanceEn: "Ages 14 and up",
+      language: "it",
+      isPublished: "true",
+    });
+    expect(show.json.record.errors).toEqual({});
+    const venue = await api.post("/resources/Venue/actions/new", {
+      name: "Teatro Piccolo",
+      address: "Via Roma 1",
+      city: "Roma",
+      notes: "Ingresso dal cortile.",
+      notesEn: "Entrance from the courtyard.",
+      accessInfo: "Senza gradini.",
+      accessInfoEn: "Step-free.",
+    });
+    expect(venue.json.record.errors).toEqual({});
+    const perf = await api.post("/resources/Performance/actions/new", {
+      show: show.json.record.id,
+      venue: venue.json.record.id,
+      startsAt: new Date(Date.now() + 3 * DAY).toISOString(),
+      roomCapacity: "40",
+      isBookingEnabled: "true",
+      surtitles: "en",
+      note: "Replica relaxed.",
+      noteEn: "Relaxed performance.",
+    });
+    expect(perf.json.record.errors).toEqual({});
+    const edited = await api.post(`/resources/Performance/records/${perf.json.record.id}/edit`, { noteEn: "Relaxed performance, house lights up." });
+    expect(edited.json.record.errors).toEqual({});
+    const badSurtitles = await api.post(`/resources/Performance/records/${perf.json.record.id}/edit`, { surtitles: "English please" });
+    expect(badSurtitles.json.record.errors.surtitles).toBeDefined();
+
+    const en = await site().catalogue.performance({ id: perf.json.record.id, locale: "en" });
+    expect(en.show).toMatchObject({ title: "The Maids", runningTimeMinutes: 85 });
+    expect(en.venue).toMatchObject({ notes: "Entrance from the courtyard.", accessInfo: "Step-free." });
+    expect(en).toMatchObject({ surtitles: "en", note: "Relaxed performance, house lights up.", noteLang: "en" });
+    const it_ = await site().catalogue.show({ slug: show.json.record.params.slug, locale: "it" });
+    expect(it_).toMatchObject({ title: "Le serve", ageGuidance: "Dai 14 anni", language: "it" });
+  });
+});

@@ -216,6 +216,36 @@ describe("undoing a check-in", () => {
   });
 });
 
+describe("adding a run of dates", () => {
+  it("previews the dates of a weekday pattern and a list, saving nothing; then creates them all with the same show, venue and seats", async () => {
+    const venue = await factories.venue(h.db.prisma, { timeZone: "Europe/Rome" });
+    const perf = await factories.performance(h.db.prisma, { venueId: venue.id, roomCapacity: 77, additionalSeats: 3, startsAt: new Date("2031-03-01T20:00:00Z") });
+    const fields = { from: "2031-03-03", to: "2031-03-09", weekdays: "2-4, 6", time: "21:00", dates: "2031-03-15 16:30\n" };
+    const preview = await api.post(`/resources/Performance/records/${perf.id}/addDates`, { preview: "yes", ...fields });
+    expect(preview.status).toBe(200);
+    expect(preview.json.dryRun).toMatchObject({ key: "addDatesPreview", values: { count: 5 } });
+    expect(preview.json.dryRun.values.dates.split("\n")).toHaveLength(5);
+    expect(await h.db.prisma.performance.count({ where: { showId: perf.showId } })).toBe(1);
+
+    const bad = await api.post(`/resources/Performance/records/${perf.id}/addDates`, { confirm: "yes", dates: "31/03/2031" });
+    expect(bad.json.notice).toMatchObject({ type: "error", message: "Write each date as YYYY-MM-DD HH:MM" });
+    const badDays = await api.post(`/resources/Performance/records/${perf.id}/addDates`, { confirm: "yes", from: "2031-03-03", to: "2031-03-09", weekdays: "mon", time: "21:00" });
+    expect(badDays.json.notice.type).toBe("error");
+
+    const created = await api.post(`/resources/Performance/records/${perf.id}/addDates`, { confirm: "yes", ...fields });
+    expect(created.json.notice).toMatchObject({ type: "success", message: "addDatesDone", options: { count: 5 } });
+    const run = await h.db.prisma.performance.findMany({ where: { showId: perf.showId, id: { not: perf.id } }, orderBy: { startsAt: "asc" } });
+    // Tue 4, Wed 5, Thu 6, Sat 8 March at 21:00 in Rome (UTC+1), and the listed Saturday matinee.
+    expect(run.map((p) => [p.startsAt.toISOString(), p.venueId, p.roomCapacity, p.additionalSeats])).toEqual([
+      ["2031-03-04T20:00:00.000Z", venue.id, 77, 3],
+      ["2031-03-05T20:00:00.000Z", venue.id, 77, 3],
+      ["2031-03-06T20:00:00.000Z", venue.id, 77, 3],
+      ["2031-03-08T20:00:00.000Z", venue.id, 77, 3],
+      ["2031-03-15T15:30:00.000Z", venue.id, 77, 3],
+    ]);
+  });
+});
+
 describe("the printable door list", () => {
   it("lists the confirmed parties by name with code, seats, source and who is in; names are escaped; no contact details", async () => {
     const perf = await factories.performance(h.db.prisma);
@@ -265,6 +295,7 @@ describe("who may run them", () => {
       [`/resources/CheckIn/records/${checkIn.id}/undoCheckIn`, { confirm: "yes", reason: "x" }],
       [`/resources/Reservation/records/${holder.id}/printTicket`, { confirm: "yes" }],
       [`/resources/Reservation/records/${holder.id}/changeReservation`, { confirm: "yes", partySize: 1 }],
+      [`/resources/Performance/records/${perf.id}/addDates`, { confirm: "yes", dates: "2031-05-01 21:00" }],
     ];
 
     const staff = await factories.user(h.db.prisma, { role: "staff" });
@@ -287,6 +318,7 @@ describe("who may run them", () => {
     }
     expect(await h.db.prisma.performance.findUniqueOrThrow({ where: { id: perf.id } })).toMatchObject({ status: "scheduled", startsAt: perf.startsAt });
     expect(await h.db.prisma.reservation.count({ where: { performanceId: perf.id } })).toBe(1);
+    expect(await h.db.prisma.performance.count({ where: { showId: perf.showId } })).toBe(1);
     expect(await h.db.prisma.checkIn.count({ where: { reservationId: holder.id } })).toBe(1);
     expect(await h.db.prisma.emailOutbox.count({ where: { reservationId: holder.id } })).toBe(0);
   });

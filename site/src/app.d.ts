@@ -14,6 +14,9 @@ declare global {
       requestId?: string;
       /** Which specific page to show (e.g. ticket_unknown); the message stays generic. */
       code?: string;
+      /** A cancelled ticket: when, and which show's other dates to offer. */
+      cancelledAt?: string | null;
+      show?: { slug: string; title: string; lang: { title: string } };
     }
   }
 }

@@ -282,7 +282,7 @@ describe("company pages", () => {
         },
         { timeout: ADMIN_EDIT_VISIBLE_WITHIN_MS },
       )
-      .toEqual(["Spettacoli", "Chi siamo", "Contatti", "Come arrivare", "Prova sicurezza", "Privacy"]);
+      .toEqual(["Spettacoli", "Chi siamo", "Contatti", "Come arrivare", "Privacy", "Prova sicurezza"]);
 
     const en = await en_.newPage();
     await en.goto(`${site.origin}/chi-siamo`);

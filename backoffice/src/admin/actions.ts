@@ -37,6 +37,8 @@ export interface ServiceActionOptions {
   preview?: (recordId: string) => Promise<Words>;
   /** Inputs asked for on the confirmation screen. */
   fields?: ActionField[];
+  /** A second button that asks the service what the action would do with the inputs, saving nothing. */
+  dryRun?: (recordId: string, payload: Record<string, unknown>) => Promise<Words>;
   /** The options of its select fields for this record. */
   choices?: (recordId: string) => Promise<FieldChoices>;
   /** Where to go after success: the record (default) or the list (the action removed the record). */
@@ -53,7 +55,9 @@ function requireActor(context: ActionContext): AdminActor {
 }
 
 /** What both kinds of service action show: the confirmation screen, labelled and explained. */
-function confirmationScreen(options: Pick<ServiceActionOptions, "label" | "icon" | "description" | "component" | "fields"> & { done?: ServiceActionOptions["done"] }) {
+function confirmationScreen(
+  options: Pick<ServiceActionOptions, "label" | "icon" | "description" | "component" | "fields"> & { done?: ServiceActionOptions["done"]; dryRun?: unknown },
+) {
   return {
     icon: options.icon,
     component: options.component,
@@ -63,6 +67,7 @@ function confirmationScreen(options: Pick<ServiceActionOptions, "label" | "icon"
       description: options.description,
       label: options.label,
       fields: options.fields ?? [],
+      canPreview: Boolean(options.dryRun),
       ...(typeof options.done === "string" ? { done: options.done } : {}),
     },
   };
@@ -92,6 +97,10 @@ export function serviceAction(options: ServiceActionOptions): Partial<Action<Act
         return { record: json };
       }
       try {
+        if (options.dryRun && request.payload?.preview === "yes") {
+          const preview = await options.dryRun(String(record.id()), request.payload);
+          return { record: record.toJSON(currentAdmin), dryRun: preview };
+        }
         const result = (await options.run(String(record.id()), requireActor(context), context, request.payload ?? {})) as never;
         const fresh = (await resource.findOne(String(record.id()))) ?? record;
         const openUrl = options.openUrl?.(result);

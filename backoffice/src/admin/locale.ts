@@ -37,6 +37,11 @@ const slugHelp: Words = [
   "Si compila da solo dal titolo: cambialo solo se sai cosa fai, i link già inviati smettono di funzionare.",
   "Filled in from the title: change it only if you must, links already sent stop working.",
 ];
+/** The English column of a translated field (docs/adr/0016). */
+const englishHelp: Words = [
+  "Il testo in inglese. Se resta vuoto, chi visita il sito in inglese vede quello in italiano.",
+  "The English text. Left empty, visitors reading in English see the Italian one.",
+];
 const yesNo = (yes: Words, no: Words): Record<string, Words> => ({ true: yes, false: no });
 const published = yesNo(["pubblicato", "published"], ["bozza", "draft"]);
 const undoCheckInDescription: Words = [
@@ -64,6 +69,14 @@ const privacyMessages: Record<string, Words> = {
     "Done: this person's data is erased from every reservation and waiting-list entry.",
   ],
 };
+const when: Words = ["Quando", "When"];
+const whenValues: Record<string, Words> = {
+  upcoming: ["da oggi in poi", "from today on"],
+  today: ["stasera (oggi)", "tonight (today)"],
+  week: ["prossimi 7 giorni", "next 7 days"],
+  past: ["passate", "past"],
+  all: ["tutte", "all"],
+};
 const reservationStatus: Record<string, Words> = {
   pending: ["da confermare", "pending"],
   confirmed: ["confermata", "confirmed"],
@@ -89,6 +102,15 @@ export const resourceWords: Record<string, ResourceWords> = {
       description: ["Descrizione", "Description"],
       posterImage: ["Locandina", "Poster"],
       isPublished: ["Pubblicato sul sito", "Published on the site"],
+      titleEn: ["Titolo in inglese", "Title in English"],
+      summaryEn: ["In breve, in inglese", "Summary in English"],
+      descriptionEn: ["Descrizione in inglese", "Description in English"],
+      credits: ["Crediti (autore, regia, interpreti)", "Credits (author, director, cast)"],
+      creditsEn: ["Crediti in inglese", "Credits in English"],
+      ageGuidance: ["Età consigliata", "Age guidance"],
+      ageGuidanceEn: ["Età consigliata, in inglese", "Age guidance in English"],
+      runningTimeMinutes: ["Durata (minuti)", "Running time (minutes)"],
+      language: ["Lingua dello spettacolo", "Language of the performance"],
       createdAt,
       updatedAt,
       search,
@@ -96,6 +118,12 @@ export const resourceWords: Record<string, ResourceWords> = {
     values: { isPublished: published },
     messages: {
       slugHelp,
+      englishHelp,
+      runningTimeHelp: [
+        "Dall'apertura alla chiusura del sipario, in minuti. Decide anche la fine dell'evento nel calendario del pubblico.",
+        "Curtain up to curtain down, in minutes. It also sets the end of the event in visitors' calendars.",
+      ],
+      languageHelp: ["Il codice di due lettere della lingua parlata in scena: it, en…", "The two-letter code of the language spoken on stage: it, en…"],
       posterHelp: [
         "L'indirizzo dell'immagine della locandina (https://… oppure /posters/…).",
         "The poster image's address (https://… or /posters/…).",
@@ -112,7 +140,13 @@ export const resourceWords: Record<string, ResourceWords> = {
       city: ["Città", "City"],
       timeZone: ["Fuso orario", "Time zone"],
       defaultCapacity: ["Posti in sala di solito", "Usual seats in the room"],
-      notes: ["Note", "Notes"],
+      notes: ["Come entrare", "Finding the entrance"],
+      nameEn: ["Nome in inglese", "Name in English"],
+      notesEn: ["Come entrare, in inglese", "Finding the entrance, in English"],
+      accessInfo: ["Accessibilità", "Access"],
+      accessInfoEn: ["Accessibilità, in inglese", "Access, in English"],
+      transport: ["Mezzi pubblici", "Public transport"],
+      transportEn: ["Mezzi pubblici, in inglese", "Public transport, in English"],
       createdAt,
       updatedAt,
       search,
@@ -127,6 +161,13 @@ export const resourceWords: Record<string, ResourceWords> = {
         "I posti proposti quando crei una nuova replica in questa sala. Puoi sempre cambiarli replica per replica.",
         "The seats offered when you create a new performance here. You can still change them per performance.",
       ],
+      englishHelp,
+      notesHelp: ["Lo legge il pubblico sul sito e nelle email: per esempio «Ingresso dal cortile».", "Visitors read it on the site and in emails: e.g. “Entrance from the courtyard”."],
+      accessInfoHelp: [
+        "Lo legge il pubblico: gradini, ascensore, bagni, posti per sedie a rotelle.",
+        "Visitors read it: steps, lift, toilets, wheelchair spaces.",
+      ],
+      transportHelp: ["Lo legge il pubblico: autobus, metro, fermate.", "Visitors read it: buses, metro, stops."],
     },
   },
   Performance: {
@@ -150,6 +191,10 @@ export const resourceWords: Record<string, ResourceWords> = {
       cancelledAt: ["Annullata il", "Cancelled"],
       bookingOpensAt: ["Prenotazioni aperte dal", "Booking opens"],
       bookingClosesAt: ["Prenotazioni chiuse dal", "Booking closes"],
+      when,
+      surtitles: ["Sovratitoli", "Surtitles"],
+      note: ["Nota per il pubblico", "Note for visitors"],
+      noteEn: ["Nota per il pubblico, in inglese", "Note for visitors, in English"],
       createdAt,
       updatedAt,
       search,
@@ -157,12 +202,14 @@ export const resourceWords: Record<string, ResourceWords> = {
     values: {
       isBookingEnabled: yesNo(["aperte", "open"], ["chiuse", "closed"]),
       status: { scheduled: ["in programma", "scheduled"], cancelled: ["annullata", "cancelled"] },
+      when: whenValues,
     },
     actions: {
       exportCsv: ["Esporta elenco", "Export list"],
       reservations: ["Prenotazioni", "Reservations"],
       cancelPerformance: ["Annulla la replica e avvisa tutti", "Cancel performance and notify everyone"],
       movePerformance: ["Sposta la replica e avvisa il pubblico", "Move performance and tell the audience"],
+      addDates: ["Aggiungi altre date", "Add more dates"],
     },
     messages: {
       cancelPerformanceDescription: [
@@ -199,6 +246,23 @@ export const resourceWords: Record<string, ResourceWords> = {
         "Seats given outside the site (phone, guests, press): they are taken off the seats on sale. Empty means 0.",
       ],
       isBookingEnabledHelp: ["Se è spuntato, il pubblico può prenotare questa replica dal sito.", "When ticked, visitors can book this performance on the site."],
+      addDatesDescription: [
+        "Crea altre repliche dello stesso spettacolo, nella stessa sala e con gli stessi posti, tutte insieme. Scrivi le date una per riga (2027-01-12 21:00), oppure i giorni della settimana (1 lunedì … 7 domenica, per esempio 2-7) con un orario, dal primo all'ultimo giorno. Orari della sala. Guarda l'anteprima prima di salvare.",
+        "Create more performances of the same show, in the same venue with the same seats, all at once. Write the dates one per line (2027-01-12 21:00), or weekdays (1 Monday … 7 Sunday, e.g. 2-7) with a time, from a first to a last day. Times are the venue's. Check the preview before saving.",
+      ],
+      addDatesPreview: ["{{count}} repliche:\n{{dates}}", "{{count}} performances:\n{{dates}}"],
+      addDatesDone: ["Create {{count}} repliche.", "{{count}} performances created."],
+      runDatesField: ["Date e orari, uno per riga", "Dates and times, one per line"],
+      runFromField: ["Dal giorno (AAAA-MM-GG)", "From (YYYY-MM-DD)"],
+      runToField: ["Al giorno (AAAA-MM-GG)", "To (YYYY-MM-DD)"],
+      runWeekdaysField: ["Giorni della settimana (1 lun … 7 dom, es. 2-7)", "Weekdays (1 Mon … 7 Sun, e.g. 2-7)"],
+      runTimeField: ["Orario (HH:MM)", "Time (HH:MM)"],
+      englishHelp,
+      surtitlesHelp: ["La lingua dei sovratitoli in questa replica (en, it…); vuoto: nessuno.", "The language of the surtitles at this performance (en, it…); empty: none."],
+      noteHelp: [
+        "Solo per questa data: replica relaxed, interprete LIS, audiodescrizione…",
+        "This date only: relaxed performance, sign language interpreter, audio description…",
+      ],
     },
   },
   Reservation: {
@@ -221,11 +285,18 @@ export const resourceWords: Record<string, ResourceWords> = {
       bookingCode: ["Codice prenotazione", "Booking code"],
       code: ["Codice prenotazione", "Booking code"],
       source: ["Origine", "Source"],
+      state: ["Stato", "Status"],
+      checkedInAt: ["Entrata alle", "Checked in at"],
+      checkedIn: ["Entrata", "Checked in"],
+      when: ["Data della replica", "Performance date"],
       createdAt: ["Prenotata il", "Booked"],
       updatedAt,
     },
     values: {
       status: reservationStatus,
+      state: { ...reservationStatus, checked_in: ["entrata", "checked in"] },
+      checkedIn: yesNo(["entrata", "checked in"], ["non ancora entrata", "not yet in"]),
+      when: whenValues,
       source: { online: ["sito", "website"], box_office: ["botteghino", "box office"], waitlist: ["lista d'attesa", "waiting list"] },
       locale: { it: ["Italiano", "Italian"], en: ["Inglese", "English"] },
     },
@@ -555,6 +626,7 @@ const globalWords = {
       working: ["Un momento…", "Working…"],
       more: ["… e altre {{count}}", "… and {{count}} more"],
       keep: ["(la stessa di ora)", "(keep the current one)"],
+      preview: ["Anteprima", "Preview"],
     },
     ExportCsv: {
       intro: [

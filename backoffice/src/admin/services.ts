@@ -62,6 +62,9 @@ export function makeServices({ prisma, config }: BackofficeServices) {
     deviceCookieOptions: () => api.deviceCookieOptions(config, "/admin"),
     // Times on the dashboard are the company's, whatever the admin's computer says.
     dashboard: async () => ({ ...(await api.adminDashboard(prisma, { timeZone: config.TIME_ZONE })), timeZone: config.TIME_ZONE }),
+    planPerformanceRun: (input: api.PerformanceRunInput) => api.planPerformanceRun(prisma, config, input),
+    createPerformanceRun: (input: api.PerformanceRunInput, actor: AdminActor | null) =>
+      api.createPerformanceRun(prisma, config, input, { actor: actorOf(actor) }),
     doorList: (performanceId: string) => api.doorList(prisma, config, performanceId),
     reservationsCsv: (performanceId: string) => api.reservationsCsv(prisma, performanceId),
     writeReservationsXlsx: (performanceId: string, output: Writable) => api.writeReservationsXlsx(prisma, performanceId, output),

@@ -70,9 +70,10 @@ export {
   type PerformanceCancellation,
   type PerformanceMove,
 } from "./season/season.service.ts";
-export { boxOfficeBookingSchema, type BoxOfficeBookingInput, type ReservationChange } from "./season/season.schema.ts";
+export { boxOfficeBookingSchema, type BoxOfficeBookingInput, type PerformanceRunInput, type ReservationChange } from "./season/season.schema.ts";
 export { changeReservation, type ReservationChanged } from "./season/reservation-change.service.ts";
 export { doorList, type DoorList, type DoorListParty } from "./season/door-list.service.ts";
+export { createPerformanceRun, planPerformanceRun, type PerformanceRunPlan } from "./season/performance-run.service.ts";
 export {
   confirmWaitlistEntry,
   joinWaitlist,
@@ -89,3 +90,14 @@ export { joinWaitlistSchema, type JoinWaitlistInput } from "./waitlist/waitlist.
 export { closeStartedWaitlists, lapseExpiredOffers } from "./waitlist/offers.ts";
 // GDPR requests about one person (erasure, access), for the back-office.
 export { erasePersonalData, exportPersonalData, personalDataAsText, type ErasureReport, type PersonalDataExport } from "./privacy/privacy.service.ts";
+export {
+  CONTENT_LOCALES,
+  contentLocale,
+  contentLocaleSchema,
+  localize,
+  mapUrl,
+  pickTranslation,
+  type ContentLocale,
+  type Translation,
+} from "./i18n/translated.ts";
+export { googleCalendarUrl } from "./tickets/ticket-assets.ts";

@@ -18,44 +18,81 @@ function evening(days: number, hourUtc = 19, minute = 30): Date {
 
 const id = (n: number) => `00000000-0000-4000-8000-${n.toString().padStart(12, "0")}`;
 
+// Every text a visitor reads exists in Italian (the unsuffixed column) and English (`…En`):
+// docs/adr/0016-translated-fields-as-paired-columns.md.
 export const demoShows = [
   {
     id: id(101),
     slug: "le-serve",
     title: "Le serve",
-    summary: "Jean Genet's maids play mistress and servant until the game turns deadly.",
+    titleEn: "The Maids",
+    summary: "Le due serve di Jean Genet giocano a padrona e serva finché il gioco diventa mortale.",
+    summaryEn: "Jean Genet's maids play mistress and servant until the game turns deadly.",
     description:
+      "Due sorelle, Claire e Solange, provano ogni sera l'omicidio della padrona che servono. " +
+      "AzioneLab mette in scena il rito di Genet in una stanza bianca e spoglia, con il pubblico su tre lati.",
+    descriptionEn:
       "Two sisters, Claire and Solange, rehearse every night the murder of the mistress they serve. " +
-      "AzioneLab stages Genet's ritual in a bare white room, with the audience on three sides.\n\n" +
-      "Running time 85 minutes, no interval. In Italian.",
+      "AzioneLab stages Genet's ritual in a bare white room, with the audience on three sides.",
+    credits: "di Jean Genet · regia di Chiara Valli · con Marta Lodi, Irene Sala, Nadia Ferri",
+    creditsEn: "by Jean Genet · directed by Chiara Valli · with Marta Lodi, Irene Sala, Nadia Ferri",
+    ageGuidance: "Dai 14 anni",
+    ageGuidanceEn: "Ages 14 and up",
+    runningTimeMinutes: 85,
+    language: "it",
     isPublished: true,
   },
   {
     id: id(102),
     slug: "aspettando-godot",
     title: "Aspettando Godot",
-    summary: "Beckett's two tramps wait by a tree for someone who never comes.",
+    titleEn: "Waiting for Godot",
+    summary: "I due vagabondi di Beckett aspettano accanto a un albero qualcuno che non arriva mai.",
+    summaryEn: "Beckett's two tramps wait by a tree for someone who never comes.",
     description:
-      "Vladimiro and Estragone wait. Pozzo and Lucky pass by. A boy brings news. " +
-      "A clown-tinged reading of Beckett's classic by AzioneLab's ensemble.\n\nRunning time 2 hours with an interval.",
+      "Vladimiro ed Estragone aspettano. Passano Pozzo e Lucky. Un ragazzo porta notizie. " +
+      "Una lettura clownesca del classico di Beckett, con l'ensemble di AzioneLab.",
+    descriptionEn:
+      "Vladimir and Estragon wait. Pozzo and Lucky pass by. A boy brings news. " +
+      "A clown-tinged reading of Beckett's classic by AzioneLab's ensemble.",
+    credits: "di Samuel Beckett · regia di Paolo Greco",
+    creditsEn: "by Samuel Beckett · directed by Paolo Greco",
+    ageGuidance: "Per tutti",
+    ageGuidanceEn: "For everyone",
+    runningTimeMinutes: 120,
+    language: "it",
     isPublished: true,
   },
   {
     id: id(103),
     slug: "sei-personaggi",
     title: "Sei personaggi in cerca d'autore",
-    summary: "Pirandello's six characters interrupt a rehearsal, demanding their story be staged.",
+    titleEn: "Six Characters in Search of an Author",
+    summary: "I sei personaggi di Pirandello interrompono una prova e pretendono che la loro storia vada in scena.",
+    summaryEn: "Pirandello's six characters interrupt a rehearsal, demanding their story be staged.",
     description:
+      "Una compagnia sta provando quando arrivano sei sconosciuti: personaggi abbandonati dal loro autore. " +
+      "Con il laboratorio giovani di AzioneLab.",
+    descriptionEn:
       "A company rehearses when six strangers arrive: characters abandoned by their author. " +
-      "Performed by AzioneLab's youth workshop.\n\nRunning time 100 minutes.",
+      "Performed by AzioneLab's youth workshop.",
+    credits: "di Luigi Pirandello · laboratorio giovani AzioneLab",
+    creditsEn: "by Luigi Pirandello · AzioneLab youth workshop",
+    ageGuidance: "Dai 10 anni",
+    ageGuidanceEn: "Ages 10 and up",
+    runningTimeMinutes: 100,
+    language: "it",
     isPublished: true,
   },
   {
     id: id(104),
     slug: "laboratorio-2027",
     title: "Laboratorio 2027 (in preparazione)",
-    summary: "The next workshop production, not yet announced.",
-    description: "Work in progress.",
+    titleEn: "Workshop 2027 (in preparation)",
+    summary: "La prossima produzione del laboratorio, non ancora annunciata.",
+    summaryEn: "The next workshop production, not yet announced.",
+    description: "Lavori in corso.",
+    descriptionEn: "Work in progress.",
     isPublished: false,
   },
 ];
@@ -65,24 +102,46 @@ export const demoVenues = [
     id: id(201),
     slug: "teatro-dellorologio",
     name: "Teatro dell'Orologio",
+    nameEn: "Teatro dell'Orologio",
     address: "Via dei Filippini 17/A",
     city: "Roma",
-    notes: "Entrance from the courtyard. Step-free access to the stalls.",
+    notes: "Ingresso dal cortile.",
+    notesEn: "Entrance from the courtyard.",
+    accessInfo: "Accesso senza gradini alla platea. Bagno accessibile al piano terra.",
+    accessInfoEn: "Step-free access to the stalls. Accessible toilet on the ground floor.",
+    transport: "Bus 40 e 64, fermata Chiesa Nuova.",
+    transportEn: "Buses 40 and 64, Chiesa Nuova stop.",
   },
   {
     id: id(202),
     slug: "spazio-azionelab",
     name: "Spazio AzioneLab",
+    nameEn: "Spazio AzioneLab",
     address: "Via del Pigneto 42",
     city: "Roma",
-    notes: "Studio theatre, unnumbered seating. Metro C Pigneto.",
+    notes: "Sala studio, posti non numerati.",
+    notesEn: "Studio theatre, unnumbered seating.",
+    accessInfo: "Un gradino all'ingresso; rampa su richiesta.",
+    accessInfoEn: "One step at the entrance; a ramp on request.",
+    transport: "Metro C, fermata Pigneto.",
+    transportEn: "Metro line C, Pigneto station.",
   },
 ];
 
 const demoPerformances = [
   { id: id(301), showId: id(101), venueId: id(201), startsAt: evening(-10), roomCapacity: 120 },
   { id: id(302), showId: id(101), venueId: id(201), startsAt: evening(5), roomCapacity: 120, manuallyOccupiedSeats: 10 },
-  { id: id(303), showId: id(101), venueId: id(201), startsAt: evening(12), roomCapacity: 120, additionalSeats: 8 },
+  {
+    id: id(303),
+    showId: id(101),
+    venueId: id(201),
+    startsAt: evening(12),
+    roomCapacity: 120,
+    additionalSeats: 8,
+    surtitles: "en",
+    note: "Replica relaxed: luci di sala soffuse, si può entrare e uscire.",
+    noteEn: "Relaxed performance: house lights dimmed, not dark; come and go as you need.",
+  },
   { id: id(304), showId: id(102), venueId: id(202), startsAt: evening(7), roomCapacity: 40 },
   { id: id(305), showId: id(102), venueId: id(202), startsAt: evening(8), roomCapacity: 40, isBookingEnabled: false },
   { id: id(306), showId: id(103), venueId: id(202), startsAt: evening(20, 16, 0), roomCapacity: 6 },
@@ -101,12 +160,10 @@ const demoReservations = [
 
 /**
  * The privacy notice every form that collects personal data links to (slug "privacy",
- * edited in the back-office like any company page). Written for an Italian company under
+ * the SiteSetting privacy.page; edited in the back-office like any company page). Written for an Italian company under
  * the GDPR; the periods match the code: RETENTION_DAYS (90) after the performance,
  * BACKUP_KEEP_DAYS (14) for backups, rate-limit counters within the hour.
  */
-const PRIVACY_PAGE_SLUG = "privacy";
-
 const privacyIt = `**Titolare del trattamento**: AzioneLab APS, Via del Pigneto 42, 00176 Roma (RM), email **privacy@azionelab.example**.
 
 ### Quali dati e perché
@@ -210,16 +267,28 @@ export const demoPages = [
       "### Teatro dell'Orologio\nVia dei Filippini 17/A: bus 40, 64 (stop Chiesa Nuova).\n\n" +
       "### Spazio AzioneLab\nVia del Pigneto 42: metro line C, Pigneto station.",
   },
-  { slug: PRIVACY_PAGE_SLUG, locale: "it", title: "Privacy", menuOrder: 90, body: privacyIt },
-  { slug: PRIVACY_PAGE_SLUG, locale: "en", title: "Privacy", menuOrder: 90, body: privacyEn },
+];
+
+const privacyPages = [
+  { slug: "privacy", locale: "it", title: "Privacy", menuOrder: 9, body: privacyIt },
+  { slug: "privacy", locale: "en", title: "Privacy", menuOrder: 9, body: privacyEn },
 ];
 
 export const demoSettings: Record<string, string> = {
   "company.name": "AzioneLab",
   "company.tagline": "Teatro indipendente a Roma dal 2009",
-  "company.description":
+  "company.tagline.en": "Independent theatre in Rome since 2009",
+  "company.description": "AzioneLab è una compagnia teatrale indipendente di Roma: repertorio del Novecento, spettacoli essenziali, laboratori aperti.",
+  "company.description.en":
     "AzioneLab is an independent theatre company from Rome: twentieth-century repertoire, spare productions, open workshops.",
   "theme.accent": "#b3261e",
+  // What every email's shared layout shows (packages/api/src/mail/layout.ts).
+  "company.logo": "/email-logo.png",
+  "company.email": "info@azionelab.example",
+  "company.phone": "+39 06 0000 0000",
+  "email.footer": "AzioneLab · Teatro indipendente a Roma · Via del Pigneto 42, Roma",
+  "email.footer.en": "AzioneLab · Independent theatre in Rome · Via del Pigneto 42, Rome",
+  "privacy.page": "privacy",
 };
 
 export async function seed(prisma: PrismaClient): Promise<void> {
@@ -258,7 +327,7 @@ export async function seed(prisma: PrismaClient): Promise<void> {
       });
     }
   }
-  for (const page of demoPages) {
+  for (const page of [...demoPages, ...privacyPages]) {
     await prisma.page.upsert({ where: { locale_slug: { locale: page.locale, slug: page.slug } }, create: page, update: {} });
   }
 }

@@ -84,3 +84,23 @@ export function plural(locale: Locale, count: number): "one" | "other" {
   if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(INTL_LOCALE[locale])));
   return rules.select(count) === "one" ? "one" : "other";
 }
+
+const languageNames = new Map<Locale, Intl.DisplayNames>();
+/** "inglese" / "English" for an ISO 639-1 code, in the page's language. */
+export function languageName(code: string, locale: Locale): string {
+  let names = languageNames.get(locale);
+  if (!names) languageNames.set(locale, (names = new Intl.DisplayNames([INTL_LOCALE[locale]], { type: "language" })));
+  try {
+    return names.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** "1 h 25 min", "45 min", "2 h": a running time, written the same in Italian and English. */
+export function formatDuration(minutes: number): string {
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (hours === 0) return `${rest} min`;
+  return rest ? `${hours} h ${rest} min` : `${hours} h`;
+}

@@ -5,7 +5,7 @@ import type { LayoutServerLoad } from "./$types";
 
 export const load: LayoutServerLoad = async ({ locals }) => {
   const { prisma } = await getDatabase();
-  const [site, menu] = await Promise.all([siteSettings(prisma), menuPages(prisma, locals.locale)]);
+  const [site, menu] = await Promise.all([siteSettings(prisma, locals.locale), menuPages(prisma, locals.locale)]);
   return {
     locale: locals.locale,
     /** Fallback zone for dates; a venue's own timeZone wins where the API gives it. */

@@ -23,15 +23,16 @@ const ActionConfirm = (props) => {
   const custom = action.custom || {};
   const fields = custom.fields || [];
   const [values, setValues] = useState({});
+  const [dryRun, setDryRun] = useState(null);
   const targets = records || (record ? [record] : []);
   const previewKey = record && record.params ? record.params.actionPreview : null;
   const preview = previewKey ? tm(previewKey, resource.id, JSON.parse(record.params.actionPreviewValues || "{}")) : null;
   const choices = record && record.params && record.params.actionChoices ? JSON.parse(record.params.actionChoices) : {};
 
-  const run = async () => {
+  const run = async (preview) => {
     setBusy(true);
     setError(null);
-    const data = { confirm: "yes" };
+    const data = preview === true ? { preview: "yes" } : { confirm: "yes" };
     for (const field of fields) if (values[field.name]) data[field.name] = toPayload(field, values[field.name]);
     try {
       const response =
@@ -40,6 +41,11 @@ const ActionConfirm = (props) => {
           : await api.recordAction({ resourceId: resource.id, recordId: record.id, actionName: action.name, data });
       const { notice, openUrl } = response.data;
       if (notice && notice.type === "error") setError(tm(notice.message, resource.id));
+      // A dry run only shows what would happen.
+      if (response.data.dryRun) {
+        setDryRun(tm(response.data.dryRun.key, resource.id, response.data.dryRun.values || {}));
+        return;
+      }
       // The printable ticket lives on the site: a full page load, not an AdminJS route.
       if (openUrl) window.location.assign(openUrl);
       else handleResponse(response);
@@ -106,7 +112,17 @@ const ActionConfirm = (props) => {
         </Box>
       ))}
       {error && <MessageBox mb="lg" message={error} variant="danger" />}
-      <Button variant="primary" disabled={busy || missing} onClick={run} data-testid="confirm-action">
+      {dryRun && (
+        <Box mb="lg" data-testid="dry-run">
+          <MessageBox message={dryRun} variant="info" style={{ whiteSpace: "pre-line" }} />
+        </Box>
+      )}
+      {custom.canPreview && (
+        <Button mr="default" variant="outlined" disabled={busy} onClick={() => run(true)} data-testid="preview-action">
+          {tc("ActionConfirm.preview")}
+        </Button>
+      )}
+      <Button variant="primary" disabled={busy || missing} onClick={() => run(false)} data-testid="confirm-action">
         {busy ? tc("ActionConfirm.working") : ta(action.name, resource.id, { defaultValue: custom.label })}
       </Button>
     </Box>

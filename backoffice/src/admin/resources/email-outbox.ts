@@ -1,6 +1,6 @@
 import type { ResourceWithOptions } from "adminjs";
 import { readOnlyActions } from "../actions.ts";
-import { administration, askFirst, modelResource, type ResourceDeps } from "./shared.ts";
+import { administration, askFirst, badge, modelResource, type ResourceDeps } from "./shared.ts";
 
 export function emailOutboxResource(deps: ResourceDeps): ResourceWithOptions {
   const { services } = deps;
@@ -13,6 +13,7 @@ export function emailOutboxResource(deps: ResourceDeps): ResourceWithOptions {
       filterProperties: ["status", "kind", "toAddress", "reservation", "createdAt"],
       showProperties: ["kind", "toAddress", "subject", "status", "attempts", "nextAttemptAt", "lastError", "sentAt", "reservation", "createdAt", "updatedAt"],
       sort: { sortBy: "createdAt", direction: "desc" },
+      properties: { status: badge(deps) },
       actions: {
         ...readOnlyActions,
         retry: askFirst(deps, {

@@ -14,7 +14,7 @@ export function pageResource(deps: ResourceDeps): ResourceWithOptions {
       navigation: site,
       listProperties: ["title", "slug", "locale", "isPublished", "menuOrder", "updatedAt"],
       filterProperties: ["title", "slug", "locale", "isPublished"],
-      editProperties: ["title", "slug", "locale", "body", "isPublished", "menuOrder"],
+      editProperties: ["title", "locale", "body", "isPublished", "menuOrder", "slug"],
       sort: { sortBy: "menuOrder", direction: "asc" },
       properties: {
         body: { type: "textarea", description: "bodyHelp" },

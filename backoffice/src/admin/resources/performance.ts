@@ -1,9 +1,36 @@
-import { DomainError, type PerformanceCancellation, type PerformanceMove } from "@sipario/api";
+import { DomainError, type PerformanceCancellation, type PerformanceMove, type PerformanceRunInput } from "@sipario/api";
 import type { ActionContext, ActionRequest, ActionResponse, RecordJSON, ResourceWithOptions } from "adminjs";
 import type { Services } from "../services.ts";
-import { askFirst, bool, date, insensitive, int, modelResource, onlyIn, programme, searchProperty, text, type ResourceDeps } from "./shared.ts";
+import { askFirst, badge, bool, date, insensitive, int, modelResource, onlyIn, programme, searchProperty, sideBySide, text, whenFilter, whenProperty, type ResourceDeps } from "./shared.ts";
 
 const people = (n: number) => (n === 1 ? "1 person" : `${n} people`);
+
+const EDIT_LAYOUT = sideBySide([
+  "show",
+  "venue",
+  "startsAt",
+  "roomCapacity",
+  "manuallyOccupiedSeats",
+  "additionalSeats",
+  "isBookingEnabled",
+  "surtitles",
+  ["note"],
+]);
+
+/** The visitor-facing facts of one date: surtitles and its note in both languages. */
+function performanceTexts(params: Record<string, unknown>) {
+  const surtitles = text(params.surtitles)?.trim().toLowerCase();
+  if (surtitles && !/^[a-z]{2,3}$/.test(surtitles)) {
+    throw new DomainError("invalid_input", "Surtitles: a language code such as en, or empty.", { field: "surtitles" });
+  }
+  const note = text(params.note);
+  const noteEn = text(params.noteEn);
+  return {
+    ...(params.surtitles !== undefined ? { surtitles: surtitles || null } : {}),
+    ...(note !== undefined ? { note: note.trim() } : {}),
+    ...(noteEn !== undefined ? { noteEn: noteEn.trim() } : {}),
+  };
+}
 
 /**
  * Puts a capacity refusal on the field the admin changed: a capacity too small for the
@@ -42,8 +69,37 @@ function withSeatNumbers(services: Services) {
   };
 }
 
+/** "2-7", "2,3,4" or "2-4,6" -> [2, 3, 4, 6]: ISO weekdays, Monday 1. */
+function weekdaysOf(text: string): number[] {
+  const days = new Set<number>();
+  for (const part of text.split(/[,\s]+/).filter(Boolean)) {
+    const range = /^([1-7])(?:-([1-7]))?$/.exec(part);
+    if (!range) throw new DomainError("invalid_input", "Write weekdays as numbers from 1 (Monday) to 7 (Sunday), e.g. 2-7.", { field: "weekdays" });
+    const first = Number(range[1]);
+    const last = Number(range[2] ?? range[1]);
+    for (let d = first; d <= last; d++) days.add(d);
+  }
+  return [...days];
+}
+
 export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
   const { prisma, services, components } = deps;
+  // The run's input from the form and the performance it copies (show, venue, seats, booking switch).
+  const runInput = async (id: string, payload: Record<string, unknown>): Promise<PerformanceRunInput> => {
+    const template = await prisma.performance.findUniqueOrThrow({
+      where: { id },
+      select: { showId: true, venueId: true, roomCapacity: true, additionalSeats: true, isBookingEnabled: true },
+    });
+    const dates = (text(payload.dates) ?? "")
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const from = text(payload.from)?.trim();
+    const every = from
+      ? { from, to: text(payload.to)?.trim() ?? "", weekdays: weekdaysOf(text(payload.weekdays) ?? "1-7"), time: text(payload.time)?.trim() ?? "" }
+      : undefined;
+    return { ...template, dates, ...(every ? { every } : {}) };
+  };
   const seatNumbers = withSeatNumbers(services);
   const seatNumber = () => ({ type: "number", isSortable: false, isVisible: onlyIn("list", "show") }) as const;
   const seatProps = { availableSeats: seatNumber(), confirmedSeats: seatNumber(), pendingCount: seatNumber(), checkedInCount: seatNumber() };
@@ -53,6 +109,7 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         search: (v) => ({ OR: [{ show: { title: insensitive(v) } }, { venue: { name: insensitive(v) } }, { venue: { city: insensitive(v) } }] }),
         // AdminJS searches references by their title property.
         label: (v) => ({ show: { title: insensitive(v) } }),
+        when: whenFilter(deps.config.TIME_ZONE, (range) => ({ startsAt: range })),
       },
       // "Show title · 12/12/26, 20:30" wherever a performance is referenced (reservations...).
       decorate: async (records) => {
@@ -90,6 +147,7 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
             manuallyOccupiedSeats,
             // AdminJS's form sends nothing for a checkbox left unticked: what the admin saw.
             isBookingEnabled: bool(params.isBookingEnabled) ?? false,
+            ...performanceTexts(params),
           },
         });
       },
@@ -124,9 +182,11 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         );
         const showId = params.show ? String(params.show) : current.showId;
         const venueId = params.venue ? String(params.venue) : current.venueId;
-        const { performance } = await services.updateCapacity(id, defined, actor).catch((error: unknown) => {
+        const texts = performanceTexts(params);
+        let { performance } = await services.updateCapacity(id, defined, actor).catch((error: unknown) => {
           throw onCapacityField(error, changed);
         });
+        if (Object.keys(texts).length > 0) performance = await prisma.performance.update({ where: { id }, data: texts });
         if (showId !== current.showId || venueId !== current.venueId) {
           return prisma.performance.update({ where: { id }, data: { showId, venueId } });
         }
@@ -135,8 +195,9 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
     }),
     options: {
       navigation: programme,
-      listProperties: ["show", "venue", "startsAt", "status", "roomCapacity", "isBookingEnabled", "availableSeats", "confirmedSeats", "pendingCount", "checkedInCount"],
-      filterProperties: ["search", "status", "isBookingEnabled", "startsAt", "show", "venue"],
+      // Eight short columns fit at 1366 px; capacity and pending are on the record page.
+      listProperties: ["show", "venue", "startsAt", "status", "availableSeats", "confirmedSeats", "checkedInCount", "isBookingEnabled"],
+      filterProperties: ["when", "search", "show", "venue", "status", "isBookingEnabled", "startsAt"],
       showProperties: [
         "show",
         "venue",
@@ -149,6 +210,9 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         "additionalSeats",
         "manuallyOccupiedSeats",
         "isBookingEnabled",
+        "surtitles",
+        "note",
+        "noteEn",
         "availableSeats",
         "confirmedSeats",
         "pendingCount",
@@ -156,20 +220,36 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         "createdAt",
         "updatedAt",
       ],
-      editProperties: ["show", "venue", "startsAt", "roomCapacity", "manuallyOccupiedSeats", "additionalSeats", "isBookingEnabled"],
-      sort: { sortBy: "startsAt", direction: "desc" },
+      editProperties: ["show", "venue", "startsAt", "roomCapacity", "manuallyOccupiedSeats", "additionalSeats", "isBookingEnabled", "surtitles", "note", "noteEn"],
+      // Soonest first; past performances only behind the "when" filter (default: upcoming).
+      sort: { sortBy: "startsAt", direction: "asc" },
+      href: ({ h }) => `${h.resourceUrl({ resourceId: "Performance" })}?filters.when=upcoming`,
       titleProperty: "label",
       properties: {
         ...searchProperty,
         ...seatProps,
+        ...whenProperty,
+        status: badge(deps),
         label: { isVisible: false },
         roomCapacity: { description: "roomCapacityHelp" },
         manuallyOccupiedSeats: { isRequired: false, description: "manuallyOccupiedSeatsHelp" },
         additionalSeats: { isRequired: false, description: "additionalSeatsHelp" },
         isBookingEnabled: { isRequired: false, description: "isBookingEnabledHelp" },
+        surtitles: { isRequired: false, description: "surtitlesHelp" },
+        note: { isRequired: false, description: "noteHelp" },
+        noteEn: { isRequired: false, description: "englishHelp" },
       },
       actions: {
-        list: { after: seatNumbers },
+        new: { layout: EDIT_LAYOUT },
+        edit: { layout: EDIT_LAYOUT },
+        list: {
+          // Without a date filter the list is the upcoming performances; "all" or "past" show the rest.
+          before: async (request: ActionRequest) => {
+            if (!request.query?.["filters.when"]) request.query = { ...request.query, "filters.when": "upcoming" };
+            return request;
+          },
+          after: seatNumbers,
+        },
         show: { after: seatNumbers },
         bulkDelete: { isAccessible: false },
         // Read-only shortcut: the reservations of this performance, filtered.
@@ -208,6 +288,26 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
             return services.movePerformance(id, { ...(startsAt ? { startsAt } : {}), ...(venueId ? { venueId } : {}) }, actor);
           },
           done: (r: PerformanceMove) => (r.moved ? { key: "movePerformanceDone", values: { count: r.told } } : "movePerformanceUnchanged"),
+        }),
+        // A run: more dates like this one (same show, venue and seats), previewed, then created at once.
+        addDates: askFirst(deps, {
+          label: "Add more dates",
+          icon: "Copy",
+          description: "addDatesDescription",
+          fields: [
+            { name: "dates", label: "runDatesField", type: "textarea" },
+            { name: "from", label: "runFromField", type: "text" },
+            { name: "to", label: "runToField", type: "text" },
+            { name: "weekdays", label: "runWeekdaysField", type: "text" },
+            { name: "time", label: "runTimeField", type: "text" },
+          ],
+          dryRun: async (id, payload) => {
+            const plan = await services.planPerformanceRun(await runInput(id, payload));
+            const when = new Intl.DateTimeFormat("it-IT", { timeZone: plan.timeZone, weekday: "short", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit" });
+            return { key: "addDatesPreview", values: { count: plan.startsAt.length, dates: plan.startsAt.map((d) => when.format(d)).join("\n") } };
+          },
+          run: async (id, actor, _context, payload) => services.createPerformanceRun(await runInput(id, payload), actor),
+          done: (r: { created: number }) => ({ key: "addDatesDone", values: { count: r.created } }),
         }),
         exportCsv: {
           actionType: "record",

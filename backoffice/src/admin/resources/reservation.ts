@@ -3,7 +3,7 @@ import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions 
 import { bulkServiceAction } from "../actions.ts";
 import { erasePersonAction, personalDataAction } from "./privacy.ts";
 import { CREATE_OUTCOME } from "../sipario-resource.ts";
-import { askFirst, bookings, insensitive, int, modelResource, onlyIn, text, type ResourceDeps } from "./shared.ts";
+import { askFirst, badge, bookings, insensitive, int, modelResource, onlyIn, text, whenFilter, whenProperty, type ResourceDeps } from "./shared.ts";
 
 /** The box-office service names the performance `performanceId`; AdminJS's field is `performance`. */
 function onFormFields(error: unknown): unknown {
@@ -18,6 +18,8 @@ function onFormFields(error: unknown): unknown {
 export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
   const { prisma, services, components } = deps;
   const reservationStatus = (...statuses: string[]) => (p: Record<string, unknown>) => statuses.includes(String(p.status));
+  // "checked_in" once the party is in, else the status: actions that no longer apply to a party inside disappear.
+  const reservationState = (...states: string[]) => (p: Record<string, unknown>) => states.includes(String(p.state ?? p.status));
   const when = new Intl.DateTimeFormat("it-IT", { timeZone: deps.config.TIME_ZONE, dateStyle: "short", timeStyle: "short" });
   return {
     resource: modelResource(deps, "Reservation", {
@@ -67,12 +69,26 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
       },
       virtualFilters: {
         showTitle: (v) => ({ performance: { show: { title: insensitive(v) } } }),
+        when: whenFilter(deps.config.TIME_ZONE, (range) => ({ performance: { startsAt: range } })),
+        checkedIn: (v) => (v === "true" ? { checkIn: { isNot: null } } : v === "false" ? { checkIn: null } : {}),
         // The box office types what the visitor reads out: any case, with or without the
         // dash, O for 0. Something that cannot be a code finds nothing.
         code: (v) => {
           const code = normaliseBookingCode(v, { partial: true });
           return code ? { bookingCode: { contains: code } } : { id: { in: [] } };
         },
+      },
+      // The state the box office means: a confirmed party that came in is "checked in".
+      decorate: async (records) => {
+        const ids = records.map((r) => String(r.id()));
+        const checkIns = new Map(
+          (await prisma.checkIn.findMany({ where: { reservationId: { in: ids } }, select: { reservationId: true, checkedInAt: true } })).map((c) => [c.reservationId, c.checkedInAt]),
+        );
+        for (const r of records) {
+          const checkedInAt = checkIns.get(String(r.id()));
+          r.params.checkedInAt = checkedInAt ?? null;
+          r.params.state = checkedInAt ? "checked_in" : r.params.status;
+        }
       },
       prepare: (params) => {
         // Contact details only: the status, seats and performance change through actions.
@@ -87,8 +103,8 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
     }),
     options: {
       navigation: bookings,
-      listProperties: ["bookingCode", "name", "email", "performance", "partySize", "status", "source", "confirmedAt", "createdAt"],
-      filterProperties: ["code", "status", "source", "performance", "showTitle", "name", "email", "phone", "createdAt", "confirmedAt"],
+      listProperties: ["bookingCode", "name", "performance", "partySize", "state", "source", "createdAt"],
+      filterProperties: ["when", "code", "showTitle", "performance", "status", "checkedIn", "source", "name", "email", "phone", "createdAt", "confirmedAt"],
       showProperties: [
         "bookingCode",
         "name",
@@ -96,7 +112,8 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
         "phone",
         "performance",
         "partySize",
-        "status",
+        "state",
+        "checkedInAt",
         "source",
         "notes",
         "locale",
@@ -113,6 +130,15 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
       sort: { sortBy: "createdAt", direction: "desc" },
       properties: {
         showTitle: { isVisible: onlyIn("filter") },
+        ...whenProperty,
+        state: {
+          ...badge(deps),
+          isSortable: false,
+          isVisible: onlyIn("list", "show"),
+          availableValues: ["pending", "confirmed", "checked_in", "cancelled", "expired"].map((value) => ({ value, label: value })),
+        },
+        checkedInAt: { type: "datetime", isSortable: false, isVisible: onlyIn("show") },
+        checkedIn: { type: "boolean", isVisible: onlyIn("filter") },
         code: { isVisible: onlyIn("filter") },
         bookingCode: { isDisabled: true },
         notes: { type: "textarea" },
@@ -166,7 +192,7 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
           label: "Cancel reservation",
           icon: "XCircle",
           description: "cancelReservationDescription",
-          when: reservationStatus("pending", "confirmed"),
+          when: reservationState("pending", "confirmed"),
           run: services.cancelReservation,
           done: "cancelReservationDone",
         }),
@@ -182,7 +208,7 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
           label: "Send the ticket again",
           icon: "Send",
           description: "resendTicketDescription",
-          when: reservationStatus("confirmed"),
+          when: reservationState("confirmed"),
           run: services.resendTicket,
           done: "resendTicketDone",
         }),
@@ -190,7 +216,7 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
           label: "Check in",
           icon: "LogIn",
           description: "checkInManuallyDescription",
-          when: reservationStatus("confirmed"),
+          when: reservationState("confirmed"),
           run: async (id, actor) => {
             const admin = await prisma.user.findUniqueOrThrow({ where: { id: actor.id }, select: { id: true, email: true, name: true, role: true } });
             return services.checkIn(id, admin);
@@ -234,7 +260,7 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
           label: "Print the ticket",
           icon: "Printer",
           description: "printTicketDescription",
-          when: (p) => String(p.status) === "confirmed" && !p.email,
+          when: (p) => reservationState("confirmed")(p) && !p.email,
           run: services.printTicket,
           openUrl: (result: { ticketUrl: string }) => result.ticketUrl,
           done: "printTicketDone",
@@ -243,7 +269,7 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
           label: "Undo check-in",
           icon: "RotateCcw",
           description: "undoCheckInDescription",
-          when: reservationStatus("confirmed"),
+          when: reservationState("checked_in"),
           fields: [{ name: "reason", label: "undoReasonField", type: "textarea", required: true }],
           run: async (id, actor, _context, payload) => {
             if (!text(payload.reason)?.trim()) throw new DomainError("invalid_input", "Say why the check-in is undone.", { field: "reason" });

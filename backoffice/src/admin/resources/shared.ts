@@ -2,8 +2,9 @@
  * What every resource file shares: the dependencies, the resource factory, the navigation
  * groups and the small parsers of AdminJS form values.
  */
-import { DomainError, type AppConfig } from "@sipario/api";
+import { dayBounds, DomainError, type AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
+import type { LayoutElement } from "adminjs";
 import { serviceAction, type ServiceActionOptions } from "../actions.ts";
 import { findModel, modelWithout, type DMMF } from "../dmmf.ts";
 import { SiparioResource, type ResourceBehaviour } from "../sipario-resource.ts";
@@ -14,6 +15,7 @@ export interface ComponentIds {
   ActionConfirm: string;
   ExportCsv: string;
   PersonalData: string;
+  StatusBadge: string;
 }
 
 export interface ResourceDeps {
@@ -91,3 +93,53 @@ export const slugPrefill =
 /** Every service action asks first, on the same confirmation screen. */
 export const askFirst = (deps: ResourceDeps, options: Omit<ServiceActionOptions, "component">) =>
   serviceAction({ ...options, component: deps.components.ActionConfirm });
+
+const DAY_MS = 86_400_000;
+/** The box office's date filters; "upcoming" starts at midnight, so tonight's show stays in it after curtain-up. */
+export const WHEN_VALUES = ["upcoming", "today", "week", "past", "all"] as const;
+
+/**
+ * A filter on a performance's date in the company's time zone: today, the next 7 days,
+ * upcoming (from midnight today), past, all. `where` puts the range on the right field.
+ */
+export function whenFilter(timeZone: string, where: (range: { gte?: Date; lt?: Date }) => Record<string, unknown>) {
+  return (value: string): Record<string, unknown> => {
+    const { start, end } = dayBounds(new Date(), timeZone);
+    if (value === "today") return where({ gte: start, lt: end });
+    if (value === "week") return where({ gte: start, lt: new Date(start.getTime() + 7 * DAY_MS) });
+    if (value === "past") return where({ lt: start });
+    if (value === "all") return {};
+    return where({ gte: start });
+  };
+}
+
+/** The filter's property: a select in the filter drawer only. */
+export const whenProperty = {
+  when: { availableValues: WHEN_VALUES.map((value) => ({ value, label: value })), isVisible: onlyIn("filter"), position: 0 },
+};
+
+/** A status shown as a coloured badge (list and show), its words from the locale. */
+export const badge = (deps: ResourceDeps) => ({ components: { list: deps.components.StatusBadge, show: deps.components.StatusBadge } });
+
+/**
+ * An edit form where each translated field (docs/adr/0016) shows its Italian and English
+ * columns side by side: `["title"]` lays out `title` | `titleEn`; a plain string is one
+ * full-width field.
+ */
+export function sideBySide(fields: (string | [string])[]): LayoutElement[] {
+  return fields.map((field): LayoutElement =>
+    typeof field === "string"
+      ? field
+      : [
+          { flexDirection: "row", flex: true },
+          [
+            [field[0], { flexGrow: 1, flexBasis: 0, marginRight: "xl" }],
+            [`${field[0]}En`, { flexGrow: 1, flexBasis: 0 }],
+          ],
+        ],
+  );
+}
+
+/** The English column of each translated field: optional, its help says the Italian shows when it is empty. */
+export const englishOf = (fields: string[]) =>
+  Object.fromEntries(fields.map((field) => [`${field}En`, { isRequired: false, description: "englishHelp" }]));

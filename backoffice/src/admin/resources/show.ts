@@ -1,6 +1,20 @@
 import { DomainError } from "@sipario/api";
 import type { ResourceWithOptions } from "adminjs";
-import { anyOf, modelResource, programme, searchProperty, slugPrefill, text, type ResourceDeps } from "./shared.ts";
+import { anyOf, englishOf, modelResource, programme, searchProperty, sideBySide, slugPrefill, text, type ResourceDeps } from "./shared.ts";
+
+const TRANSLATED = ["title", "summary", "description", "credits", "ageGuidance"];
+const EDIT_LAYOUT = sideBySide([
+  ["title"],
+  "slug",
+  ["summary"],
+  ["description"],
+  ["credits"],
+  ["ageGuidance"],
+  "runningTimeMinutes",
+  "language",
+  "posterImage",
+  "isPublished",
+]);
 
 export function showResource(deps: ResourceDeps): ResourceWithOptions {
   const { prisma } = deps;
@@ -16,23 +30,40 @@ export function showResource(deps: ResourceDeps): ResourceWithOptions {
         const prepared = { ...params, ...(params.posterImage !== undefined ? { posterImage: poster || null } : {}) };
         return showSlug(prepared, mode);
       },
-      virtualFilters: { search: anyOf(["title", "slug", "summary", "description"]) },
+      virtualFilters: { search: anyOf(["title", "titleEn", "slug", "summary", "description"]) },
     }),
     options: {
       navigation: programme,
-      listProperties: ["title", "slug", "isPublished", "createdAt", "updatedAt"],
+      listProperties: ["title", "isPublished", "updatedAt"],
       filterProperties: ["search", "isPublished"],
-      showProperties: ["title", "slug", "summary", "description", "posterImage", "isPublished", "createdAt", "updatedAt"],
-      editProperties: ["title", "slug", "summary", "description", "posterImage", "isPublished"],
+      showProperties: [
+        ...TRANSLATED.flatMap((field) => [field, `${field}En`]),
+        "runningTimeMinutes",
+        "language",
+        "posterImage",
+        "isPublished",
+        "slug",
+        "createdAt",
+        "updatedAt",
+      ],
+      // The slug fills itself from the title: last, labelled advanced.
+      editProperties: [...TRANSLATED.flatMap((field) => [field, `${field}En`]), "runningTimeMinutes", "language", "posterImage", "isPublished", "slug"],
       sort: { sortBy: "title", direction: "asc" },
       properties: {
         ...searchProperty,
         slug: { isRequired: false, description: "slugHelp" },
         posterImage: { description: "posterHelp" },
+        ...englishOf(TRANSLATED),
         description: { type: "textarea" },
+        descriptionEn: { type: "textarea", isRequired: false, description: "englishHelp" },
         summary: { type: "textarea" },
+        summaryEn: { type: "textarea", isRequired: false, description: "englishHelp" },
+        credits: { type: "textarea" },
+        creditsEn: { type: "textarea", isRequired: false, description: "englishHelp" },
+        runningTimeMinutes: { description: "runningTimeHelp" },
+        language: { description: "languageHelp" },
       },
-      actions: { bulkDelete: { isAccessible: false } },
+      actions: { bulkDelete: { isAccessible: false }, new: { layout: EDIT_LAYOUT }, edit: { layout: EDIT_LAYOUT } },
     },
   };
 }

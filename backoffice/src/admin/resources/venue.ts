@@ -1,6 +1,9 @@
 import { DomainError, isValidTimeZone } from "@sipario/api";
 import type { ResourceWithOptions } from "adminjs";
-import { anyOf, modelResource, programme, searchProperty, slugPrefill, text, type ResourceDeps } from "./shared.ts";
+import { anyOf, englishOf, modelResource, programme, searchProperty, sideBySide, slugPrefill, text, type ResourceDeps } from "./shared.ts";
+
+const TRANSLATED = ["name", "notes", "accessInfo", "transport"];
+const EDIT_LAYOUT = sideBySide([["name"], "address", "city", "defaultCapacity", "timeZone", ["notes"], ["accessInfo"], ["transport"], "slug"]);
 
 export function venueResource(deps: ResourceDeps): ResourceWithOptions {
   const { prisma } = deps;
@@ -18,18 +21,24 @@ export function venueResource(deps: ResourceDeps): ResourceWithOptions {
     }),
     options: {
       navigation: programme,
-      listProperties: ["name", "slug", "city", "address", "createdAt", "updatedAt"],
+      listProperties: ["name", "city", "address", "defaultCapacity", "updatedAt"],
       filterProperties: ["search", "city"],
-      editProperties: ["name", "address", "city", "defaultCapacity", "timeZone", "notes", "slug"],
+      editProperties: [...TRANSLATED.flatMap((field) => [field, `${field}En`]), "slug", "address", "city", "defaultCapacity", "timeZone"],
       sort: { sortBy: "name", direction: "asc" },
       properties: {
         ...searchProperty,
         slug: { isRequired: false, description: "slugHelp" },
-        notes: { type: "textarea" },
         timeZone: { description: "timeZoneHelp" },
         defaultCapacity: { isRequired: false, description: "defaultCapacityHelp" },
+        ...englishOf(TRANSLATED),
+        notes: { type: "textarea", description: "notesHelp" },
+        notesEn: { type: "textarea", isRequired: false, description: "englishHelp" },
+        accessInfo: { type: "textarea", description: "accessInfoHelp" },
+        accessInfoEn: { type: "textarea", isRequired: false, description: "englishHelp" },
+        transport: { type: "textarea", description: "transportHelp" },
+        transportEn: { type: "textarea", isRequired: false, description: "englishHelp" },
       },
-      actions: { bulkDelete: { isAccessible: false } },
+      actions: { bulkDelete: { isAccessible: false }, new: { layout: EDIT_LAYOUT }, edit: { layout: EDIT_LAYOUT } },
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { ResourceWithOptions } from "adminjs";
 import { erasePersonAction, personalDataAction } from "./privacy.ts";
-import { askFirst, bookings, insensitive, modelResource, onlyIn, type ResourceDeps } from "./shared.ts";
+import { askFirst, badge, bookings, insensitive, modelResource, onlyIn, type ResourceDeps } from "./shared.ts";
 
 /**
  * The waiting list of each performance (filter by performance): position, party, status
@@ -55,6 +55,7 @@ export function waitlistEntryResource(deps: ResourceDeps): ResourceWithOptions {
       sort: { sortBy: "queueRank", direction: "asc" },
       properties: {
         showTitle: { isVisible: onlyIn("filter") },
+        status: badge(deps),
         position: { type: "number", isSortable: false, isVisible: onlyIn("list", "show") },
         offeredUntil: { type: "datetime", isSortable: false, isVisible: onlyIn("list", "show") },
         queueRank: { isVisible: false },

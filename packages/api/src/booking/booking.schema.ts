@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { contentLocaleSchema } from "../i18n/translated.ts";
 import { emailText, lineText, multiLineText } from "../lib/text.ts";
-import { tokenInputSchema } from "../tickets/tokens.ts";
+import { rawTokenSchema, tokenInputSchema } from "../tickets/tokens.ts";
 
 /** An optional field: empty or null becomes undefined. */
 export const optionalText = (text: z.ZodString) => text.nullish().transform((v) => v || undefined);
@@ -24,5 +25,15 @@ export const createBookingSchema = z
   .strict();
 export type CreateBookingInput = z.infer<typeof createBookingSchema>;
 
+/**
+ * booking.create's input with the party checked against this deployment's MAX_PARTY_SIZE
+ * as well, so one answer names every wrong field at once (a form shows them together).
+ */
+export function createBookingSchemaFor(maxPartySize: number) {
+  return createBookingSchema.extend({ partySize: z.number().int().min(1).max(maxPartySize) }).strict();
+}
+
 export const confirmBookingSchema = tokenInputSchema;
+/** Reading a confirmation link: its texts in the visitor's language (unset: Italian). */
+export const describeBookingSchema = z.object({ token: rawTokenSchema, locale: contentLocaleSchema.optional() }).strict();
 export type ConfirmBookingInput = z.infer<typeof confirmBookingSchema>;

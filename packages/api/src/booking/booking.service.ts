@@ -4,6 +4,7 @@ import { availableSeatsSql, lockPerformance, type PerformanceLocker } from "../c
 import { isUuid } from "../lib/ids.ts";
 import { withTransaction } from "../capacity/transaction.ts";
 import type { AppConfig } from "../config.ts";
+import { type ContentLocale, localize } from "../i18n/translated.ts";
 import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
 import { deliverSoon, insertOutboxSql } from "../mail/outbox.service.ts";
@@ -46,7 +47,7 @@ export async function createReservation(prisma: PrismaClient, config: AppConfig,
   // reservation, its confirmation token and its email only if the party still fits.
   const performance = await prisma.performance.findUnique({
     where: { id: input.performanceId },
-    select: { ...performancePlaceSelect, ...bookingWindowSelect, show: { select: { title: true, isPublished: true } } },
+    select: { ...performancePlaceSelect, ...bookingWindowSelect, show: { select: { ...performancePlaceSelect.show.select, isPublished: true } } },
   });
   if (!performance || !performance.show.isPublished) throw new DomainError("not_found", "Performance not found.");
   assertBookingOpen(performance, now);
@@ -147,7 +148,9 @@ export interface ConfirmCandidate extends TicketReservation {
 // unlocked read, a courtesy check, never the decision.
 const candidateColumns = (now: Date) => Prisma.sql`r."id"::text AS "id", r."bookingCode", r."status"::text AS "status", r."email", r."locale", r."partySize",
   ${availableSeatsSql(now, Prisma.sql`r."id"`)} AS "available", p."id"::text AS "performanceId", p."startsAt", s."title" AS "showTitle",
-  v."name" AS "venueName", v."address" AS "venueAddress", v."city" AS "venueCity", v."timeZone" AS "venueTimeZone"`;
+  s."titleEn" AS "showTitleEn", s."runningTimeMinutes", v."name" AS "venueName", v."nameEn" AS "venueNameEn", v."address" AS "venueAddress",
+  v."city" AS "venueCity", v."timeZone" AS "venueTimeZone", v."notes" AS "venueNotes", v."notesEn" AS "venueNotesEn",
+  v."accessInfo" AS "venueAccessInfo", v."accessInfoEn" AS "venueAccessInfoEn"`;
 const CANDIDATE_JOINS = Prisma.sql`JOIN "Performance" p ON p."id" = r."performanceId"
   JOIN "Show" s ON s."id" = p."showId" JOIN "Venue" v ON v."id" = p."venueId"`;
 
@@ -156,10 +159,17 @@ type CandidateRow = Omit<ConfirmCandidate, "performance"> & {
   performanceId: string;
   startsAt: Date;
   showTitle: string;
+  showTitleEn: string;
+  runningTimeMinutes: number | null;
   venueName: string;
+  venueNameEn: string;
   venueAddress: string;
   venueCity: string;
   venueTimeZone: string;
+  venueNotes: string;
+  venueNotesEn: string;
+  venueAccessInfo: string;
+  venueAccessInfoEn: string;
 };
 
 function toCandidate(row: CandidateRow): ConfirmCandidate {
@@ -174,8 +184,18 @@ function toCandidate(row: CandidateRow): ConfirmCandidate {
     performance: {
       id: row.performanceId,
       startsAt: row.startsAt,
-      show: { title: row.showTitle },
-      venue: { name: row.venueName, address: row.venueAddress, city: row.venueCity, timeZone: row.venueTimeZone },
+      show: { title: row.showTitle, titleEn: row.showTitleEn, runningTimeMinutes: row.runningTimeMinutes },
+      venue: {
+        name: row.venueName,
+        nameEn: row.venueNameEn,
+        address: row.venueAddress,
+        city: row.venueCity,
+        timeZone: row.venueTimeZone,
+        notes: row.venueNotes,
+        notesEn: row.venueNotesEn,
+        accessInfo: row.venueAccessInfo,
+        accessInfoEn: row.venueAccessInfoEn,
+      },
     },
   };
 }
@@ -365,7 +385,7 @@ export async function confirmReservation(
  * performance, the party size and whether the link can still be used. No personal data;
  * changes nothing (mail scanners pre-open links). Throws unknown_token.
  */
-export async function describeConfirmation(prisma: PrismaClient, rawToken: string, now = new Date()) {
+export async function describeConfirmation(prisma: PrismaClient, rawToken: string, now = new Date(), locale: ContentLocale = "it") {
   const token = await prisma.reservationToken.findUnique({
     where: { tokenHash: hashToken(rawToken) },
     select: {
@@ -381,8 +401,8 @@ export async function describeConfirmation(prisma: PrismaClient, rawToken: strin
             select: {
               id: true,
               startsAt: true,
-              show: { select: { title: true, slug: true } },
-              venue: { select: { name: true, address: true, city: true, timeZone: true } },
+              show: { select: { title: true, titleEn: true, slug: true } },
+              venue: { select: { name: true, nameEn: true, address: true, city: true, timeZone: true } },
             },
           },
         },
@@ -408,7 +428,7 @@ export async function describeConfirmation(prisma: PrismaClient, rawToken: strin
     expiresAt: token.expiresAt.toISOString(),
     performanceId: r.performance.id,
     startsAt: r.performance.startsAt.toISOString(),
-    show: r.performance.show,
-    venue: r.performance.venue,
+    show: { slug: r.performance.show.slug, ...localize(r.performance.show, ["title"], locale) },
+    venue: { address: r.performance.venue.address, city: r.performance.venue.city, timeZone: r.performance.venue.timeZone, ...localize(r.performance.venue, ["name"], locale) },
   };
 }

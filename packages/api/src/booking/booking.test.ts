@@ -88,6 +88,14 @@ describe("booking.create", () => {
     expect(await db.prisma.reservation.count({ where: { performanceId: p.id } })).toBe(0);
   });
 
+  it("names every wrong field at once, the party over MAX_PARTY_SIZE included", async () => {
+    const p = await factories.performance(db.prisma);
+    const api = testCaller(db.prisma, { config });
+    const error = await api.booking.create({ performanceId: p.id, name: "", email: "not-an-email", partySize: 7 }).catch((e: unknown) => e);
+    const issues = ((error as { cause?: { issues?: { path: PropertyKey[] }[] } }).cause?.issues ?? []).map((i) => i.path.join("."));
+    expect(issues.sort()).toEqual(["email", "name", "partySize"]);
+  });
+
   it("NOT_FOUND for a missing performance or an unpublished show; booking_closed when disabled or started", async () => {
     const api = testCaller(db.prisma, { config });
     const input = (performanceId: string) => ({ performanceId, ...visitor, partySize: 1 });

@@ -1,27 +1,49 @@
 import type { PrismaClient } from "@sipario/db";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
+import { contentLocale, mapUrl, pairedSelect, pickTranslation, VENUE_TEXT } from "../i18n/translated.ts";
 import type { EnqueueEmail } from "../mail/outbox.service.ts";
 import { mailLocale, QR_CID, renderConfirmationEmail, renderTicketEmail, type PerformanceFacts } from "../mail/templates.ts";
 import { calendarEvent, cancelUrl, confirmUrl, ticketUrl } from "../tickets/ticket-assets.ts";
 import { safeTimeZone, ticketsValidUntil } from "../tickets/ticket-time.ts";
 import { generateToken } from "../tickets/tokens.ts";
 
-/** What the emails need to know about a performance. */
+/**
+ * What the emails need to know about a performance. The English columns of its translated
+ * fields (docs/adr/0016) are optional so a place built by hand still fits; missing, the
+ * Italian text is used.
+ */
 export interface PerformancePlace {
   id: string;
   startsAt: Date;
-  show: { title: string };
-  venue: { name: string; address: string; city: string; timeZone: string };
+  show: { title: string; titleEn?: string; runningTimeMinutes?: number | null };
+  venue: {
+    name: string;
+    nameEn?: string;
+    address: string;
+    city: string;
+    timeZone: string;
+    notes?: string;
+    notesEn?: string;
+    accessInfo?: string;
+    accessInfoEn?: string;
+  };
 }
 
-export function performanceFacts(p: PerformancePlace, config: AppConfig): PerformanceFacts {
+/** The performance as one recipient reads it: translated texts in their language (else the other). */
+export function performanceFacts(p: PerformancePlace, config: AppConfig, locale: string | null = "it"): PerformanceFacts {
+  const lang = contentLocale(locale);
+  const text = (italian: string | undefined, english: string | undefined) => pickTranslation(italian, english, lang).text;
   return {
-    showTitle: p.show.title,
+    showTitle: text(p.show.title, p.show.titleEn),
     startsAt: p.startsAt,
-    venueName: p.venue.name,
+    durationMinutes: p.show.runningTimeMinutes ?? null,
+    venueName: text(p.venue.name, p.venue.nameEn),
     venueAddress: p.venue.address,
     venueCity: p.venue.city,
+    venueNotes: text(p.venue.notes, p.venue.notesEn),
+    venueAccess: text(p.venue.accessInfo, p.venue.accessInfoEn),
+    mapUrl: mapUrl(p.venue),
     timeZone: safeTimeZone(p.venue.timeZone, config.TIME_ZONE),
   };
 }
@@ -29,8 +51,8 @@ export function performanceFacts(p: PerformancePlace, config: AppConfig): Perfor
 export const performancePlaceSelect = {
   id: true,
   startsAt: true,
-  show: { select: { title: true } },
-  venue: { select: { name: true, address: true, city: true, timeZone: true } },
+  show: { select: { title: true, titleEn: true, runningTimeMinutes: true } },
+  venue: { select: { address: true, city: true, timeZone: true, ...pairedSelect(VENUE_TEXT) } },
 } as const;
 
 /** What a ticket and its email are made of. */
@@ -62,7 +84,7 @@ export function confirmationEmail(
 ): EnqueueEmail {
   const rendered = renderConfirmationEmail({
     locale: mailLocale(input.locale),
-    facts: performanceFacts(input.performance, config),
+    facts: performanceFacts(input.performance, config, input.locale),
     partySize: input.partySize,
     confirmUrl: confirmUrl(config.ORIGIN, input.token),
     expiresAt: input.expiresAt,
@@ -116,9 +138,10 @@ export function ticketEmail(
   },
 ): EnqueueEmail {
   const url = ticketUrl(config.ORIGIN, input.token);
+  const facts = performanceFacts(input.performance, config, input.locale);
   const rendered = renderTicketEmail({
     locale: mailLocale(input.locale),
-    facts: performanceFacts(input.performance, config),
+    facts,
     partySize: input.partySize,
     ticketUrl: url,
     cancelUrl: cancelUrl(config.ORIGIN, input.token),
@@ -127,9 +150,10 @@ export function ticketEmail(
   });
   const ics = calendarEvent({
     uid: input.bookingCode,
-    showTitle: input.performance.show.title,
+    showTitle: facts.showTitle,
     startsAt: input.performance.startsAt,
-    venueName: input.performance.venue.name,
+    durationMinutes: facts.durationMinutes,
+    venueName: facts.venueName,
     venueAddress: input.performance.venue.address,
     venueCity: input.performance.venue.city,
     url,

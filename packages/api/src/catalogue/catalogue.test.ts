@@ -23,7 +23,7 @@ describe("catalogue", () => {
     const { items } = await api.catalogue.shows();
     expect(items.map((s) => s.slug)).toContain(visible.slug);
     expect(items.map((s) => s.slug)).not.toContain(hidden.slug);
-    expect(Object.keys(items[0]!).sort()).toEqual(["id", "posterImage", "slug", "summary", "title"]);
+    expect(Object.keys(items[0]!).sort()).toEqual(["id", "lang", "posterImage", "slug", "summary", "title"]);
     await expect(api.catalogue.show({ slug: hidden.slug })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(api.catalogue.show({ slug: "no-such-show" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(api.catalogue.performance({ id: hiddenPerf.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
@@ -52,7 +52,10 @@ describe("catalogue", () => {
     expect(result.performances[0]).toEqual({
       id: soon.id,
       startsAt: soon.startsAt.toISOString(),
-      venue: { name: "Teatro Piccolo", city: "Roma", timeZone: "Europe/Rome" },
+      venue: { slug: venue.slug, name: "Teatro Piccolo", city: "Roma", timeZone: "Europe/Rome", lang: { name: "it" } },
+      surtitles: null,
+      note: "",
+      noteLang: "it",
       status: "scheduled",
       bookingOpensAt: null,
       bookingClosesAt: soon.startsAt.toISOString(),
@@ -69,7 +72,7 @@ describe("catalogue", () => {
     const api = testCaller(db.prisma);
     const byShow = await api.catalogue.performances({ show: show.slug });
     expect(byShow.items.map((p) => p.id)).toEqual([a.id, b.id]);
-    expect(byShow.items[0]!.show).toEqual({ title: show.title, slug: show.slug });
+    expect(byShow.items[0]!.show).toEqual({ title: show.title, slug: show.slug, lang: { title: "it" } });
     const from = await api.catalogue.performances({ show: show.slug, from: new Date(Date.now() + 50 * HOUR).toISOString() });
     expect(from.items.map((p) => p.id)).toEqual([b.id]);
     const first = await api.catalogue.performances({ show: show.slug, limit: 1 });
@@ -77,7 +80,8 @@ describe("catalogue", () => {
     await expect(api.catalogue.performances({ limit: 0 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     const one = await api.catalogue.performance({ id: a.id });
     expect(one).toMatchObject({ id: a.id, show: { title: show.title, slug: show.slug, summary: show.summary }, bookingEnabled: true, availableSeats: 50 });
-    expect(one.venue).toEqual({ name: expect.any(String), address: "Via Roma 1", city: "Roma", timeZone: "Europe/Rome" });
+    expect(one.venue).toMatchObject({ name: expect.any(String), address: "Via Roma 1", city: "Roma", timeZone: "Europe/Rome" });
+    expect(one.venue.mapUrl).toBe("https://www.openstreetmap.org/search?query=Via%20Roma%201%2C%20Roma");
     await expect(api.catalogue.performance({ id: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(api.catalogue.performance({ id: "nope" } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(api.catalogue.show({ slug: "x", extra: 1 } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
@@ -126,5 +130,36 @@ describe("capacity formula", () => {
     });
     expect(summary.get(p2.id)).toMatchObject({ capacity: 8, confirmedSeats: 0, pendingCount: 0, availableSeats: 8 });
     expect(summary.size).toBe(2);
+  });
+
+  it("answers each translated text in the asked language, else the other one, and says which", async () => {
+    const show = await factories.show(db.prisma, { title: "Le serve", summary: "" });
+    await db.prisma.show.update({
+      where: { id: show.id },
+      data: { titleEn: "The Maids", summaryEn: "Two maids play a deadly game.", description: "Due sorelle.", runningTimeMinutes: 85 },
+    });
+    const venue = await factories.venue(db.prisma, { name: "Teatro dell'Orologio", address: "Via dei Filippini 17/A", city: "Roma" });
+    await db.prisma.venue.update({ where: { id: venue.id }, data: { notes: "Ingresso dal cortile.", notesEn: "Entrance from the courtyard." } });
+    const p = await factories.performance(db.prisma, { showId: show.id, venueId: venue.id, startsAt: new Date(Date.now() + 30 * HOUR) });
+    await db.prisma.performance.update({ where: { id: p.id }, data: { surtitles: "en", noteEn: "Relaxed performance." } });
+    const api = testCaller(db.prisma);
+
+    const it_ = await api.catalogue.show({ slug: show.slug, locale: "it" });
+    expect(it_).toMatchObject({ title: "Le serve", summary: "Two maids play a deadly game.", description: "Due sorelle.", runningTimeMinutes: 85 });
+    expect(it_.lang).toMatchObject({ title: "it", summary: "en", description: "it" });
+    expect(it_.performances[0]).toMatchObject({ surtitles: "en", note: "Relaxed performance.", noteLang: "en" });
+
+    const en = await api.catalogue.show({ slug: show.slug, locale: "en" });
+    expect(en).toMatchObject({ title: "The Maids", summary: "Two maids play a deadly game.", description: "Due sorelle." });
+    expect(en.lang).toMatchObject({ title: "en", summary: "en", description: "it" });
+
+    // No locale: Italian, as before translations existed.
+    expect((await api.catalogue.show({ slug: show.slug })).title).toBe("Le serve");
+    expect((await api.catalogue.performance({ id: p.id, locale: "en" })).venue).toMatchObject({ notes: "Entrance from the courtyard.", lang: { notes: "en" } });
+    const venuePage = await api.catalogue.venue({ slug: venue.slug, locale: "it" });
+    expect(venuePage).toMatchObject({ notes: "Ingresso dal cortile.", address: "Via dei Filippini 17/A" });
+    expect(venuePage.mapUrl).toBe("https://www.openstreetmap.org/search?query=Via%20dei%20Filippini%2017%2FA%2C%20Roma");
+    expect(venuePage.performances.map((x) => x.id)).toContain(p.id);
+    await expect(api.catalogue.show({ slug: show.slug, locale: "fr" } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });

@@ -71,6 +71,7 @@ export function startBackgroundJobs(options: { prisma: PrismaClient; config: App
     for (let i = 0; i < 10 && !stopped; i++) {
       const r = await deliverPendingEmails(prisma, transport, {
         batch: 20,
+        origin: config.ORIGIN,
         from: config.MAIL_FROM,
         maxAttempts: config.MAIL_MAX_ATTEMPTS,
         retryBaseSeconds: config.MAIL_RETRY_BASE_SECONDS,

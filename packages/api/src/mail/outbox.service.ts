@@ -4,6 +4,7 @@ import type { AppConfig } from "../config.ts";
 import type { Tx } from "../capacity/transaction.ts";
 import { getLogger } from "../logger.ts";
 import { qrPng } from "../tickets/ticket-assets.ts";
+import { applyLayout, LAYOUT_MARKER, mailBrand } from "./layout.ts";
 import type { MailTransport } from "./transport.ts";
 import { getMailTransport } from "./transport.ts";
 
@@ -27,6 +28,9 @@ export interface OutboxPayload {
   text: string;
   html: string;
   attachments?: OutboxAttachment[];
+  /** For a message not tied to a reservation: the layout's language and greeting (mail/layout.ts). */
+  locale?: string;
+  name?: string;
 }
 
 export interface EnqueueEmail {
@@ -68,7 +72,7 @@ export async function enqueueEmail(tx: Tx | PrismaClient, email: EnqueueEmail): 
 const LEASE_SECONDS = 120;
 const MAX_BACKOFF_SECONDS = 6 * 3600;
 
-type ClaimedRow = { id: string; kind: string; toAddress: string; subject: string; payload: OutboxPayload; attempts: number };
+type ClaimedRow = { id: string; kind: string; reservationId: string | null; toAddress: string; subject: string; payload: OutboxPayload; attempts: number };
 
 export interface DeliveryOptions {
   batch?: number;
@@ -79,6 +83,8 @@ export interface DeliveryOptions {
   from?: string;
   /** Deliver only this message (the immediate attempt after a commit). */
   id?: string;
+  /** ORIGIN: the layout's logo and privacy links start with it. */
+  origin?: string;
 }
 
 export interface DeliveryReport {
@@ -98,7 +104,7 @@ async function claim(prisma: PrismaClient, options: DeliveryOptions, now: Date):
         SELECT "id" FROM "EmailOutbox"
         WHERE "id" = ${options.id}::uuid AND "status" = 'pending' AND "nextAttemptAt" <= ${now}
         FOR UPDATE SKIP LOCKED)
-      RETURNING o."id"::text AS "id", o."kind", o."toAddress", o."subject", o."payload", o."attempts"`;
+      RETURNING o."id"::text AS "id", o."kind", o."reservationId"::text AS "reservationId", o."toAddress", o."subject", o."payload", o."attempts"`;
   }
   return prisma.$queryRaw<ClaimedRow[]>`
     UPDATE "EmailOutbox" o SET "attempts" = o."attempts" + 1, "nextAttemptAt" = ${leaseUntil}, "updatedAt" = ${now}
@@ -107,17 +113,31 @@ async function claim(prisma: PrismaClient, options: DeliveryOptions, now: Date):
       WHERE "status" = 'pending' AND "nextAttemptAt" <= ${now}
       ORDER BY "nextAttemptAt" LIMIT ${batch}
       FOR UPDATE SKIP LOCKED)
-    RETURNING o."id"::text AS "id", o."kind", o."toAddress", o."subject", o."payload", o."attempts"`;
+    RETURNING o."id"::text AS "id", o."kind", o."reservationId"::text AS "reservationId", o."toAddress", o."subject", o."payload", o."attempts"`;
 }
 
-async function toMessage(row: ClaimedRow, from: string | undefined): Promise<SendMailOptions> {
+/**
+ * The body in the shared layout (greeting, logo, footer) when its renderer asked for it:
+ * the name and language come from the reservation, else from the payload.
+ */
+async function laidOut(prisma: PrismaClient, row: ClaimedRow, options: DeliveryOptions): Promise<{ html: string; text: string }> {
+  const p = row.payload;
+  if (!p.html.startsWith(LAYOUT_MARKER)) return { html: p.html, text: p.text };
+  const reservation = row.reservationId
+    ? await prisma.reservation.findUnique({ where: { id: row.reservationId }, select: { name: true, locale: true } })
+    : null;
+  const brand = await mailBrand(prisma, options.origin ?? "");
+  return applyLayout(p, { brand, locale: reservation?.locale ?? p.locale, name: reservation?.name ?? p.name });
+}
+
+async function toMessage(row: ClaimedRow, from: string | undefined, body: { html: string; text: string }): Promise<SendMailOptions> {
   const p = row.payload;
   return {
     ...(from ? { from } : {}),
     to: row.toAddress,
     subject: row.subject,
-    text: p.text,
-    html: p.html,
+    text: body.text,
+    html: body.html,
     attachments: await Promise.all(
       (p.attachments ?? []).map(async (a) => ({
         filename: a.filename,
@@ -157,7 +177,7 @@ export async function deliverPendingEmails(
   const log = getLogger();
   const deliverOne = async (row: (typeof rows)[number]) => {
     try {
-      await transport.sendMail(await toMessage(row, options.from));
+      await transport.sendMail(await toMessage(row, options.from, await laidOut(prisma, row, options)));
       // The body holds raw tokens in links: drop it once it is out.
       await prisma.emailOutbox.update({
         where: { id: row.id },
@@ -220,6 +240,7 @@ export function deliverSoon(prisma: PrismaClient, config: AppConfig, outboxId: s
     try {
       await deliverPendingEmails(prisma, transport, {
         id: outboxId,
+        origin: config.ORIGIN,
         from: config.MAIL_FROM,
         maxAttempts: config.MAIL_MAX_ATTEMPTS,
         retryBaseSeconds: config.MAIL_RETRY_BASE_SECONDS,

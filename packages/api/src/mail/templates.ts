@@ -4,14 +4,15 @@
  * escaped for HTML.
  */
 
+import { escapeHtml } from "./escape.ts";
+import { BUTTON_COLOUR, LAYOUT_MARKER } from "./layout.ts";
+
 export type MailLocale = "it" | "en";
 export function mailLocale(locale: string | null | undefined): MailLocale {
   return locale?.toLowerCase().startsWith("en") ? "en" : "it";
 }
 
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
+export { escapeHtml } from "./escape.ts";
 
 // One formatter per locale and zone: building one costs more than the rest of an email.
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
@@ -37,9 +38,16 @@ export function formatDateTime(instant: Date, locale: MailLocale, timeZone: stri
 export interface PerformanceFacts {
   showTitle: string;
   startsAt: Date;
+  /** The show's running time in minutes; null: not given. */
+  durationMinutes?: number | null;
   venueName: string;
   venueAddress: string;
   venueCity: string;
+  /** Address notes and access information, in the recipient's language ("" when none). */
+  venueNotes?: string;
+  venueAccess?: string;
+  /** An OpenStreetMap link to the address. */
+  mapUrl?: string;
   timeZone: string;
 }
 
@@ -78,6 +86,9 @@ const strings = {
     show: "Spettacolo",
     when: "Quando",
     where: "Dove",
+    entrance: "Ingresso",
+    access: "Accessibilità",
+    map: "Apri la mappa",
     seats: "Posti",
     bookingCode: "Codice prenotazione",
   },
@@ -109,6 +120,9 @@ const strings = {
     show: "Show",
     when: "When",
     where: "Where",
+    entrance: "Entrance",
+    access: "Access",
+    map: "Open the map",
     seats: "Seats",
     bookingCode: "Booking code",
   },
@@ -122,19 +136,24 @@ export function factsBlock(locale: MailLocale, facts: PerformanceFacts, partySiz
     [s.show, facts.showTitle],
     [s.when, when],
     [s.where, where],
+    ...(facts.venueNotes ? [[s.entrance, facts.venueNotes] as [string, string]] : []),
+    ...(facts.venueAccess ? [[s.access, facts.venueAccess] as [string, string]] : []),
     [s.seats, String(partySize)],
     ...extra,
   ];
+  const map = facts.mapUrl ? { text: `${s.map}: ${facts.mapUrl}`, html: `<p><a href="${escapeHtml(facts.mapUrl)}">${escapeHtml(s.map)}</a></p>` } : null;
   return {
-    text: rows.map(([k, v]) => `${k}: ${v}`).join("\n"),
-    html: `<table role="presentation" cellpadding="4">${rows
-      .map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
-      .join("")}</table>`,
+    text: rows.map(([k, v]) => `${k}: ${v}`).join("\n") + (map ? `\n${map.text}` : ""),
+    html:
+      `<table role="presentation" cellpadding="4">${rows
+        .map(([k, v]) => `<tr><th align="left" valign="top">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
+        .join("")}</table>` + (map ? map.html : ""),
   };
 }
 
+/** An email's body: the outbox puts it in the shared layout (mail/layout.ts) when it sends it. */
 export function page(body: string): string {
-  return `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222">${body}</body></html>`;
+  return `${LAYOUT_MARKER}${body}`;
 }
 
 export function renderConfirmationEmail(input: {
@@ -152,7 +171,7 @@ export function renderConfirmationEmail(input: {
     text: [s.confirmIntro, "", facts.text, "", `${s.confirmButton}: ${input.confirmUrl}`, "", expiry, "", s.ignore].join("\n"),
     html: page(
       `<p>${escapeHtml(s.confirmIntro)}</p>${facts.html}` +
-        `<p><a href="${escapeHtml(input.confirmUrl)}" style="display:inline-block;padding:10px 16px;background:#7a1f2b;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(s.confirmButton)}</a></p>` +
+        `<p><a href="${escapeHtml(input.confirmUrl)}" style="display:inline-block;padding:10px 16px;background:${BUTTON_COLOUR};color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(s.confirmButton)}</a></p>` +
         `<p>${escapeHtml(input.confirmUrl)}</p><p>${escapeHtml(expiry)}</p><p><small>${escapeHtml(s.ignore)}</small></p>`,
     ),
   };

@@ -165,4 +165,7 @@ export const RATE_LIMITS = {
   // One sync carries up to 500 scans; a door sends one every few seconds at most.
   syncPerUser: { limit: 30, windowSeconds: 60 },
   ticketPerAddress: { limit: 120, windowSeconds: 60 },
+  // "Lost your ticket?" sends an email to the address typed: few per hour, whoever asks.
+  lostTicketsPerAddress: { limit: 10, windowSeconds: 3600 },
+  lostTicketsPerEmail: { limit: 3, windowSeconds: 3600 },
 } as const satisfies Record<string, RateLimitRule>;

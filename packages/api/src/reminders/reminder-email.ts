@@ -1,7 +1,8 @@
 import type { AppConfig } from "../config.ts";
 import { performanceFacts, type PerformancePlace } from "../booking/emails.ts";
 import type { EnqueueEmail } from "../mail/outbox.service.ts";
-import { escapeHtml, formatDateTime, mailLocale, type MailLocale } from "../mail/templates.ts";
+import { BUTTON_COLOUR } from "../mail/layout.ts";
+import { escapeHtml, factsBlock, mailLocale, page, type MailLocale } from "../mail/templates.ts";
 import { cancelUrl, ticketUrl } from "../tickets/ticket-assets.ts";
 
 const strings = {
@@ -11,10 +12,6 @@ const strings = {
     ticketLink: "Apri il biglietto",
     cancelText: "Non puoi più venire? Libera i posti per altri spettatori:",
     cancelLink: "Annulla la prenotazione",
-    show: "Spettacolo",
-    when: "Quando",
-    where: "Dove",
-    seats: "Posti",
   },
   en: {
     subject: (t: string) => `Tomorrow: ${t}`,
@@ -22,10 +19,6 @@ const strings = {
     ticketLink: "Open the ticket",
     cancelText: "Cannot come any more? Give the seats back to other visitors:",
     cancelLink: "Cancel the booking",
-    show: "Show",
-    when: "When",
-    where: "Where",
-    seats: "Seats",
   },
 } as const satisfies Record<MailLocale, unknown>;
 
@@ -36,25 +29,17 @@ export function reminderEmail(
 ): EnqueueEmail {
   const locale = mailLocale(input.locale);
   const s = strings[locale];
-  const facts = performanceFacts(input.performance, config);
+  const facts = performanceFacts(input.performance, config, input.locale);
   const url = ticketUrl(config.ORIGIN, input.token);
   const cancel = cancelUrl(config.ORIGIN, input.token);
-  const rows: [string, string][] = [
-    [s.show, facts.showTitle],
-    [s.when, formatDateTime(facts.startsAt, locale, facts.timeZone)],
-    [s.where, [facts.venueName, facts.venueAddress, facts.venueCity].filter(Boolean).join(", ")],
-    [s.seats, String(input.partySize)],
-  ];
-  const text = [s.intro, "", ...rows.map(([k, v]) => `${k}: ${v}`), "", `${s.ticketLink}: ${url}`, "", `${s.cancelText} ${cancel}`].join("\n");
-  const html =
-    `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222">` +
-    `<p>${escapeHtml(s.intro)}</p>` +
-    `<table role="presentation" cellpadding="4">${rows
-      .map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
-      .join("")}</table>` +
-    `<p><a href="${escapeHtml(url)}" style="display:inline-block;padding:10px 16px;background:#7a1f2b;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(s.ticketLink)}</a></p>` +
-    `<p>${escapeHtml(url)}</p>` +
-    `<p><small>${escapeHtml(s.cancelText)} <a href="${escapeHtml(cancel)}">${escapeHtml(s.cancelLink)}</a></small></p>` +
-    `</body></html>`;
+  // The same facts block as every other email: venue notes, access and the map link included.
+  const block = factsBlock(locale, facts, input.partySize);
+  const text = [s.intro, "", block.text, "", `${s.ticketLink}: ${url}`, "", `${s.cancelText} ${cancel}`].join("\n");
+  const html = page(
+    `<p>${escapeHtml(s.intro)}</p>${block.html}` +
+      `<p><a href="${escapeHtml(url)}" style="display:inline-block;padding:10px 16px;background:${BUTTON_COLOUR};color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(s.ticketLink)}</a></p>` +
+      `<p>${escapeHtml(url)}</p>` +
+      `<p><small>${escapeHtml(s.cancelText)} <a href="${escapeHtml(cancel)}">${escapeHtml(s.cancelLink)}</a></small></p>`,
+  );
   return { kind: "reminder", reservationId: input.reservationId, to: input.to, subject: s.subject(facts.showTitle), payload: { text, html } };
 }

@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from "@sipario/db";
 import { recordAudit } from "../audit/audit.service.ts";
 import type { Actor } from "../booking/admin.service.ts";
+import { pairedSelect, VENUE_TEXT } from "../i18n/translated.ts";
 import { newTicket, performanceFacts, performancePlaceSelect, type PerformancePlace } from "../booking/emails.ts";
 import { availableSeats, lockPerformance, NO_SEATS_TAKEN, seatsTakenByPerformance, type PerformanceLocker } from "../capacity/capacity.service.ts";
 import { withTransaction, type Tx } from "../capacity/transaction.ts";
@@ -171,7 +172,7 @@ export async function cancelPerformance(
   const takeHolders = options.takeHolders ?? cancelHolders;
   const place = await prisma.performance.findUnique({ where: { id: performanceId }, select: performancePlaceSelect });
   if (!place) throw new DomainError("not_found", "Performance not found.");
-  const facts = performanceFacts(place, config);
+  const factsIn = { it: performanceFacts(place, config, "it"), en: performanceFacts(place, config, "en") };
   const contact = contactAddress(config);
 
   const result = await withTransaction(prisma, async (tx) => {
@@ -190,7 +191,7 @@ export async function cancelPerformance(
     const emails = holders
       .filter((h): h is CancelledHolder & { email: string } => h.email !== null)
       .map((h) => {
-        const rendered = renderPerformanceCancelledEmail({ locale: mailLocale(h.locale), facts, partySize: h.partySize, contact });
+        const rendered = renderPerformanceCancelledEmail({ locale: mailLocale(h.locale), facts: factsIn[mailLocale(h.locale)], partySize: h.partySize, contact });
         return { kind: "performance_cancelled", reservationId: h.id, toAddress: h.email, subject: rendered.subject.slice(0, 300), payload: { text: rendered.text, html: rendered.html } };
       });
     if (emails.length > 0) await tx.emailOutbox.createMany({ data: emails });
@@ -253,13 +254,13 @@ export async function movePerformance(
   const startsAt = change.startsAt ?? before.startsAt;
   const venueId = change.venueId;
   const venue = venueId
-    ? await prisma.venue.findUnique({ where: { id: venueId }, select: { id: true, name: true, address: true, city: true, timeZone: true } })
+    ? await prisma.venue.findUnique({ where: { id: venueId }, select: { id: true, address: true, city: true, timeZone: true, ...pairedSelect(VENUE_TEXT) } })
     : null;
   if (venueId && !venue) throw new DomainError("invalid_input", "Unknown venue.");
   const after: PerformancePlace = { ...before, startsAt, venue: venue ?? before.venue };
   const moved = startsAt.getTime() !== before.startsAt.getTime() || (venue !== null && venue.id !== (await venueIdOf(prisma, performanceId)));
-  const previousFacts = performanceFacts(before, config);
-  const newFacts = performanceFacts(after, config);
+  const previousFacts = { it: performanceFacts(before, config, "it"), en: performanceFacts(before, config, "en") };
+  const newFacts = { it: performanceFacts(after, config, "it"), en: performanceFacts(after, config, "en") };
   const contact = contactAddress(config);
 
   const told = await withTransaction(prisma, async (tx) => {
@@ -277,13 +278,15 @@ export async function movePerformance(
       select: { id: true, bookingCode: true, email: true, locale: true, partySize: true },
     });
     const emails: EnqueueEmail[] = holders.map((h) => {
-      const rendered = renderPerformanceMovedEmail({ locale: mailLocale(h.locale), facts: newFacts, previous: previousFacts, partySize: h.partySize, contact });
+      const locale = mailLocale(h.locale);
+      const rendered = renderPerformanceMovedEmail({ locale, facts: newFacts[locale], previous: previousFacts[locale], partySize: h.partySize, contact });
       const ics = calendarEvent({
         // The booking code, as in the ticket email's .ics: calendars move that event.
         uid: h.bookingCode,
-        showTitle: after.show.title,
+        showTitle: newFacts[locale].showTitle,
         startsAt,
-        venueName: after.venue.name,
+        durationMinutes: newFacts[locale].durationMinutes,
+        venueName: newFacts[locale].venueName,
         venueAddress: after.venue.address,
         venueCity: after.venue.city,
         url: config.ORIGIN,
@@ -337,7 +340,7 @@ export function selfCancelEmail(
 ): EnqueueEmail {
   const rendered = renderSelfCancelEmail({
     locale: mailLocale(reservation.locale),
-    facts: performanceFacts(reservation.performance, config),
+    facts: performanceFacts(reservation.performance, config, reservation.locale),
     partySize: reservation.partySize,
   });
   return { kind: "self_cancel", reservationId: reservation.id, to: reservation.email, subject: rendered.subject, payload: { text: rendered.text, html: rendered.html } };

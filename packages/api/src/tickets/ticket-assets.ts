@@ -41,6 +41,26 @@ export function qrCodes(url: string): Promise<{ svg: string; pngDataUrl: string 
   return rendered;
 }
 
+/** How long a calendar event lasts when the show's running time is not given. */
+export const DEFAULT_DURATION_MINUTES = 120;
+
+const googleTime = (d: Date) => d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+
+/**
+ * Google Calendar's "add event" link (Android phones open .ics files poorly). It carries
+ * only the show, the time and the place: never the ticket link, which is the credential.
+ */
+export function googleCalendarUrl(input: { showTitle: string; startsAt: Date; durationMinutes?: number | null; location: string }): string {
+  const end = new Date(input.startsAt.getTime() + (input.durationMinutes ?? DEFAULT_DURATION_MINUTES) * 60_000);
+  const params = new URLSearchParams({
+    action: "TEMPLATE",
+    text: input.showTitle,
+    dates: `${googleTime(input.startsAt)}/${googleTime(end)}`,
+    location: input.location,
+  });
+  return `https://calendar.google.com/calendar/render?${params}`;
+}
+
 /** An .ics calendar event for a performance; no personal data inside. */
 export function calendarEvent(input: {
   uid: string;
@@ -50,7 +70,8 @@ export function calendarEvent(input: {
   venueAddress: string;
   venueCity: string;
   url: string;
-  durationMinutes?: number;
+  /** The show's running time; unknown: two hours. */
+  durationMinutes?: number | null;
 }): string {
   const { error, value } = createEvent({
     uid: `${input.uid}@sipario`,
@@ -59,7 +80,7 @@ export function calendarEvent(input: {
     start: input.startsAt.getTime(),
     startInputType: "utc",
     startOutputType: "utc",
-    duration: { minutes: input.durationMinutes ?? 120 },
+    duration: { minutes: input.durationMinutes ?? DEFAULT_DURATION_MINUTES },
     location: [input.venueName, input.venueAddress, input.venueCity].filter(Boolean).join(", "),
     url: input.url,
     status: "CONFIRMED",

@@ -56,6 +56,15 @@ export function wallClockAsUtc(instant: Date, timeZone: string): Date {
   return new Date(instant.getTime() + zoneOffsetMs(instant, timeZone));
 }
 
+/** The instant at which the wall clock in `timeZone` reads this date and time (month 1-12). */
+export function instantOfWallClock(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): Date {
+  const wall = Date.UTC(year, month - 1, day, hour, minute, 0);
+  // Two passes settle the offset across a DST change.
+  let guess = wall - zoneOffsetMs(new Date(wall), timeZone);
+  guess = wall - zoneOffsetMs(new Date(guess), timeZone);
+  return new Date(guess);
+}
+
 /** The local calendar date (y, m 1-12, d) of an instant in a zone. */
 export function localDate(instant: Date, timeZone: string): { year: number; month: number; day: number } {
   const parts = calendarDateFormat(timeZone).formatToParts(instant);

@@ -55,11 +55,27 @@ describe("tickets.get", () => {
     const { api, token, ticketUrl, reservationId } = await confirmedTicket(3);
     expect(ticketUrl).toBe(`https://biglietti.example.org/tickets/${token}`);
     const t = await api.tickets.get({ token });
-    expect(Object.keys(t).sort()).toEqual(["bookingCode", "checkedInAt", "partySize", "qr", "show", "startsAt", "status", "venue"]);
+    expect(Object.keys(t).sort()).toEqual([
+      "bookingCode",
+      "checkedInAt",
+      "googleCalendarUrl",
+      "note",
+      "noteLang",
+      "partySize",
+      "qr",
+      "reservationId",
+      "show",
+      "startsAt",
+      "status",
+      "venue",
+    ]);
     expect(t).toMatchObject({ status: "confirmed", partySize: 3, checkedInAt: null });
-    // The public booking code, never the reservation id (issue 13, finding 11).
+    // The public booking code for the pages; the contract's reservationId for the token's holder.
     expect(t.bookingCode).toMatch(BOOKING_CODE_PATTERN);
-    expect(JSON.stringify(t)).not.toContain(reservationId);
+    expect(t.reservationId).toBe(reservationId);
+    // Google Calendar gets the show, time and place, never the ticket link (the credential).
+    expect(t.googleCalendarUrl).toMatch(/^https:\/\/calendar\.google\.com\/calendar\/render\?action=TEMPLATE&/);
+    expect(t.googleCalendarUrl).not.toContain(token);
     expect(t.qr.pngDataUrl).toMatch(/^data:image\/png;base64,/);
     const text = JSON.stringify(t);
     for (const secret of ["Paolo", "paolo@example.org", "+39", "secret note"]) expect(text).not.toContain(secret);
@@ -83,7 +99,7 @@ describe("tickets.cancel", () => {
     const { api, token, reservationId } = await confirmedTicket(4, p);
     expect((await api.catalogue.performance({ id: p.id })).availableSeats).toBe(0);
     const { bookingCode } = await db.prisma.reservation.findUniqueOrThrow({ where: { id: reservationId } });
-    expect(await api.tickets.cancel({ token })).toEqual({ bookingCode, status: "cancelled" });
+    expect(await api.tickets.cancel({ token })).toEqual({ reservationId, bookingCode, status: "cancelled" });
     expect((await api.catalogue.performance({ id: p.id })).availableSeats).toBe(4);
     await expect(api.tickets.cancel({ token })).rejects.toMatchObject({ code: "CONFLICT", cause: { reason: "reservation_not_confirmed" } });
     await expect(api.tickets.get({ token })).rejects.toMatchObject({ code: "CONFLICT", cause: { reason: "reservation_not_confirmed" } });

@@ -95,9 +95,10 @@ function compose(
   reservationId: string | null = null,
 ): EnqueueEmail {
   const locale = mailLocale(r.locale);
-  const perf = performanceFacts(r.performance, config);
+  const perf = performanceFacts(r.performance, config, r.locale);
   const rendered = build(strings[locale], locale, factsBlock(locale, perf, r.partySize), perf.timeZone);
-  return { kind, reservationId, to: r.to, subject: rendered.subject, payload: { text: rendered.text, html: rendered.html } };
+  // Waiting-list messages may have no reservation: the layout takes its language from the payload.
+  return { kind, reservationId, to: r.to, subject: rendered.subject, payload: { text: rendered.text, html: rendered.html, locale } };
 }
 
 function linkParagraph(url: string, label: string): { text: string; html: string } {

@@ -1,7 +1,7 @@
 import { RATE_LIMITS, consumeRateLimits } from "../rate-limit/rate-limit.service.ts";
 import { hashToken } from "../tickets/tokens.ts";
 import { publicProcedure, router } from "../trpc.ts";
-import { joinWaitlistSchema, waitlistTokenSchema } from "./waitlist.schema.ts";
+import { joinWaitlistSchema, waitlistStatusSchema, waitlistTokenSchema } from "./waitlist.schema.ts";
 import { confirmWaitlistEntry, joinWaitlist, leaveWaitlist, waitlistStatus } from "./waitlist.service.ts";
 
 export const waitlistRouter = router({
@@ -20,11 +20,11 @@ export const waitlistRouter = router({
     ]);
     return confirmWaitlistEntry(ctx.prisma, ctx.config, input.token);
   }),
-  status: publicProcedure.input(waitlistTokenSchema).query(async ({ ctx, input }) => {
+  status: publicProcedure.input(waitlistStatusSchema).query(async ({ ctx, input }) => {
     await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [
       { key: `ticket:addr:${ctx.clientAddress}`, rule: RATE_LIMITS.ticketPerAddress },
     ]);
-    return waitlistStatus(ctx.prisma, input.token);
+    return waitlistStatus(ctx.prisma, input.token, new Date(), input.locale);
   }),
   leave: publicProcedure.input(waitlistTokenSchema).mutation(async ({ ctx, input }) => {
     await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [

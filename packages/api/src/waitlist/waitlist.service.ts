@@ -8,6 +8,7 @@ import { getLogger } from "../logger.ts";
 import { deliverSoon, enqueueEmail } from "../mail/outbox.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { performancePlaceSelect } from "../booking/emails.ts";
+import { type ContentLocale, localize } from "../i18n/translated.ts";
 import { generateToken, hashToken } from "../tickets/tokens.ts";
 import type { Actor } from "../booking/admin.service.ts";
 import { confirmationExpiry } from "../booking/booking.service.ts";
@@ -56,7 +57,7 @@ export async function joinWaitlist(prisma: PrismaClient, config: AppConfig, inpu
       roomCapacity: true,
       additionalSeats: true,
       manuallyOccupiedSeats: true,
-      show: { select: { title: true, isPublished: true } },
+      show: { select: { ...performancePlaceSelect.show.select, isPublished: true } },
     },
   });
   if (!performance || !performance.show.isPublished) throw new DomainError("not_found", "Performance not found.");
@@ -187,7 +188,7 @@ export async function confirmWaitlistEntry(prisma: PrismaClient, config: AppConf
  * waitlist.status: what the /waitlist/<token> page shows. Any token of the entry works.
  * No personal data. Throws unknown_token.
  */
-export async function waitlistStatus(prisma: PrismaClient, rawToken: string, now = new Date()) {
+export async function waitlistStatus(prisma: PrismaClient, rawToken: string, now = new Date(), locale: ContentLocale = "it") {
   const found = await entryByToken(prisma, rawToken);
   const entry = await prisma.waitlistEntry.findUniqueOrThrow({
     where: { id: found.entryId },
@@ -199,8 +200,8 @@ export async function waitlistStatus(prisma: PrismaClient, rawToken: string, now
         select: {
           id: true,
           startsAt: true,
-          show: { select: { title: true, slug: true } },
-          venue: { select: { name: true, city: true, timeZone: true } },
+          show: { select: { title: true, titleEn: true, slug: true } },
+          venue: { select: { name: true, nameEn: true, city: true, timeZone: true } },
         },
       },
     },
@@ -217,8 +218,8 @@ export async function waitlistStatus(prisma: PrismaClient, rawToken: string, now
     performance: {
       id: entry.performance.id,
       startsAt: entry.performance.startsAt.toISOString(),
-      show: entry.performance.show,
-      venue: entry.performance.venue,
+      show: { slug: entry.performance.show.slug, ...localize(entry.performance.show, ["title"], locale) },
+      venue: { city: entry.performance.venue.city, timeZone: entry.performance.venue.timeZone, ...localize(entry.performance.venue, ["name"], locale) },
     },
   };
 }

@@ -1,6 +1,14 @@
 import type { PrismaClient } from "@sipario/db";
 import type { Cookies } from "@sveltejs/kit";
-import { BOOKED_COOKIE_MAX_AGE_SECONDS, BOOKED_COOKIE_NAME, getConfig, readBookedCookie, signBookedCookie } from "@sipario/api";
+import {
+  BOOKED_COOKIE_MAX_AGE_SECONDS,
+  BOOKED_COOKIE_NAME,
+  getConfig,
+  localize,
+  readBookedCookie,
+  signBookedCookie,
+  type ContentLocale,
+} from "@sipario/api";
 
 /**
  * After booking, the "check your email" page needs to know which reservation this browser
@@ -25,7 +33,7 @@ export function rememberedBookingId(cookies: Cookies): string | null {
 }
 
 /** What the "check your email" page shows about the booking this browser just made. */
-export async function bookingSummary(prisma: PrismaClient, reservationId: string) {
+export async function bookingSummary(prisma: PrismaClient, reservationId: string, locale: ContentLocale = "it") {
   const r = await prisma.reservation.findUnique({
     where: { id: reservationId },
     select: {
@@ -34,7 +42,11 @@ export async function bookingSummary(prisma: PrismaClient, reservationId: string
       status: true,
       partySize: true,
       performance: {
-        select: { startsAt: true, show: { select: { title: true, slug: true } }, venue: { select: { name: true, city: true, timeZone: true } } },
+        select: {
+          startsAt: true,
+          show: { select: { title: true, titleEn: true, slug: true } },
+          venue: { select: { name: true, nameEn: true, city: true, timeZone: true } },
+        },
       },
       tokens: { where: { purpose: "confirmation" }, orderBy: { createdAt: "desc" }, take: 1, select: { expiresAt: true, createdAt: true } },
       emails: { where: { kind: "confirmation" }, orderBy: { createdAt: "desc" }, take: 1, select: { createdAt: true } },
@@ -47,8 +59,8 @@ export async function bookingSummary(prisma: PrismaClient, reservationId: string
     status: r.status,
     partySize: r.partySize,
     startsAt: r.performance.startsAt.toISOString(),
-    show: r.performance.show,
-    venue: r.performance.venue,
+    show: { slug: r.performance.show.slug, ...localize(r.performance.show, ["title"], locale) },
+    venue: { city: r.performance.venue.city, timeZone: r.performance.venue.timeZone, ...localize(r.performance.venue, ["name"], locale) },
     expiresAt: r.tokens[0]?.expiresAt.toISOString() ?? null,
     lastSentAt: lastSentAt?.toISOString() ?? null,
   };

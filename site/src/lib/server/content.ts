@@ -1,4 +1,4 @@
-import { cachedPublicRead } from "@sipario/api";
+import { cachedPublicRead, pickTranslation } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
 import type { Locale } from "$lib/i18n";
 import { renderMarkdown } from "./markdown";
@@ -11,39 +11,51 @@ export interface SiteSettings {
   tagline: string;
   description: string;
   accent: string;
+  /** The language of each translated setting (the visitor's, else the other one). */
+  lang: { tagline: Locale; description: Locale };
 }
 
-const DEFAULTS: SiteSettings = {
+const DEFAULTS = {
   name: "Sipario",
-  tagline: "",
-  description: "",
   accent: "#b3261e",
 };
 
+/**
+ * Translated settings (docs/adr/0016): `company.tagline` is the Italian text and
+ * `company.tagline.en` the English one, as `title` / `titleEn` are on a show.
+ */
+const TRANSLATED_SETTINGS = ["company.tagline", "company.description"] as const;
+
 const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
 
-/** The company's look and words (SiteSetting rows), with safe defaults for missing or bad values. */
-export function siteSettings(prisma: PrismaClient): Promise<SiteSettings> {
-  return cachedPublicRead(prisma, "content.settings", () => loadSiteSettings(prisma));
+/** The company's look and words (SiteSetting rows) in `locale`, with safe defaults for missing or bad values. */
+export function siteSettings(prisma: PrismaClient, locale: Locale = "it"): Promise<SiteSettings> {
+  return cachedPublicRead(prisma, `content.settings:${locale}`, () => loadSiteSettings(prisma, locale));
 }
 
-async function loadSiteSettings(prisma: PrismaClient): Promise<SiteSettings> {
+async function loadSiteSettings(prisma: PrismaClient, locale: Locale): Promise<SiteSettings> {
   const rows = await prisma.siteSetting.findMany({
-    where: { key: { in: ["company.name", "company.tagline", "company.description", "theme.accent"] } },
+    where: { key: { in: ["company.name", "theme.accent", ...TRANSLATED_SETTINGS.flatMap((key) => [key, `${key}.en`])] } },
   });
   const value = (key: string) => rows.find((r) => r.key === key)?.value.trim() || undefined;
+  const translated = (key: (typeof TRANSLATED_SETTINGS)[number]) => pickTranslation(value(key), value(`${key}.en`), locale);
   const accent = value("theme.accent");
+  const tagline = translated("company.tagline");
+  const description = translated("company.description");
   return {
     name: value("company.name") ?? DEFAULTS.name,
-    tagline: value("company.tagline") ?? DEFAULTS.tagline,
-    description: value("company.description") ?? DEFAULTS.description,
+    tagline: tagline.text,
+    description: description.text,
     accent: accent && HEX_COLOUR.test(accent) ? accent : DEFAULTS.accent,
+    lang: { tagline: tagline.lang, description: description.lang },
   };
 }
 
 export interface MenuPage {
   slug: string;
   title: string;
+  /** The language of the title: the visitor's, or Italian for an untranslated page. */
+  lang: string;
 }
 
 /**
@@ -67,7 +79,7 @@ async function loadMenuPages(prisma: PrismaClient, locale: Locale): Promise<Menu
   }
   return [...bySlug.values()]
     .sort((a, b) => a.menuOrder - b.menuOrder || a.slug.localeCompare(b.slug))
-    .map(({ slug, title }) => ({ slug, title }));
+    .map(({ slug, title, locale: lang }) => ({ slug, title, lang }));
 }
 
 export interface CompanyPage {

@@ -11,7 +11,7 @@ export type BookingErrors = Partial<Record<Field | "form", string>>;
 async function loadPerformance(event: Parameters<PageServerLoad>[0]) {
   const caller = await serverCaller(event);
   try {
-    return await caller.catalogue.performance({ id: event.params.id });
+    return await caller.catalogue.performance({ id: event.params.id, locale: event.locals.locale });
   } catch (e) {
     const failure = callFailure(e);
     if (failure.status === 404 || failure.status === 400) error(404, "Not found");
@@ -69,7 +69,7 @@ export const actions: Actions = {
       };
       let availableSeats: number | null = null;
       if (failure.reason === "not_enough_seats") {
-        const performance = await caller.catalogue.performance({ id: event.params.id }).catch(() => null);
+        const performance = await caller.catalogue.performance({ id: event.params.id, locale: event.locals.locale }).catch(() => null);
         availableSeats = performance?.availableSeats ?? null;
         errors.partySize = "not_enough_seats";
         delete errors.form;

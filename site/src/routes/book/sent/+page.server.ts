@@ -5,9 +5,9 @@ import { bookingSummary, rememberedBookingId, RESEND_AFTER_MS } from "$lib/serve
 import { callFailure } from "$lib/server/trpc";
 import type { Actions, PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = async ({ cookies }) => {
+export const load: PageServerLoad = async ({ cookies, locals }) => {
   const id = rememberedBookingId(cookies);
-  const booking = id ? await bookingSummary((await getDatabase()).prisma, id) : null;
+  const booking = id ? await bookingSummary((await getDatabase()).prisma, id, locals.locale) : null;
   return { booking };
 };
 

@@ -7,7 +7,7 @@ import type { Actions, PageServerLoad } from "./$types";
 export const load: PageServerLoad = async (event) => {
   if (!isRawToken(event.params.token)) return { state: "unknown" as const, booking: null };
   try {
-    const d = await (await serverCaller(event)).booking.describe({ token: event.params.token });
+    const d = await (await serverCaller(event)).booking.describe({ token: event.params.token, locale: event.locals.locale });
     return {
       state: d.state,
       booking: { partySize: d.partySize, startsAt: d.startsAt, expiresAt: d.expiresAt, show: d.show, venue: d.venue, performanceId: d.performanceId },

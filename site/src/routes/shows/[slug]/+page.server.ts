@@ -6,8 +6,8 @@ import type { PageServerLoad } from "./$types";
 export const load: PageServerLoad = async (event) => {
   const caller = await serverCaller(event);
   try {
-    const show = await caller.catalogue.show({ slug: event.params.slug });
-    return { show: { ...show, descriptionHtml: renderMarkdown(show.description) } };
+    const show = await caller.catalogue.show({ slug: event.params.slug, locale: event.locals.locale });
+    return { show: { ...show, descriptionHtml: renderMarkdown(show.description), creditsHtml: renderMarkdown(show.credits) } };
   } catch (e) {
     const failure = callFailure(e);
     // A malformed slug is just a page that does not exist.

@@ -10,7 +10,7 @@ import type { Actions, PageServerLoad } from "./$types";
 export const load: PageServerLoad = async (event) => {
   if (!isRawToken(event.params.token)) return { entry: null };
   try {
-    return { entry: await (await serverCaller(event)).waitlist.status({ token: event.params.token }) };
+    return { entry: await (await serverCaller(event)).waitlist.status({ token: event.params.token, locale: event.locals.locale }) };
   } catch (e) {
     const failure = callFailure(e);
     if (failure.reason === "unknown_token" || failure.reason === "invalid_input") return { entry: null };

@@ -15,7 +15,7 @@ function text(form: FormData, name: string): string {
 export const load: PageServerLoad = async (event) => {
   const caller = await serverCaller(event);
   try {
-    const performance = await caller.catalogue.performance({ id: event.params.id });
+    const performance = await caller.catalogue.performance({ id: event.params.id, locale: event.locals.locale });
     const party = event.url.searchParams.get("party") ?? "";
     return { performance, maxPartySize: getConfig().MAX_PARTY_SIZE, party: /^\d{1,2}$/.test(party) ? party : "" };
   } catch (e) {

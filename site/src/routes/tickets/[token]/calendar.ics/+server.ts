@@ -7,7 +7,7 @@ export const GET: RequestHandler = async (event) => {
   if (!isRawToken(event.params.token)) error(404, "Not found");
   let ics: string;
   try {
-    ({ ics } = await (await serverCaller(event)).tickets.calendar({ token: event.params.token }));
+    ({ ics } = await (await serverCaller(event)).tickets.calendar({ token: event.params.token, locale: event.locals.locale }));
   } catch (e) {
     const failure = callFailure(e);
     if (failure.reason === "reservation_not_confirmed") error(409, "This booking is not confirmed.");

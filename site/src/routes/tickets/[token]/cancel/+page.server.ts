@@ -9,7 +9,7 @@ export const load: PageServerLoad = async (event) => {
   if (!isRawToken(event.params.token)) error(404, { message: "Not found", code: "ticket_unknown" });
   const caller = await serverCaller(event);
   try {
-    const ticket = await caller.tickets.get({ token: event.params.token });
+    const ticket = await caller.tickets.get({ token: event.params.token, locale: event.locals.locale });
     return { ticket: { show: ticket.show, startsAt: ticket.startsAt, venue: ticket.venue, partySize: ticket.partySize }, token: event.params.token };
   } catch (e) {
     // After the POST the load runs again: a cancelled ticket is this page's happy ending.
