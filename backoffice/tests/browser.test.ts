@@ -141,6 +141,23 @@ describe("the back-office in Chromium", () => {
     expect(await h.db.prisma.emailOutbox.count({ where: { kind: "performance_moved", reservation: { performanceId: perf.id } } })).toBe(3);
   });
 
+  it("previews a run of dates before saving it, then creates them", async () => {
+    const perf = await factories.performance(h.db.prisma, { startsAt: new Date("2031-04-01T19:00:00Z"), roomCapacity: 60 });
+    await page.goto(`${h.base}/admin/resources/Performance/records/${perf.id}/addDates`);
+    await page.waitForSelector('[data-testid="action-addDates"]');
+    await page.fill("#field-from", "2031-04-07");
+    await page.fill("#field-to", "2031-04-13");
+    await page.fill("#field-weekdays", "5-7");
+    await page.fill("#field-time", "21:00");
+    await page.click('[data-testid="preview-action"]');
+    await expect.poll(() => page.textContent('[data-testid="dry-run"]')).toContain("3 performances:");
+    expect(await h.db.prisma.performance.count({ where: { showId: perf.showId } })).toBe(1);
+    await page.screenshot({ path: join(RESULTS, "performance-add-dates.png"), fullPage: true });
+    await page.click('[data-testid="confirm-action"]');
+    await expect.poll(() => h.db.prisma.performance.count({ where: { showId: perf.showId } }), { timeout: 15_000 }).toBe(4);
+    await expect.poll(() => page.textContent("body")).toContain("3 performances created.");
+  });
+
   it("ran every screen above under the back-office's Content-Security-Policy without a refusal", () => {
     expect(cspViolations).toEqual([]);
   });

@@ -233,9 +233,13 @@ export const resourceWords: Record<string, ResourceWords> = {
       movePerformanceDone_other: ["Replica spostata; {{count}} persone riceveranno un'email.", "Performance moved; {{count}} people will be emailed."],
       movePerformanceUnchanged: ["Stessa data e stesso luogo di prima: nulla è cambiato, nessuno è stato avvisato.", "Same date and place as before: nothing changed, nobody was emailed."],
       newStartsAtField: ["Nuova data e ora", "New date and time"],
+      performanceHasBookings: [
+        "Questa replica ha delle prenotazioni e non si può eliminare. Usa «Annulla la replica e avvisa tutti»: annulla le prenotazioni e avvisa chi le ha fatte.",
+        "This performance has bookings and cannot be deleted. Use “Cancel performance and notify everyone”: it cancels the bookings and tells the people who made them.",
+      ],
       roomCapacityHelp: [
-        "Quanti posti ha la sala per questa replica. I posti in vendita sul sito sono: posti in sala + posti aggiuntivi − posti occupati a mano − posti già prenotati.",
-        "How many seats the room has for this performance. Seats on sale on the site: room + extra − taken by hand − already booked.",
+        "Quanti posti ha la sala per questa replica (vuoto: i posti abituali della sala). I posti in vendita sul sito sono: posti in sala + posti aggiuntivi − posti occupati a mano − posti già prenotati.",
+        "How many seats the room has for this performance (empty: the venue's usual seats). Seats on sale on the site: room + extra − taken by hand − already booked.",
       ],
       additionalSeatsHelp: [
         "Posti in più aperti alla prenotazione (sedie aggiunte, palchi). Si sommano ai posti in vendita. Vuoto vale 0.",
