@@ -84,3 +84,19 @@ describe("the reservation list", () => {
     expect(await ids("filters.showTitle=stasera")).toEqual([a.id]);
   });
 });
+
+describe("the new-performance form", () => {
+  it("takes the seats from the venue when left empty", async () => {
+    const venue = await h.db.prisma.venue.create({ data: { name: "Sala Grande", slug: "sala-grande", address: "Via Roma 1", city: "Roma", defaultCapacity: 120 } });
+    const show = await factories.show(h.db.prisma, { title: "Le serve" });
+    const created = await api.post("/resources/Performance/actions/new", {
+      show: show.id,
+      venue: venue.id,
+      startsAt: new Date(Date.now() + 10 * DAY).toISOString(),
+      roomCapacity: "",
+      isBookingEnabled: true,
+    });
+    expect(created.json.record.errors).toEqual({});
+    expect((await h.db.prisma.performance.findUniqueOrThrow({ where: { id: created.json.record.id } })).roomCapacity).toBe(120);
+  });
+});

@@ -411,6 +411,7 @@ describe("errors, languages and headers", () => {
     "/book/sent",
     "/chi-siamo",
     "/come-arrivare",
+    "/privacy",
     `/confirm/${randomBytes(32).toString("base64url")}`,
   ];
 

@@ -79,6 +79,8 @@ export function makeServices({ prisma, config }: BackofficeServices) {
       api.moveWaitlistEntry(prisma, config, id, direction, actorOf(actor) ?? {}),
     offerWaitlistEntry: (id: string, actor: AdminActor | null) => api.offerWaitlistEntryNow(prisma, config, id, actorOf(actor) ?? {}),
     removeWaitlistEntry: (id: string, actor: AdminActor | null) => api.removeWaitlistEntry(prisma, config, id, actorOf(actor) ?? {}),
+    erasePerson: (email: string, actor: AdminActor | null) => api.erasePersonalData(prisma, config, { email }, actorOf(actor) ?? {}),
+    personalData: (email: string, actor: AdminActor | null) => api.exportPersonalData(prisma, { email }, actorOf(actor) ?? {}),
   };
 }
 

@@ -90,6 +90,8 @@ export {
 } from "./waitlist/waitlist.service.ts";
 export { joinWaitlistSchema, type JoinWaitlistInput } from "./waitlist/waitlist.schema.ts";
 export { closeStartedWaitlists, lapseExpiredOffers } from "./waitlist/offers.ts";
+// GDPR requests about one person (erasure, access), for the back-office.
+export { erasePersonalData, exportPersonalData, personalDataAsText, type ErasureReport, type PersonalDataExport } from "./privacy/privacy.service.ts";
 export {
   CONTENT_LOCALES,
   contentLocale,

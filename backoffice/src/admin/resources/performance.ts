@@ -136,6 +136,14 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
           r.params.label = `${shows.get(String(r.params.show)) ?? "?"} · ${Number.isNaN(startsAt.getTime()) ? "" : when.format(startsAt)}`;
         }
       },
+      // Deleting is for a date entered by mistake; one with bookings is cancelled instead,
+      // which tells the people holding them (the foreign key would refuse it anyway).
+      delete: async (id) => {
+        if ((await prisma.reservation.count({ where: { performanceId: id } })) > 0) {
+          throw new DomainError("invalid_input", "performanceHasBookings");
+        }
+        await prisma.performance.delete({ where: { id } });
+      },
       create: async (params) => {
         const roomCapacity = int(params.roomCapacity, "roomCapacity");
         if (roomCapacity === undefined) throw new DomainError("invalid_input", "Enter the room capacity.", { field: "roomCapacity" });
@@ -265,7 +273,7 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         ...whenProperty,
         status: badge(deps),
         label: { isVisible: false },
-        roomCapacity: { description: "roomCapacityHelp" },
+        roomCapacity: { isRequired: false, description: "roomCapacityHelp" },
         manuallyOccupiedSeats: { isRequired: false, description: "manuallyOccupiedSeatsHelp" },
         additionalSeats: { isRequired: false, description: "additionalSeatsHelp" },
         isBookingEnabled: { isRequired: false, description: "isBookingEnabledHelp" },
@@ -274,7 +282,18 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         noteEn: { isRequired: false, description: "englishHelp" },
       },
       actions: {
-        new: { layout: EDIT_LAYOUT },
+        new: {
+          layout: EDIT_LAYOUT,
+          // Seats left empty are the venue's usual ones (before AdminJS turns "" into 0).
+          before: async (request: ActionRequest) => {
+            const payload = request.payload;
+            if (request.method === "post" && payload?.venue && String(payload.roomCapacity ?? "").trim() === "") {
+              const venue = await prisma.venue.findUnique({ where: { id: String(payload.venue) }, select: { defaultCapacity: true } }).catch(() => null);
+              if (venue?.defaultCapacity != null) request.payload = { ...payload, roomCapacity: String(venue.defaultCapacity) };
+            }
+            return request;
+          },
+        },
         edit: { layout: EDIT_LAYOUT },
         list: {
           // Without a date filter the list is the upcoming performances; "all" or "past" show the rest.
