@@ -413,6 +413,8 @@ describe("errors, languages and headers", () => {
     "/come-arrivare",
     "/privacy",
     `/confirm/${randomBytes(32).toString("base64url")}`,
+    "/tickets/lost",
+    "/venues/spazio-azionelab",
   ];
 
   it("every page renders in Italian and English with no raw message key and no serious axe violation", async () => {

@@ -54,6 +54,7 @@ export { clientAddress, UNKNOWN_ADDRESS, type AddressSettings, type AddressSourc
 export { checkReadiness, READINESS_CACHE_MS, type Readiness } from "./health/readiness.service.ts";
 export {
   assertBookingOpen,
+  assertValidBookingWindow,
   bookingClosesAtOf,
   bookingStateOf,
   nextBookingTransition,
@@ -66,6 +67,7 @@ export {
   createBoxOfficeReservation,
   holdersToTell,
   movePerformance,
+  setBookingWindow,
   type BoxOfficeBooking,
   type PerformanceCancellation,
   type PerformanceMove,
