@@ -10,6 +10,7 @@ import { createSessionMiddleware, makeAuthenticate, requireAdmin, revalidateAdmi
 import { readBody, refuseHostileUrls } from "./admin/body.ts";
 import { contentSecurityPolicy } from "./admin/csp.ts";
 import { withoutThirdPartyFonts } from "./admin/no-third-party.ts";
+import { privacyRoutes } from "./admin/privacy-routes.ts";
 import { renderDoorList } from "./admin/door-list-page.ts";
 import { makeServices } from "./admin/services.ts";
 import { healthRoutes } from "./health.ts";
@@ -150,6 +151,7 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
     exportRoute("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (id, res) => services.writeReservationsXlsx(id, res)),
   );
 
+  adminRouter.use(privacyRoutes(prisma, services));
   // The same list as one printable A4 page for the box office's table, in the admin's language.
   adminRouter.get("/export/performances/:id/door-list", requireAdmin(), async (req, res, next) => {
     try {

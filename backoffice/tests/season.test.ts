@@ -246,6 +246,25 @@ describe("adding a run of dates", () => {
   });
 });
 
+describe("the on-sale window in the back-office", () => {
+  it("sets, checks and clears when booking opens and closes", async () => {
+    const perf = await factories.performance(h.db.prisma, { startsAt: new Date("2031-06-10T19:00:00Z") });
+    const edit = (fields: Record<string, string>) => api.post(`/resources/Performance/records/${perf.id}/edit`, fields);
+    const late = await edit({ bookingOpensAt: "2031-06-11T10:00:00.000Z" });
+    expect(late.json.record.errors.bookingOpensAt.message).toMatch(/must open before it closes/);
+    const after = await edit({ bookingClosesAt: "2031-06-10T20:00:00.000Z" });
+    expect(after.json.record.errors.bookingClosesAt.message).toMatch(/cannot close after the performance starts/);
+    const ok = await edit({ bookingOpensAt: "2031-05-01T08:00:00.000Z", bookingClosesAt: "2031-06-10T17:00:00.000Z" });
+    expect(ok.json.notice).toMatchObject({ type: "success" });
+    expect(await h.db.prisma.performance.findUniqueOrThrow({ where: { id: perf.id } })).toMatchObject({
+      bookingOpensAt: new Date("2031-05-01T08:00:00.000Z"),
+      bookingClosesAt: new Date("2031-06-10T17:00:00.000Z"),
+    });
+    expect((await edit({ bookingOpensAt: "" })).json.notice).toMatchObject({ type: "success" });
+    expect((await h.db.prisma.performance.findUniqueOrThrow({ where: { id: perf.id } })).bookingOpensAt).toBeNull();
+  });
+});
+
 describe("the printable door list", () => {
   it("lists the confirmed parties by name with code, seats, source and who is in; names are escaped; no contact details", async () => {
     const perf = await factories.performance(h.db.prisma);

@@ -74,5 +74,5 @@ describe("the back-office makes no request to another origin", () => {
     const labelFont = `getComputedStyle(document.querySelector('[data-testid="property-edit-name"] label')).fontFamily`;
     expect(await page.evaluate(labelFont)).toContain("system-ui");
     await page.close();
-  });
+  }, 240_000);
 });

@@ -411,7 +411,10 @@ describe("errors, languages and headers", () => {
     "/book/sent",
     "/chi-siamo",
     "/come-arrivare",
+    "/privacy",
     `/confirm/${randomBytes(32).toString("base64url")}`,
+    "/tickets/lost",
+    "/venues/spazio-azionelab",
   ];
 
   it("every page renders in Italian and English with no raw message key and no serious axe violation", async () => {

@@ -22,6 +22,7 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
     Dashboard: componentLoader.add("SiparioDashboard", join(componentsDir, "Dashboard.jsx")),
     ActionConfirm: componentLoader.add("SiparioActionConfirm", join(componentsDir, "ActionConfirm.jsx")),
     ExportCsv: componentLoader.add("SiparioExportCsv", join(componentsDir, "ExportCsv.jsx")),
+    PersonalData: componentLoader.add("SiparioPersonalData", join(componentsDir, "PersonalData.jsx")),
     StatusBadge: componentLoader.add("SiparioStatusBadge", join(componentsDir, "StatusBadge.jsx")),
   };
   // Wraps the sidebar logo, mounted on every signed-in page: remembers a language chosen in the top bar.

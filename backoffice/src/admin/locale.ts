@@ -50,6 +50,25 @@ const undoCheckInDescription: Words = [
 ];
 const undoCheckInDone: Words = ["Ingresso annullato; il biglietto torna valido all'ingresso.", "Check-in undone; the ticket works again at the door."];
 const undoReasonField: Words = ["Motivo", "Reason"];
+// GDPR requests, offered on a reservation and on a waiting-list entry (resources/privacy.ts).
+const privacyActions: Record<string, Words> = {
+  erasePerson: ["Cancella i dati di questa persona", "Erase this person's data"],
+  personalData: ["Dati di questa persona", "This person's data"],
+};
+const privacyMessages: Record<string, Words> = {
+  erasePersonDescription: [
+    "Richiesta di cancellazione (GDPR): ogni prenotazione e iscrizione alla lista d'attesa con questa email, a ogni replica, perde nome, email, telefono e note, " +
+      "come fa la conservazione dei dati dopo 90 giorni. Restano i posti, gli stati e gli ingressi. Le iscrizioni ancora attive in lista d'attesa finiscono ora; " +
+      "le email e i contatori di accesso per l'indirizzo si cancellano. Non si può annullare.",
+    "GDPR erasure request: every reservation and waiting-list entry with this email, at every performance, loses name, email, phone and notes, " +
+      "as the retention policy does after 90 days. Seat counts, statuses and check-ins stay. Waiting-list places still active end now; emails and " +
+      "sign-in counters for the address are deleted. This cannot be undone.",
+  ],
+  erasePersonDone: [
+    "Fatto: i dati di questa persona sono cancellati da ogni prenotazione e lista d'attesa.",
+    "Done: this person's data is erased from every reservation and waiting-list entry.",
+  ],
+};
 const when: Words = ["Quando", "When"];
 const whenValues: Record<string, Words> = {
   upcoming: ["da oggi in poi", "from today on"],
@@ -296,6 +315,7 @@ export const resourceWords: Record<string, ResourceWords> = {
       resendTicket: ["Invia di nuovo il biglietto", "Send the ticket again"],
       checkInManually: ["Registra ingresso", "Check in"],
       bulkCancel: ["Annulla selezionate", "Cancel selected"],
+      ...privacyActions,
     },
     messages: {
       confirmManuallyDescription: [
@@ -349,6 +369,7 @@ export const resourceWords: Record<string, ResourceWords> = {
         "Annulla tutte le prenotazioni selezionate. Quelle già entrate o già annullate restano come sono.",
         "Cancel every selected reservation. Checked-in or already cancelled ones are left as they are.",
       ],
+      ...privacyMessages,
     },
   },
   WaitlistEntry: {
@@ -398,6 +419,7 @@ export const resourceWords: Record<string, ResourceWords> = {
       moveDown: ["Sposta giù", "Move down"],
       offerNow: ["Offri i posti ora", "Offer seats now"],
       removeEntry: ["Togli dalla lista", "Remove from the list"],
+      ...privacyActions,
     },
     messages: {
       moveUpDescription: [
@@ -417,6 +439,7 @@ export const resourceWords: Record<string, ResourceWords> = {
         "Take this entry off the waiting list. If it has an offer, the offer is withdrawn and the seats go to the next entry at once.",
       ],
       removeEntryDone: ["Tolta dalla lista d'attesa.", "Removed from the waiting list."],
+      ...privacyMessages,
     },
   },
   ReservationToken: {
@@ -617,6 +640,14 @@ const globalWords = {
       xlsx: ["Scarica Excel (.xlsx)", "Download Excel (.xlsx)"],
       csv: ["Scarica CSV", "Download CSV"],
       doorList: ["Elenco di sala da stampare (A4)", "Printable door list (A4)"],
+    },
+    PersonalData: {
+      intro: [
+        "Tutto ciò che Sipario conserva su questa email, a ogni replica: prenotazioni, link e biglietti emessi (non i link stessi), iscrizioni alla lista d'attesa ed email inviate. Invialo alla persona che lo ha chiesto. Lo scaricamento resta nel registro delle modifiche.",
+        "Everything Sipario stores about this email, at every performance: reservations, ticket links issued (not the links themselves), waiting-list entries and emails sent. Send it to the person who asked. The download is recorded in the audit log.",
+      ],
+      txt: ["Scarica come testo (.txt)", "Download as text (.txt)"],
+      json: ["Scarica come JSON (.json)", "Download as JSON (.json)"],
     },
   },
 } as const;

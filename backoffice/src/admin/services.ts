@@ -38,6 +38,7 @@ export function makeServices({ prisma, config }: BackofficeServices) {
       api.createBoxOfficeReservation(prisma, config, input, { actor: actorOf(actor) }),
     cancelPerformance: (id: string, actor: AdminActor | null) => api.cancelPerformance(prisma, config, id, { actor: actorOf(actor) }),
     holdersToTell: (id: string) => api.holdersToTell(prisma, id),
+    setBookingWindow: (id: string, window: { opensAt?: Date | null; closesAt?: Date | null }) => api.setBookingWindow(prisma, id, window),
     cancellationPreview: (id: string) => api.cancellationPreview(prisma, id),
     movePerformance: (id: string, change: { startsAt?: Date; venueId?: string }, actor: AdminActor | null) =>
       api.movePerformance(prisma, config, id, change, { actor: actorOf(actor) }),
@@ -78,6 +79,8 @@ export function makeServices({ prisma, config }: BackofficeServices) {
       api.moveWaitlistEntry(prisma, config, id, direction, actorOf(actor) ?? {}),
     offerWaitlistEntry: (id: string, actor: AdminActor | null) => api.offerWaitlistEntryNow(prisma, config, id, actorOf(actor) ?? {}),
     removeWaitlistEntry: (id: string, actor: AdminActor | null) => api.removeWaitlistEntry(prisma, config, id, actorOf(actor) ?? {}),
+    erasePerson: (email: string, actor: AdminActor | null) => api.erasePersonalData(prisma, config, { email }, actorOf(actor) ?? {}),
+    personalData: (email: string, actor: AdminActor | null) => api.exportPersonalData(prisma, { email }, actorOf(actor) ?? {}),
   };
 }
 

@@ -54,6 +54,7 @@ export { clientAddress, UNKNOWN_ADDRESS, type AddressSettings, type AddressSourc
 export { checkReadiness, READINESS_CACHE_MS, type Readiness } from "./health/readiness.service.ts";
 export {
   assertBookingOpen,
+  assertValidBookingWindow,
   bookingClosesAtOf,
   bookingStateOf,
   nextBookingTransition,
@@ -66,6 +67,7 @@ export {
   createBoxOfficeReservation,
   holdersToTell,
   movePerformance,
+  setBookingWindow,
   type BoxOfficeBooking,
   type PerformanceCancellation,
   type PerformanceMove,
@@ -88,6 +90,8 @@ export {
 } from "./waitlist/waitlist.service.ts";
 export { joinWaitlistSchema, type JoinWaitlistInput } from "./waitlist/waitlist.schema.ts";
 export { closeStartedWaitlists, lapseExpiredOffers } from "./waitlist/offers.ts";
+// GDPR requests about one person (erasure, access), for the back-office.
+export { erasePersonalData, exportPersonalData, personalDataAsText, type ErasureReport, type PersonalDataExport } from "./privacy/privacy.service.ts";
 export {
   CONTENT_LOCALES,
   contentLocale,

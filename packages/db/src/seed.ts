@@ -158,6 +158,62 @@ const demoReservations = [
   { id: id(407), performanceId: id(301), status: "confirmed", name: "Elena Ricci", email: "elena.ricci@example.org", partySize: 2 },
 ] as const;
 
+/**
+ * The privacy notice every form that collects personal data links to (slug "privacy",
+ * the SiteSetting privacy.page; edited in the back-office like any company page). Written for an Italian company under
+ * the GDPR; the periods match the code: RETENTION_DAYS (90) after the performance,
+ * BACKUP_KEEP_DAYS (14) for backups, rate-limit counters within the hour.
+ */
+const privacyIt = `**Titolare del trattamento**: AzioneLab APS, Via del Pigneto 42, 00176 Roma (RM), email **privacy@azionelab.example**.
+
+### Quali dati e perché
+Quando prenoti o ti iscrivi alla lista d'attesa trattiamo nome, email, telefono (facoltativo), numero di persone e le note che scegli di scriverci, per:
+- gestire la prenotazione o l'iscrizione: inviarti il link di conferma, il biglietto, i promemoria e gli avvisi su cambi o annullamenti; riconoscerti all'ingresso;
+- proteggere il servizio dagli abusi (limiti al numero di richieste).
+
+**Base giuridica**: l'esecuzione della prenotazione che ci chiedi (art. 6.1.b GDPR); per la protezione dagli abusi il nostro legittimo interesse (art. 6.1.f). Se nelle note ci indichi esigenze di accessibilità, le usiamo solo per accoglierti (art. 9.2.a): scrivi solo ciò che serve.
+
+### Per quanto tempo
+- Prenotazioni e lista d'attesa: **90 giorni dopo lo spettacolo** nome, email, telefono e note vengono resi anonimi; restano solo i numeri (posti, presenze) per le statistiche. Le email che ti abbiamo inviato vengono cancellate con loro.
+- Contatori contro gli abusi: l'email vi compare solo come impronta cifrata e si cancellano entro un'ora.
+- Copie di sicurezza: al massimo **14 giorni**.
+
+### Chi vede i dati
+Solo il personale della compagnia (la cassa e chi controlla i biglietti all'ingresso vede nome e numero di persone) e i fornitori che ospitano il sito e spediscono le email, nominati responsabili del trattamento (art. 28), nell'Unione europea. Non vendiamo né cediamo i dati; nessuna profilazione o pubblicità.
+
+### Cookie e servizi esterni
+Solo cookie tecnici: la lingua scelta e, per il personale, la sessione di accesso. Le pagine non caricano nulla da altri siti (niente font, statistiche o social esterni).
+
+### I tuoi diritti
+Puoi chiederci in ogni momento l'accesso ai tuoi dati e una copia (art. 15 e 20), la rettifica (art. 16), la cancellazione (art. 17), la limitazione (art. 18) o opporti al trattamento (art. 21): scrivi a **privacy@azionelab.example** dall'indirizzo usato per prenotare. Rispondiamo entro un mese.
+
+Se ritieni che il trattamento violi il GDPR puoi proporre reclamo al **Garante per la protezione dei dati personali** (www.garanteprivacy.it, Piazza Venezia 11, 00187 Roma).`;
+
+const privacyEn = `**Data controller**: AzioneLab APS, Via del Pigneto 42, 00176 Rome, Italy, email **privacy@azionelab.example**.
+
+### What we collect and why
+When you book or join a waiting list we process your name, email, phone (optional), party size and any notes you choose to write, in order to:
+- handle the booking or waiting-list place: send the confirmation link, the ticket, reminders and notices of changes or cancellations; recognise you at the door;
+- protect the service from abuse (limits on the number of requests).
+
+**Legal basis**: performing the booking you ask for (Art. 6(1)(b) GDPR); for abuse protection, our legitimate interest (Art. 6(1)(f)). If your notes mention accessibility needs, we use them only to welcome you (Art. 9(2)(a)): write only what is needed.
+
+### How long we keep it
+- Bookings and waiting lists: **90 days after the performance** the name, email, phone and notes are anonymised; only the numbers (seats, attendance) stay, for statistics. The emails we sent you are deleted with them.
+- Abuse counters: they hold your email only as a one-way fingerprint and are deleted within an hour.
+- Backups: at most **14 days**.
+
+### Who sees it
+Only the company's staff (the box office and the door staff see your name and party size) and the providers that host the site and deliver the emails, appointed as processors (Art. 28), within the European Union. We never sell or pass on your data; no profiling, no advertising.
+
+### Cookies and outside services
+Technical cookies only: your language and, for staff, their sign-in session. Our pages load nothing from other sites (no outside fonts, analytics or social widgets).
+
+### Your rights
+You can ask us at any time for access to your data and a copy (Art. 15 and 20), rectification (Art. 16), erasure (Art. 17), restriction (Art. 18), or object to the processing (Art. 21): write to **privacy@azionelab.example** from the address you booked with. We answer within one month.
+
+If you believe the processing breaks the GDPR you can lodge a complaint with the Italian supervisory authority, the **Garante per la protezione dei dati personali** (www.garanteprivacy.it, Piazza Venezia 11, 00187 Rome).`;
+
 export const demoPages = [
   {
     slug: "chi-siamo",
@@ -214,24 +270,8 @@ export const demoPages = [
 ];
 
 const privacyPages = [
-  {
-    slug: "privacy",
-    locale: "it",
-    title: "Privacy",
-    menuOrder: 9,
-    body:
-      "Usiamo nome, email e (se lo dai) telefono solo per gestire la tua prenotazione e farti entrare a teatro. " +
-      "Non li cediamo a nessuno. Per vederli, correggerli o cancellarli scrivi a **info@azionelab.example**.",
-  },
-  {
-    slug: "privacy",
-    locale: "en",
-    title: "Privacy",
-    menuOrder: 9,
-    body:
-      "We use your name, email and (if given) phone only to manage your booking and let you in. " +
-      "We share them with nobody. To see, correct or delete them write to **info@azionelab.example**.",
-  },
+  { slug: "privacy", locale: "it", title: "Privacy", menuOrder: 9, body: privacyIt },
+  { slug: "privacy", locale: "en", title: "Privacy", menuOrder: 9, body: privacyEn },
 ];
 
 export const demoSettings: Record<string, string> = {

@@ -1,7 +1,22 @@
-import { DomainError, type PerformanceCancellation, type PerformanceMove, type PerformanceRunInput } from "@sipario/api";
+import { assertValidBookingWindow, DomainError, type PerformanceCancellation, type PerformanceMove, type PerformanceRunInput } from "@sipario/api";
 import type { ActionContext, ActionRequest, ActionResponse, RecordJSON, ResourceWithOptions } from "adminjs";
 import type { Services } from "../services.ts";
 import { askFirst, badge, bool, date, insensitive, int, modelResource, onlyIn, programme, searchProperty, sideBySide, text, whenFilter, whenProperty, type ResourceDeps } from "./shared.ts";
+
+/** A date field the admin may empty: "" or null clears it (null), absent leaves it (undefined). */
+function optionalDate(value: unknown, field: string): Date | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || String(value).trim() === "") return null;
+  return date(value, field);
+}
+
+/** The on-sale window of a new performance, checked by the same rule as edits. */
+function newWindow(startsAt: Date, params: Record<string, unknown>) {
+  const opensAt = optionalDate(params.bookingOpensAt, "bookingOpensAt") ?? null;
+  const closesAt = optionalDate(params.bookingClosesAt, "bookingClosesAt") ?? null;
+  assertValidBookingWindow(startsAt, opensAt, closesAt);
+  return { bookingOpensAt: opensAt, bookingClosesAt: closesAt };
+}
 
 const people = (n: number) => (n === 1 ? "1 person" : `${n} people`);
 
@@ -156,6 +171,7 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
             // AdminJS's form sends nothing for a checkbox left unticked: what the admin saw.
             isBookingEnabled: bool(params.isBookingEnabled) ?? false,
             ...performanceTexts(params),
+            ...newWindow(startsAt, params),
           },
         });
       },
@@ -195,6 +211,11 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
           throw onCapacityField(error, changed);
         });
         if (Object.keys(texts).length > 0) performance = await prisma.performance.update({ where: { id }, data: texts });
+        const window = { opensAt: optionalDate(params.bookingOpensAt, "bookingOpensAt"), closesAt: optionalDate(params.bookingClosesAt, "bookingClosesAt") };
+        if (window.opensAt !== undefined || window.closesAt !== undefined) {
+          await services.setBookingWindow(id, window);
+          performance = await prisma.performance.findUniqueOrThrow({ where: { id } });
+        }
         if (showId !== current.showId || venueId !== current.venueId) {
           return prisma.performance.update({ where: { id }, data: { showId, venueId } });
         }
@@ -228,7 +249,20 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         "createdAt",
         "updatedAt",
       ],
-      editProperties: ["show", "venue", "startsAt", "roomCapacity", "manuallyOccupiedSeats", "additionalSeats", "isBookingEnabled", "surtitles", "note", "noteEn"],
+      editProperties: [
+        "show",
+        "venue",
+        "startsAt",
+        "roomCapacity",
+        "manuallyOccupiedSeats",
+        "additionalSeats",
+        "isBookingEnabled",
+        "bookingOpensAt",
+        "bookingClosesAt",
+        "surtitles",
+        "note",
+        "noteEn",
+      ],
       // Soonest first; past performances only behind the "when" filter (default: upcoming).
       sort: { sortBy: "startsAt", direction: "asc" },
       href: ({ h }) => `${h.resourceUrl({ resourceId: "Performance" })}?filters.when=upcoming`,

@@ -1,6 +1,7 @@
 import { DomainError, normaliseBookingCode, type BoxOfficeBooking, type ReservationChanged } from "@sipario/api";
 import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions } from "adminjs";
 import { bulkServiceAction } from "../actions.ts";
+import { erasePersonAction, personalDataAction } from "./privacy.ts";
 import { CREATE_OUTCOME } from "../sipario-resource.ts";
 import { askFirst, badge, bookings, insensitive, int, modelResource, onlyIn, text, whenFilter, whenProperty, type ResourceDeps } from "./shared.ts";
 
@@ -177,6 +178,8 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
         },
         delete: { isAccessible: false },
         bulkDelete: { isAccessible: false },
+        personalData: personalDataAction(deps),
+        erasePerson: erasePersonAction(deps, async (id) => (await prisma.reservation.findUnique({ where: { id }, select: { email: true } }))?.email ?? null),
         confirmManually: askFirst(deps, {
           label: "Confirm reservation",
           icon: "CheckCircle",

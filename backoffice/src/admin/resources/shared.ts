@@ -14,6 +14,7 @@ import { prefillSlug } from "../slug.ts";
 export interface ComponentIds {
   ActionConfirm: string;
   ExportCsv: string;
+  PersonalData: string;
   StatusBadge: string;
 }
 

@@ -1,4 +1,5 @@
 import type { ResourceWithOptions } from "adminjs";
+import { erasePersonAction, personalDataAction } from "./privacy.ts";
 import { askFirst, badge, bookings, insensitive, modelResource, onlyIn, type ResourceDeps } from "./shared.ts";
 
 /**
@@ -104,6 +105,8 @@ export function waitlistEntryResource(deps: ResourceDeps): ResourceWithOptions {
           run: (id, actor) => services.removeWaitlistEntry(id, actor),
           done: "removeEntryDone",
         }),
+        personalData: personalDataAction(deps),
+        erasePerson: erasePersonAction(deps, async (id) => (await deps.prisma.waitlistEntry.findUnique({ where: { id }, select: { email: true } }))?.email ?? null),
       },
     },
   };

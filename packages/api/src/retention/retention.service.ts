@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@sipario/db";
+import type { Prisma, PrismaClient } from "@sipario/db";
 import type { AppConfig } from "../config.ts";
 import { getLogger } from "../logger.ts";
 
@@ -8,6 +8,36 @@ const BATCH = 500;
 export const ANONYMISED_NAME = "anonymised";
 /** An address that can never be delivered (RFC 6761 .invalid) and stays unique per reservation. */
 export const anonymisedEmail = (reservationId: string) => `anonymised+${reservationId}@invalid`;
+
+/**
+ * The one anonymisation rule for reservations, applied by the retention job and by
+ * erasure on request (privacy/erasure.service.ts): name becomes "anonymised", email
+ * "anonymised+<id>@invalid", phone and notes null, anonymizedAt set; partySize, status,
+ * dates, tokens and check-ins stay, so counts still add up. Their outbox messages are
+ * deleted (recipient and body are personal data) and the field changes recorded in their
+ * audit entries are cleared (the entries stay). Rows already anonymised are skipped.
+ * The caller holds the rows' locks (FOR UPDATE) in `tx`.
+ */
+export async function anonymiseReservations(
+  tx: Prisma.TransactionClient,
+  reservationIds: string[],
+  now: Date,
+): Promise<{ ids: string[]; emails: number; audits: number }> {
+  if (reservationIds.length === 0) return { ids: [], emails: 0, audits: 0 };
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    UPDATE "Reservation" r
+    SET "name" = ${ANONYMISED_NAME}, "email" = 'anonymised+' || r."id"::text || '@invalid',
+        "phone" = NULL, "notes" = NULL, "anonymizedAt" = ${now}, "updatedAt" = ${now}
+    WHERE r."id" = ANY(${reservationIds}::uuid[]) AND r."anonymizedAt" IS NULL
+    RETURNING r."id"::text AS "id"`;
+  if (rows.length === 0) return { ids: [], emails: 0, audits: 0 };
+  const ids = rows.map((r) => r.id);
+  const emails = await tx.emailOutbox.deleteMany({ where: { reservationId: { in: ids } } });
+  const audits = await tx.$executeRaw`
+    UPDATE "AuditLog" SET "changes" = NULL
+    WHERE "entity" = 'Reservation' AND "entityId" = ANY(${ids}::text[]) AND "changes" IS NOT NULL`;
+  return { ids, emails: emails.count, audits };
+}
 
 export interface RetentionReport {
   /** Reservations anonymised by this call. */
@@ -20,11 +50,7 @@ export interface RetentionReport {
 
 /**
  * The retention policy (docs/security-notes.md): RETENTION_DAYS after a performance
- * started, its reservations lose their personal data. name becomes "anonymised", email
- * "anonymised+<id>@invalid", phone and notes null, anonymizedAt is set; partySize,
- * status, dates and check-ins stay, so attendance statistics still add up. The outbox
- * messages of those reservations are deleted (recipient and body are personal data) and
- * the field changes recorded in their audit entries are cleared (the entries stay).
+ * started, its reservations lose their personal data by anonymiseReservations' rule.
  *
  * Idempotent and safe in several processes at once: rows are claimed in batches with
  * FOR UPDATE SKIP LOCKED and only rows with anonymizedAt null are touched. Each batch is
@@ -40,25 +66,18 @@ export async function anonymizeOldReservations(
   for (;;) {
     const batch = await prisma.$transaction(
       async (tx) => {
-        const rows = await tx.$queryRaw<{ id: string }[]>`
-          UPDATE "Reservation" r
-          SET "name" = ${ANONYMISED_NAME}, "email" = 'anonymised+' || r."id"::text || '@invalid',
-              "phone" = NULL, "notes" = NULL, "anonymizedAt" = ${now}, "updatedAt" = ${now}
-          WHERE r."id" IN (
-            SELECT res."id" FROM "Reservation" res
-            JOIN "Performance" p ON p."id" = res."performanceId"
-            WHERE res."anonymizedAt" IS NULL AND p."startsAt" < ${cutoff}
-            ORDER BY p."startsAt"
-            LIMIT ${BATCH}
-            FOR UPDATE OF res SKIP LOCKED)
-          RETURNING r."id"::text AS "id"`;
-        if (rows.length === 0) return { ids: [], emails: 0, audits: 0 };
-        const ids = rows.map((r) => r.id);
-        const emails = await tx.emailOutbox.deleteMany({ where: { reservationId: { in: ids } } });
-        const audits = await tx.$executeRaw`
-          UPDATE "AuditLog" SET "changes" = NULL
-          WHERE "entity" = 'Reservation' AND "entityId" = ANY(${ids}::text[]) AND "changes" IS NOT NULL`;
-        return { ids, emails: emails.count, audits };
+        const due = await tx.$queryRaw<{ id: string }[]>`
+          SELECT res."id"::text AS "id" FROM "Reservation" res
+          JOIN "Performance" p ON p."id" = res."performanceId"
+          WHERE res."anonymizedAt" IS NULL AND p."startsAt" < ${cutoff}
+          ORDER BY p."startsAt"
+          LIMIT ${BATCH}
+          FOR UPDATE OF res SKIP LOCKED`;
+        return anonymiseReservations(
+          tx,
+          due.map((r) => r.id),
+          now,
+        );
       },
       { maxWait: 15_000, timeout: 60_000 },
     );

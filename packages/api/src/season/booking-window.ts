@@ -78,3 +78,17 @@ export const bookingWindowSelect = {
   bookingOpensAt: true,
   bookingClosesAt: true,
 } as const;
+
+/**
+ * An on-sale window an admin may set: opening before closing, both before the curtain
+ * (booking closes at the curtain anyway). Null clears a bound. Throws invalid_input with
+ * the field to blame.
+ */
+export function assertValidBookingWindow(startsAt: Date, opensAt: Date | null, closesAt: Date | null): void {
+  if (closesAt && closesAt.getTime() > startsAt.getTime()) {
+    throw new DomainError("invalid_input", "Booking cannot close after the performance starts.", { field: "bookingClosesAt" });
+  }
+  if (opensAt && opensAt.getTime() >= bookingClosesAtOf({ startsAt, bookingClosesAt: closesAt }).getTime()) {
+    throw new DomainError("invalid_input", "Booking must open before it closes (and before the performance starts).", { field: "bookingOpensAt" });
+  }
+}

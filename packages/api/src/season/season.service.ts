@@ -8,6 +8,7 @@ import { withTransaction, type Tx } from "../capacity/transaction.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
+import { assertValidBookingWindow } from "./booking-window.ts";
 import { isUuid } from "../lib/ids.ts";
 import { getLogger } from "../logger.ts";
 import { deliverSoon, enqueueEmail, type EnqueueEmail } from "../mail/outbox.service.ts";
@@ -218,6 +219,26 @@ export async function cancellationPreview(prisma: PrismaClient, performanceId: s
   const where = { performanceId, status: { in: ["pending" as const, "confirmed" as const] } };
   const [reservations, toTell] = await Promise.all([prisma.reservation.count({ where }), prisma.reservation.count({ where: { ...where, email: { not: null } } })]);
   return { reservations, toTell };
+}
+
+/**
+ * Sets (or clears, with null) a performance's on-sale window; undefined leaves a bound as
+ * it is. Checked against its start (assertValidBookingWindow); public reads forget the old
+ * state at once. Throws not_found, invalid_input (with the field).
+ */
+export async function setBookingWindow(
+  prisma: PrismaClient,
+  performanceId: string,
+  window: { opensAt?: Date | null; closesAt?: Date | null },
+): Promise<void> {
+  if (!isUuid(performanceId)) throw new DomainError("not_found", "Performance not found.");
+  const current = await prisma.performance.findUnique({ where: { id: performanceId }, select: { startsAt: true, bookingOpensAt: true, bookingClosesAt: true } });
+  if (!current) throw new DomainError("not_found", "Performance not found.");
+  const opensAt = window.opensAt === undefined ? current.bookingOpensAt : window.opensAt;
+  const closesAt = window.closesAt === undefined ? current.bookingClosesAt : window.closesAt;
+  assertValidBookingWindow(current.startsAt, opensAt, closesAt);
+  await prisma.performance.update({ where: { id: performanceId }, data: { bookingOpensAt: opensAt, bookingClosesAt: closesAt } });
+  invalidatePublicReads(prisma);
 }
 
 /** How many people a move of this performance would email (for the admin's confirmation). */

@@ -4,6 +4,7 @@ import { withTransaction, type Tx } from "../capacity/transaction.ts";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
+import { ANONYMISED_NAME } from "../retention/retention.service.ts";
 import { deliverSoon, enqueueEmail } from "../mail/outbox.service.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
 import { generateToken, hashToken } from "../tickets/tokens.ts";
@@ -365,6 +366,26 @@ export async function closeStartedWaitlists(prisma: PrismaClient, config: AppCon
 }
 
 /**
+ * The one anonymisation rule for waiting-list entries, applied by the retention job and by
+ * erasure on request (privacy/erasure.service.ts): name becomes "anonymised", email
+ * "anonymised+<id>@invalid", phone null, anonymizedAt set (party size, status and
+ * pass-over reasons stay, for statistics); their link tokens are deleted. Rows already
+ * anonymised are skipped. Answers each anonymised entry with the email it had, so the
+ * caller can delete the emails sent to it. The caller holds the rows' locks in `tx`.
+ */
+export async function anonymiseWaitlistEntries(tx: Tx, entryIds: string[], now: Date): Promise<{ id: string; email: string }[]> {
+  if (entryIds.length === 0) return [];
+  const rows = await tx.$queryRaw<{ id: string; email: string }[]>`
+    WITH due AS (SELECT e."id", e."email" FROM "WaitlistEntry" e WHERE e."id" = ANY(${entryIds}::uuid[]) AND e."anonymizedAt" IS NULL)
+    UPDATE "WaitlistEntry" e SET "name" = ${ANONYMISED_NAME}, "email" = 'anonymised+' || e."id"::text || '@invalid', "phone" = NULL,
+      "anonymizedAt" = ${now}, "updatedAt" = ${now}
+    FROM due WHERE e."id" = due."id"
+    RETURNING e."id"::text AS "id", due."email"`;
+  if (rows.length > 0) await tx.$executeRaw`DELETE FROM "WaitlistToken" WHERE "entryId" = ANY(${rows.map((r) => r.id)}::uuid[])`;
+  return rows;
+}
+
+/**
  * Retention (docs/security-notes.md) for the waiting list: RETENTION_DAYS after a
  * performance started, its entries lose name, email and phone (the party size, status and
  * pass-over reasons stay for statistics), their tokens are deleted, and the waiting-list
@@ -376,18 +397,17 @@ export async function anonymizeOldWaitlistEntries(prisma: PrismaClient, config: 
   let total = 0;
   for (;;) {
     const done = await withTransaction(prisma, async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string; email: string }[]>`
-        WITH due AS (
-          SELECT e."id", e."email" FROM "WaitlistEntry" e JOIN "Performance" p ON p."id" = e."performanceId"
-          WHERE e."anonymizedAt" IS NULL AND p."startsAt" < ${cutoff}
-          LIMIT 500
-          FOR UPDATE OF e SKIP LOCKED)
-        UPDATE "WaitlistEntry" e SET "name" = 'anonymised', "email" = 'anonymised+' || e."id"::text || '@invalid', "phone" = NULL,
-          "anonymizedAt" = ${now}, "updatedAt" = ${now}
-        FROM due WHERE e."id" = due."id"
-        RETURNING e."id"::text AS "id", due."email"`;
+      const due = await tx.$queryRaw<{ id: string }[]>`
+        SELECT e."id"::text AS "id" FROM "WaitlistEntry" e JOIN "Performance" p ON p."id" = e."performanceId"
+        WHERE e."anonymizedAt" IS NULL AND p."startsAt" < ${cutoff}
+        LIMIT 500
+        FOR UPDATE OF e SKIP LOCKED`;
+      const rows = await anonymiseWaitlistEntries(
+        tx,
+        due.map((r) => r.id),
+        now,
+      );
       if (rows.length === 0) return 0;
-      await tx.$executeRaw`DELETE FROM "WaitlistToken" WHERE "entryId" = ANY(${rows.map((r) => r.id)}::uuid[])`;
       await tx.$executeRaw`
         DELETE FROM "EmailOutbox" WHERE "kind" LIKE 'waitlist\\_%' AND "status" <> 'pending' AND "createdAt" < ${cutoff}
           AND "toAddress" = ANY(${rows.map((r) => r.email)}::text[])`;

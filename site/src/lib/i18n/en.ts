@@ -181,6 +181,8 @@ export const en: Messages = {
   "cancel.notConfirmed": "This booking is not confirmed or has already been cancelled.",
 
   "page.updated": "Updated on {date}",
+  "privacy.notice": "We use these details only to handle your booking or waiting-list place, and anonymise them after the performance.",
+  "privacy.link": "Privacy notice",
 
   "error.404.title": "Page not found",
   "error.404.text": "The page you are looking for does not exist or has moved.",

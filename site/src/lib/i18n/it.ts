@@ -179,6 +179,8 @@ export const it = {
   "cancel.notConfirmed": "Questa prenotazione non è confermata o è già stata annullata.",
 
   "page.updated": "Aggiornato il {date}",
+  "privacy.notice": "Usiamo questi dati solo per gestire la prenotazione o la lista d'attesa, e li rendiamo anonimi dopo lo spettacolo.",
+  "privacy.link": "Informativa privacy",
 
   "error.404.title": "Pagina non trovata",
   "error.404.text": "La pagina che cerchi non esiste o è stata spostata.",
