@@ -98,6 +98,7 @@ describe("the site makes no request to another origin", () => {
       ["booking form", `/book/${bookable.id}`],
       ["sold out, waiting-list form", `/book/${SOLD_OUT}`],
       ["waiting-list page", `/book/${SOLD_OUT}/waitlist`],
+      ["lost ticket", "/tickets/lost"],
     ] as const) {
       const response = await r.visit(name, path);
       expect(response!.status(), name).toBe(200);
@@ -175,6 +176,8 @@ describe("privacy notice", () => {
       await page.goto(`${site.origin}/book/${SOLD_OUT}`);
       const waitlistNotice = page.getByTestId("waitlist").getByTestId("privacy-notice");
       await expect(waitlistNotice.count()).resolves.toBe(1);
+      await page.goto(`${site.origin}/tickets/lost`);
+      await expect(page.locator("form.form [data-testid=privacy-notice]").count()).resolves.toBe(1);
       await page.goto(`${site.origin}/book/${SOLD_OUT}/waitlist`);
       await waitlistNotice.locator("a").click();
       await page.waitForURL(`${site.origin}/privacy`);
