@@ -9,7 +9,7 @@ import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
 import { deliverSoon, insertOutboxSql } from "../mail/outbox.service.ts";
 import { ticketUrl } from "../tickets/ticket-assets.ts";
-import { generateToken, hashToken } from "../tickets/tokens.ts";
+import { generateToken, hashToken, insertReservationTokenSql } from "../tickets/tokens.ts";
 import type { CreateBookingInput } from "./booking.schema.ts";
 
 /** The validated booking.create input (phone/notes optional for other callers). */
@@ -72,10 +72,7 @@ export async function createReservation(prisma: PrismaClient, config: AppConfig,
         ${input.notes ?? null}, ${locale}, ${now}, ${now}
       FROM fits
       RETURNING "id"),
-    tok AS (
-      INSERT INTO "ReservationToken" ("id", "reservationId", "purpose", "tokenHash", "expiresAt", "createdAt")
-      SELECT gen_random_uuid(), "id", 'confirmation', ${hashToken(token)}, ${expiresAt}, ${now} FROM res
-      RETURNING "id"),
+    tok AS (${insertReservationTokenSql("confirmation", token, expiresAt, Prisma.raw("res"), now)}),
     mail AS (${insertOutboxSql(email, Prisma.raw("res"), now)})
     SELECT state.*, (SELECT "id"::text FROM mail) AS "outboxId" FROM state`;
   if (!row) throw new DomainError("not_found", "Performance not found.");
@@ -315,10 +312,7 @@ export async function confirmReservationById(
         UPDATE "WaitlistEntry" SET "status" = 'booked', "updatedAt" = ${now}
         WHERE "reservationId" IN (SELECT "id" FROM res) AND "status" IN ('offered', 'lapsed')
         RETURNING "id"),
-      ticket AS (
-        INSERT INTO "ReservationToken" ("id", "reservationId", "purpose", "tokenHash", "expiresAt", "createdAt")
-        SELECT gen_random_uuid(), "id", 'check_in', ${hashToken(token)}, ${tokenExpiresAt}, ${now} FROM res
-        RETURNING "id"),
+      ticket AS (${insertReservationTokenSql("check_in", token, tokenExpiresAt, Prisma.raw("res"), now)}),
       mail AS (${insertOutboxSql(email, Prisma.raw("res"), now)})
       SELECT state.*, (SELECT COUNT(*) FROM tok)::int AS "consumed", (SELECT COUNT(*) FROM res)::int AS "confirmed",
         (SELECT "id"::text FROM mail) AS "outboxId", (SELECT COUNT(*) FROM ticket)::int AS "tickets", (SELECT COUNT(*) FROM entry)::int AS "entries"

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { Prisma } from "@sipario/db";
 import { z } from "zod";
 import { RAW_TOKEN_PATTERN } from "../lib/ids.ts";
 import { lineText } from "../lib/text.ts";
@@ -15,6 +16,24 @@ export function generateToken(): string {
 /** SHA-256 hex of a raw token: the `tokenHash` column. */
 export function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/**
+ * A ReservationToken row for each reservation id that `reservations` (a CTE of the
+ * caller's statement, with an "id" column) returns, as a fragment of a single-statement
+ * write: the link exists exactly when the write it belongs to happened. Only the hash of
+ * `rawToken` is stored.
+ */
+export function insertReservationTokenSql(
+  purpose: "confirmation" | "check_in",
+  rawToken: string,
+  expiresAt: Date,
+  reservations: Prisma.Sql,
+  now: Date,
+): Prisma.Sql {
+  return Prisma.sql`INSERT INTO "ReservationToken" ("id", "reservationId", "purpose", "tokenHash", "expiresAt", "createdAt")
+    SELECT gen_random_uuid(), "id", ${purpose}::"TokenPurpose", ${hashToken(rawToken)}, ${expiresAt}, ${now} FROM ${reservations}
+    RETURNING "id"`;
 }
 
 /** A raw token as clients send it; bounded so junk never reaches the database. */

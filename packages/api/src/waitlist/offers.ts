@@ -7,7 +7,7 @@ import { getLogger } from "../logger.ts";
 import { ANONYMISED_NAME } from "../retention/retention.service.ts";
 import { deliverSoon, enqueueEmail } from "../mail/outbox.service.ts";
 import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
-import { generateToken, hashToken } from "../tickets/tokens.ts";
+import { generateToken, hashToken, insertReservationTokenSql } from "../tickets/tokens.ts";
 import type { PerformancePlace } from "../booking/emails.ts";
 import { closedEmail, lapsedEmail, offerEmail } from "./waitlist-emails.ts";
 
@@ -201,10 +201,7 @@ async function makeOffer(
         ${entry.partySize}::int, ${entry.locale}, ${offerExpiresAt}, ${now}, ${now}
       FROM claimed
       RETURNING "id"),
-    link AS (
-      INSERT INTO "ReservationToken" ("id", "reservationId", "purpose", "tokenHash", "expiresAt", "createdAt")
-      SELECT gen_random_uuid(), "id", 'confirmation', ${hashToken(confirmationToken)}, ${offerExpiresAt}, ${now} FROM res
-      RETURNING "id"),
+    link AS (${insertReservationTokenSql("confirmation", confirmationToken, offerExpiresAt, Prisma.raw("res"), now)}),
     manage AS (
       INSERT INTO "WaitlistToken" ("id", "entryId", "purpose", "tokenHash", "expiresAt", "createdAt")
       SELECT gen_random_uuid(), "id", 'manage', ${hashToken(waitlistToken)}, ${listClosesAt(place)}, ${now} FROM claimed
