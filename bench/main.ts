@@ -30,11 +30,40 @@ import { cpuMs, repoRoot, startServer, type ServerProcess } from "./lib/processe
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
 const serverCounts = (argv.find((a) => a.startsWith("--servers="))?.slice(10) ?? "1,2").split(",").map(Number);
-const only = argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const only = argv
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
 
 const P = quick
-  ? { seats: 100, bookings: 600, rushClients: 50, doorTickets: 300, doors: 8, catalogueMs: 3000, catalogueClients: 50, growthPerf: 40, growthRes: 20_000, waitlistEntries: 500, waitlistSeats: 80, waitlistBurst: 20 }
-  : { seats: 500, bookings: 5000, rushClients: 200, doorTickets: 2000, doors: 8, catalogueMs: 10_000, catalogueClients: 50, growthPerf: 200, growthRes: 100_000, waitlistEntries: 2000, waitlistSeats: 300, waitlistBurst: 30 };
+  ? {
+      seats: 100,
+      bookings: 600,
+      rushClients: 50,
+      doorTickets: 300,
+      doors: 8,
+      catalogueMs: 3000,
+      catalogueClients: 50,
+      growthPerf: 40,
+      growthRes: 20_000,
+      waitlistEntries: 500,
+      waitlistSeats: 80,
+      waitlistBurst: 20,
+    }
+  : {
+      seats: 500,
+      bookings: 5000,
+      rushClients: 200,
+      doorTickets: 2000,
+      doors: 8,
+      catalogueMs: 10_000,
+      catalogueClients: 50,
+      growthPerf: 200,
+      growthRes: 100_000,
+      waitlistEntries: 2000,
+      waitlistSeats: 300,
+      waitlistBurst: 30,
+    };
 // --set=bookings=2000,seats=200 overrides single parameters.
 for (const pair of (argv.find((a) => a.startsWith("--set="))?.slice(6) ?? "").split(",").filter(Boolean)) {
   const [key, value] = pair.split("=");
@@ -105,7 +134,15 @@ async function main() {
     date: new Date().toISOString(),
     quick,
     parameters: P,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "", memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version, postgres: pgVersion, loadAverageAtStart: loadAtStart, loadAverageAtEnd: os.loadavg().map(round) },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? "",
+      memoryGiB: round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      postgres: pgVersion,
+      loadAverageAtStart: loadAtStart,
+      loadAverageAtEnd: os.loadavg().map(round),
+    },
     results,
   };
   mkdirSync(join(repoRoot, "bench", "results"), { recursive: true });
@@ -184,7 +221,8 @@ async function runConfig(n: number, db: BenchDatabase, servers: ServerProcess[],
       result.explain = await explainHotQueries(db, cat);
       const bad = result.explain.filter((e) => e.seqScanOnBigTable && !e.background);
       const backgroundScans = result.explain.filter((e) => e.seqScanOnBigTable && e.background);
-      if (backgroundScans.length) result.notes.push(`Seq Scan on a big table in background jobs (not request paths): ${backgroundScans.map((b) => b.name).join(", ")}`);
+      if (backgroundScans.length)
+        result.notes.push(`Seq Scan on a big table in background jobs (not request paths): ${backgroundScans.map((b) => b.name).join(", ")}`);
       result.checks.push({
         name: "no sequential scan on a big table in the hot (request-path) queries",
         ok: bad.length === 0,
@@ -330,7 +368,11 @@ async function onSaleRush(n: number, db: BenchDatabase, clients: Client[], baseP
   });
   const unanswered = create.errors + confirm.errors;
   checks.push({ name: `${scenario} (${n}): every request answered (no transport error, no 5xx)`, ok: unanswered === 0, detail: `${unanswered} errors` });
-  checks.push({ name: `${scenario} (${n}): every confirmation email arrived`, ok: withToken.length === created.length, detail: `${withToken.length}/${created.length}, last one ${mailSeconds} s after the last booking answer (${mailRate} emails/s from the first booking)` });
+  checks.push({
+    name: `${scenario} (${n}): every confirmation email arrived`,
+    ok: withToken.length === created.length,
+    detail: `${withToken.length}/${created.length}, last one ${mailSeconds} s after the last booking answer (${mailRate} emails/s from the first booking)`,
+  });
   return { rows, checks };
 }
 
@@ -423,10 +465,18 @@ async function doorRush(n: number, db: BenchDatabase, clients: Client[], basePoo
     [performanceId],
   );
   const repeats = scans.length - tickets.length;
-  checks.push({ name: `door rush (${n}): one check-in per ticket`, ok: ci.rows[0].c === tickets.length && ci.rows[0].c === ci.rows[0].d && admitted === tickets.length, detail: `${ci.rows[0].c} check-ins for ${tickets.length} tickets, ${admitted} admitted` });
+  checks.push({
+    name: `door rush (${n}): one check-in per ticket`,
+    ok: ci.rows[0].c === tickets.length && ci.rows[0].c === ci.rows[0].d && admitted === tickets.length,
+    detail: `${ci.rows[0].c} check-ins for ${tickets.length} tickets, ${admitted} admitted`,
+  });
   checks.push({ name: `door rush (${n}): every repeat scan caught`, ok: repeatsCaught === repeats, detail: `${repeatsCaught}/${repeats}` });
   const errs = rec.stats("checkin.confirm", wall).errors;
-  checks.push({ name: `door rush (${n}): every request answered`, ok: errs === 0 && setupErrors === 0, detail: `${errs} errors, ${setupErrors} setup failures` });
+  checks.push({
+    name: `door rush (${n}): every request answered`,
+    ok: errs === 0 && setupErrors === 0,
+    detail: `${errs} errors, ${setupErrors} setup failures`,
+  });
   return { rows, checks, notes };
 }
 
@@ -475,7 +525,9 @@ async function waitingList(n: number, db: BenchDatabase, clients: Client[], cat:
   const started = performance.now();
   for (let from = 0; from < holders.length; from += P.waitlistBurst) {
     const burst = holders.slice(from, from + P.waitlistBurst);
-    await Promise.all(burst.map(async (ticket, i) => rec.record("tickets.cancel", await clients[i % clients.length]!.mutation("tickets.cancel", { token: ticket }))));
+    await Promise.all(
+      burst.map(async (ticket, i) => rec.record("tickets.cancel", await clients[i % clients.length]!.mutation("tickets.cancel", { token: ticket }))),
+    );
   }
   const wall = performance.now() - started;
   const stats = rec.stats("tickets.cancel", wall);
@@ -495,7 +547,9 @@ async function waitingList(n: number, db: BenchDatabase, clients: Client[], cat:
   const skipped = entries.filter((e) => e.status === "waiting" && e.rank < lastOfferedRank && e.passed !== "party_too_large");
   const free = seats - held;
   const stillFits = entries.filter((e) => e.status === "waiting" && e.party <= free);
-  const offerSpan = offered.length ? (Math.max(...offered.map((e) => e.offeredAt!.getTime())) - Math.min(...offered.map((e) => e.offeredAt!.getTime()))) / 1000 : 0;
+  const offerSpan = offered.length
+    ? (Math.max(...offered.map((e) => e.offeredAt!.getTime())) - Math.min(...offered.map((e) => e.offeredAt!.getTime()))) / 1000
+    : 0;
   const offersPerSecond = round(offered.length / (wall / 1000));
   rows.push({ servers: n, scenario, op: "tickets.cancel (+ offer)", stats, cpuMsPerReq, statementsPerReq });
   notes.push(
@@ -513,7 +567,11 @@ async function waitingList(n: number, db: BenchDatabase, clients: Client[], cat:
     ok: stillFits.length === 0,
     detail: `${free} seats free, ${stillFits.length} waiting parties that fit`,
   });
-  checks.push({ name: `waiting list (${n}): every cancellation answered`, ok: stats.errors === 0, detail: `${stats.errors} errors ${JSON.stringify(stats.outcomes)}` });
+  checks.push({
+    name: `waiting list (${n}): every cancellation answered`,
+    ok: stats.errors === 0,
+    detail: `${stats.errors} errors ${JSON.stringify(stats.outcomes)}`,
+  });
   return { rows, checks, notes };
 }
 
@@ -609,18 +667,44 @@ async function startBaselineServer(databaseUrl: string): Promise<{ url: string; 
 async function explainHotQueries(db: BenchDatabase, cat: Catalogue): Promise<ConfigResult["explain"]> {
   const pool = db.pool;
   const perf = (await pool.query(`SELECT "performanceId"::text AS id FROM "Reservation" WHERE "email" LIKE 'growth%' LIMIT 1`)).rows[0].id;
-  const perfs = (await pool.query(`SELECT "id"::text AS id FROM "Performance" WHERE "showId" = $1::uuid AND "startsAt" > now()`, [cat.shows[0]!.id])).rows.map((r) => r.id);
+  const perfs = (await pool.query(`SELECT "id"::text AS id FROM "Performance" WHERE "showId" = $1::uuid AND "startsAt" > now()`, [cat.shows[0]!.id])).rows.map(
+    (r) => r.id,
+  );
   const tokenHash = (await pool.query(`SELECT "tokenHash" FROM "ReservationToken" WHERE "purpose" = 'check_in' LIMIT 1`)).rows[0].tokenHash;
   const resId = (await pool.query(`SELECT "reservationId"::text AS id FROM "ReservationToken" WHERE "tokenHash" = $1`, [tokenHash])).rows[0].id;
   const session = (await pool.query(`SELECT "id" FROM "Session" LIMIT 1`)).rows[0]?.id ?? "x".repeat(64);
   const staffId = (await pool.query(`SELECT "id"::text AS id FROM "User" LIMIT 1`)).rows[0].id;
   const queries: { name: string; sql: string; params: unknown[]; background?: boolean }[] = [
-    { name: "token lookup (booking.confirm, checkin.preview)", sql: `SELECT t."id", t."purpose", t."usedAt", t."expiresAt", r."status" FROM "ReservationToken" t JOIN "Reservation" r ON r."id" = t."reservationId" WHERE t."tokenHash" = $1`, params: [tokenHash] },
-    { name: "confirmed seats of one performance (confirm, create)", sql: `SELECT COALESCE(SUM("partySize"),0)::int FROM "Reservation" WHERE "performanceId" = $1::uuid AND "status" = 'confirmed'`, params: [perf] },
-    { name: "confirmed seats grouped (catalogue.show)", sql: `SELECT "performanceId", SUM("partySize") FROM "Reservation" WHERE "performanceId" = ANY($1::uuid[]) AND "status" = 'confirmed' GROUP BY "performanceId"`, params: [perfs] },
-    { name: "upcoming performances of a show (catalogue.show)", sql: `SELECT p."id", p."startsAt", v."name" FROM "Performance" p JOIN "Venue" v ON v."id" = p."venueId" WHERE p."showId" = $1::uuid AND p."startsAt" > now() ORDER BY p."startsAt"`, params: [cat.shows[0]!.id] },
-    { name: "published shows (catalogue.shows)", sql: `SELECT "id", "slug", "title", "summary", "posterImage" FROM "Show" WHERE "isPublished" = true ORDER BY "title"`, params: [] },
-    { name: "ticket state (checkin)", sql: `SELECT r."id", r."status", c."checkedInAt", u."name" FROM "Reservation" r LEFT JOIN "CheckIn" c ON c."reservationId" = r."id" LEFT JOIN "User" u ON u."id" = c."checkedInById" WHERE r."id" = $1::uuid`, params: [resId] },
+    {
+      name: "token lookup (booking.confirm, checkin.preview)",
+      sql: `SELECT t."id", t."purpose", t."usedAt", t."expiresAt", r."status" FROM "ReservationToken" t JOIN "Reservation" r ON r."id" = t."reservationId" WHERE t."tokenHash" = $1`,
+      params: [tokenHash],
+    },
+    {
+      name: "confirmed seats of one performance (confirm, create)",
+      sql: `SELECT COALESCE(SUM("partySize"),0)::int FROM "Reservation" WHERE "performanceId" = $1::uuid AND "status" = 'confirmed'`,
+      params: [perf],
+    },
+    {
+      name: "confirmed seats grouped (catalogue.show)",
+      sql: `SELECT "performanceId", SUM("partySize") FROM "Reservation" WHERE "performanceId" = ANY($1::uuid[]) AND "status" = 'confirmed' GROUP BY "performanceId"`,
+      params: [perfs],
+    },
+    {
+      name: "upcoming performances of a show (catalogue.show)",
+      sql: `SELECT p."id", p."startsAt", v."name" FROM "Performance" p JOIN "Venue" v ON v."id" = p."venueId" WHERE p."showId" = $1::uuid AND p."startsAt" > now() ORDER BY p."startsAt"`,
+      params: [cat.shows[0]!.id],
+    },
+    {
+      name: "published shows (catalogue.shows)",
+      sql: `SELECT "id", "slug", "title", "summary", "posterImage" FROM "Show" WHERE "isPublished" = true ORDER BY "title"`,
+      params: [],
+    },
+    {
+      name: "ticket state (checkin)",
+      sql: `SELECT r."id", r."status", c."checkedInAt", u."name" FROM "Reservation" r LEFT JOIN "CheckIn" c ON c."reservationId" = r."id" LEFT JOIN "User" u ON u."id" = c."checkedInById" WHERE r."id" = $1::uuid`,
+      params: [resId],
+    },
     {
       name: "check-in INSERT ... ON CONFLICT (checkin.confirm)",
       sql: `WITH target AS (SELECT r."id" FROM "Reservation" r JOIN "Performance" p ON p."id" = r."performanceId" WHERE r."id" = $1::uuid AND r."status" = 'confirmed'
@@ -629,8 +713,16 @@ async function explainHotQueries(db: BenchDatabase, cat: Catalogue): Promise<Con
             SELECT gen_random_uuid(), target."id", now(), $3::uuid, 'qr_scan', now(), now() FROM target ON CONFLICT ("reservationId") DO NOTHING`,
       params: [resId, tokenHash, staffId],
     },
-    { name: "session lookup (every staff request)", sql: `SELECT s."id", s."expiresAt", u."id", u."role" FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE s."id" = $1`, params: [session] },
-    { name: "outbox claim (mail worker)", sql: `SELECT "id" FROM "EmailOutbox" WHERE "status" = 'pending' AND "nextAttemptAt" <= now() ORDER BY "nextAttemptAt" LIMIT 20 FOR UPDATE SKIP LOCKED`, params: [] },
+    {
+      name: "session lookup (every staff request)",
+      sql: `SELECT s."id", s."expiresAt", u."id", u."role" FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE s."id" = $1`,
+      params: [session],
+    },
+    {
+      name: "outbox claim (mail worker)",
+      sql: `SELECT "id" FROM "EmailOutbox" WHERE "status" = 'pending' AND "nextAttemptAt" <= now() ORDER BY "nextAttemptAt" LIMIT 20 FOR UPDATE SKIP LOCKED`,
+      params: [],
+    },
     {
       // Not a request path: once a minute, it reads every pending reservation by design.
       background: true,
@@ -642,9 +734,11 @@ async function explainHotQueries(db: BenchDatabase, cat: Catalogue): Promise<Con
   // "Big" = more than 10,000 rows now; a Seq Scan on a 60-row Performance table is the right plan.
   await pool.query("ANALYZE");
   const big = new Set(
-    (await pool.query(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.reltuples > 10000`)).rows.map(
-      (r) => r.relname as string,
-    ),
+    (
+      await pool.query(
+        `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.reltuples > 10000`,
+      )
+    ).rows.map((r) => r.relname as string),
   );
   const out: ConfigResult["explain"] = [];
   const client = await pool.connect();
@@ -654,7 +748,12 @@ async function explainHotQueries(db: BenchDatabase, cat: Catalogue): Promise<Con
       try {
         const r = await client.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) ${q.sql}`, q.params);
         const plan = r.rows.map((x) => x["QUERY PLAN"]).join("\n");
-        out.push({ name: q.name, plan, seqScanOnBigTable: [...plan.matchAll(/Seq Scan on "?(\w+)"?/g)].some((m) => big.has(m[1]!)), background: q.background === true });
+        out.push({
+          name: q.name,
+          plan,
+          seqScanOnBigTable: [...plan.matchAll(/Seq Scan on "?(\w+)"?/g)].some((m) => big.has(m[1]!)),
+          background: q.background === true,
+        });
       } finally {
         await client.query("ROLLBACK");
       }
@@ -696,7 +795,11 @@ function markdown(report: { date: string; quick: boolean; machine: Record<string
   }
   lines.push("", "| servers | peak RSS per server process (VmHWM) | server |", "|---:|---|---|");
   for (const r of report.results) {
-    lines.push(`| ${r.servers} | ${Object.values(r.peakRssMiB).map((v) => `${v} MiB`).join(", ")} | ${r.serverKind === "site" ? "site build" : "api test server"} |`);
+    lines.push(
+      `| ${r.servers} | ${Object.values(r.peakRssMiB)
+        .map((v) => `${v} MiB`)
+        .join(", ")} | ${r.serverKind === "site" ? "site build" : "api test server"} |`,
+    );
   }
   lines.push("", "Checks:");
   for (const r of report.results) for (const c of r.checks) lines.push(`- [${c.ok ? "x" : " "}] ${c.name}: ${c.detail}`);

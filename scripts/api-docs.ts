@@ -17,9 +17,19 @@ const names = Object.keys(procedures).sort();
 // Output types, as the client sees them.
 const file = join(apiSrc, "__api_docs__.ts");
 const source = `import type { RouterOutputs } from "./root.ts";\n${names
-  .map((name, i) => `export type T${i} = RouterOutputs${name.split(".").map((p) => `[${JSON.stringify(p)}]`).join("")};`)
+  .map(
+    (name, i) =>
+      `export type T${i} = RouterOutputs${name
+        .split(".")
+        .map((p) => `[${JSON.stringify(p)}]`)
+        .join("")};`,
+  )
   .join("\n")}\n`;
-const config = ts.getParsedCommandLineOfConfigFile(join(root, "packages", "api", "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+const config = ts.getParsedCommandLineOfConfigFile(
+  join(root, "packages", "api", "tsconfig.json"),
+  {},
+  { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+)!;
 const host = ts.createCompilerHost(config.options);
 const readFile = host.readFile.bind(host);
 host.readFile = (f) => (f === file ? source : readFile(f));

@@ -205,7 +205,13 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
     const status = statusOf(error);
     if (status === 500) getLogger().error({ err: error, path: req.path }, "back-office request failed");
     if (res.headersSent) return res.end();
-    const message = { 400: "The request is not valid.", 403: "Forbidden.", 404: "Not found.", 429: "Too many requests.", 500: "Something went wrong. The error has been logged." }[status];
+    const message = {
+      400: "The request is not valid.",
+      403: "Forbidden.",
+      404: "Not found.",
+      429: "Too many requests.",
+      500: "Something went wrong. The error has been logged.",
+    }[status];
     res.status(status).type("text/plain").send(message);
   };
   app.use(onError);

@@ -15,7 +15,10 @@ export function healthRoutes(prisma: PrismaClient, config: AppConfig): Router {
   });
   router.get("/readyz", async (_req, res) => {
     const { ready, body } = await checkReadiness(prisma, config);
-    res.status(ready ? 200 : 503).set("cache-control", "no-store").json(body);
+    res
+      .status(ready ? 200 : 503)
+      .set("cache-control", "no-store")
+      .json(body);
   });
   return router;
 }

@@ -78,7 +78,12 @@ describe("back-office login", () => {
 
   it("refuses anonymous requests to every admin route", async () => {
     for (const [method, path] of routes) {
-      const response = await fetch(`${h.base}${path}`, { method, redirect: "manual", headers: { origin: h.base }, ...(method === "POST" ? { body: form({ name: "x" }) } : {}) });
+      const response = await fetch(`${h.base}${path}`, {
+        method,
+        redirect: "manual",
+        headers: { origin: h.base },
+        ...(method === "POST" ? { body: form({ name: "x" }) } : {}),
+      });
       expect([302, 401], `${method} ${path}`).toContain(response.status);
       if (response.status === 302) expect(response.headers.get("location")).toBe("/admin/login");
     }

@@ -24,7 +24,15 @@ beforeAll(async () => {
   await factories.venue(h.db.prisma, { name: "Teatro Tordinona", slug: "tordinona" });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
   // An admin in Rome: the form's date picker works in the browser's time zone.
   page = await browser.newPage({ viewport: { width: 1600, height: 900 }, timezoneId: "Europe/Rome", locale: "en-GB" });
@@ -111,7 +119,9 @@ describe("the back-office in Chromium", () => {
     expect((await h.db.prisma.reservation.findUniqueOrThrow({ where: { id: reservation.id } })).status).toBe("confirmed");
     await page.screenshot({ path: join(RESULTS, "reservation-cancel.png"), fullPage: true });
     await page.click('[data-testid="confirm-action"]');
-    await expect.poll(async () => (await h.db.prisma.reservation.findUniqueOrThrow({ where: { id: reservation.id } })).status, { timeout: 15_000 }).toBe("cancelled");
+    await expect
+      .poll(async () => (await h.db.prisma.reservation.findUniqueOrThrow({ where: { id: reservation.id } })).status, { timeout: 15_000 })
+      .toBe("cancelled");
     await expect.poll(() => page.textContent("body")).toContain("Reservation cancelled; its seats are available again.");
     await expect.poll(() => page.url()).toContain(`/admin/resources/Reservation/records/${reservation.id}/show`);
 

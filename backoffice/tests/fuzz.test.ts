@@ -42,7 +42,7 @@ const HOSTILE = [
   "{",
   "[]",
   "{}",
-  "'; DROP TABLE \"User\"; --",
+  '\'; DROP TABLE "User"; --',
   "00000000-0000-0000-0000-000000000000",
   "not-a-uuid",
   "2026-13-45",
@@ -107,8 +107,14 @@ describe("back-office fuzz", () => {
         const value = pick(HOSTILE);
         const property = pick([...properties, "id", "search", pick(HOSTILE)]);
         // Listing: filters, sort, direction, page, perPage.
-        await call("GET", `/admin/api/resources/${resourceId}/actions/list?filters.${enc(property)}=${enc(value)}&sortBy=${enc(pick([...properties, pick(HOSTILE)]))}&direction=${enc(pick(["asc", "desc", pick(HOSTILE)]))}&page=${enc(pick(["1", pick(HOSTILE)]))}&perPage=${enc(pick(["10", pick(HOSTILE)]))}`);
-        await call("GET", `/admin/api/resources/${resourceId}/actions/list?filters.${enc(property)}~~from=${enc(pick(HOSTILE))}&filters.${enc(property)}~~to=${enc(pick(HOSTILE))}`);
+        await call(
+          "GET",
+          `/admin/api/resources/${resourceId}/actions/list?filters.${enc(property)}=${enc(value)}&sortBy=${enc(pick([...properties, pick(HOSTILE)]))}&direction=${enc(pick(["asc", "desc", pick(HOSTILE)]))}&page=${enc(pick(["1", pick(HOSTILE)]))}&perPage=${enc(pick(["10", pick(HOSTILE)]))}`,
+        );
+        await call(
+          "GET",
+          `/admin/api/resources/${resourceId}/actions/list?filters.${enc(property)}~~from=${enc(pick(HOSTILE))}&filters.${enc(property)}~~to=${enc(pick(HOSTILE))}`,
+        );
         await call("GET", `/admin/api/resources/${resourceId}/search/${enc(pick(HOSTILE)) || "x"}`);
         await call("GET", `/admin/api/resources/${resourceId}/actions/search?q=${enc(value)}`);
         // Records: a hostile id through every built-in record action.

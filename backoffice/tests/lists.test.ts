@@ -29,7 +29,8 @@ const titles = (json: { records: { params: Record<string, unknown> }[] }) => jso
 describe("the performance list", () => {
   it("shows upcoming performances soonest first, the past ones only when asked", async () => {
     const show = (title: string) => factories.show(h.db.prisma, { title });
-    const at = async (title: string, offset: number) => factories.performance(h.db.prisma, { showId: (await show(title)).id, startsAt: new Date(Date.now() + offset) });
+    const at = async (title: string, offset: number) =>
+      factories.performance(h.db.prisma, { showId: (await show(title)).id, startsAt: new Date(Date.now() + offset) });
     await at("Far", 30 * DAY);
     await at("Past", -30 * DAY);
     await at("Soon", 2 * DAY);
@@ -87,7 +88,9 @@ describe("the reservation list", () => {
 
 describe("the new-performance form", () => {
   it("takes the seats from the venue when left empty", async () => {
-    const venue = await h.db.prisma.venue.create({ data: { name: "Sala Grande", slug: "sala-grande", address: "Via Roma 1", city: "Roma", defaultCapacity: 120 } });
+    const venue = await h.db.prisma.venue.create({
+      data: { name: "Sala Grande", slug: "sala-grande", address: "Via Roma 1", city: "Roma", defaultCapacity: 120 },
+    });
     const show = await factories.show(h.db.prisma, { title: "Le serve" });
     const created = await api.post("/resources/Performance/actions/new", {
       show: show.id,

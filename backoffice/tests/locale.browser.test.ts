@@ -38,7 +38,13 @@ beforeAll(async () => {
   const show = await factories.show(prisma, { title: "Le serve", slug: "le-serve" });
   const venue = await factories.venue(prisma, { name: "Teatro Tordinona", slug: "tordinona" });
   const perf = await factories.performance(prisma, { showId: show.id, venueId: venue.id, startsAt: new Date(Date.now() + 3 * 86_400_000), roomCapacity: 40 });
-  const reservation = await factories.reservation(prisma, { performanceId: perf.id, partySize: 2, status: "confirmed", confirmedAt: new Date(), name: "Mario Bianchi" });
+  const reservation = await factories.reservation(prisma, {
+    performanceId: perf.id,
+    partySize: 2,
+    status: "confirmed",
+    confirmedAt: new Date(),
+    name: "Mario Bianchi",
+  });
   await prisma.checkIn.create({ data: { reservationId: reservation.id, checkedInById: user.id, source: "manual", checkedInAt: new Date() } });
   await prisma.page.create({ data: { title: "Chi siamo", slug: "chi-siamo", body: "Testo", locale: "it" } });
   await prisma.siteSetting.upsert({ where: { key: "company.name" }, create: { key: "company.name", value: "AzioneLab" }, update: {} });
@@ -54,7 +60,15 @@ beforeAll(async () => {
   }
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
 });
 afterAll(async () => {
@@ -91,7 +105,9 @@ function untranslated(resourceId: string, language: AdminLanguage, text: string)
   }
   // A made-up word that is also part of real words here ("Show" in "Show title") proves nothing.
   const real = [...Object.values((own.properties ?? {}) as Record<string, string>), ...Object.values((own.actions ?? {}) as Record<string, string>)];
-  return suspects.filter((s) => !real.some((words) => words.includes(s))).filter((s) => new RegExp(`(^|[^\\p{L}])${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\p{L}])`, "u").test(text));
+  return suspects
+    .filter((s) => !real.some((words) => words.includes(s)))
+    .filter((s) => new RegExp(`(^|[^\\p{L}])${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\p{L}])`, "u").test(text));
 }
 
 async function pageText(page: Page): Promise<string> {
@@ -155,11 +171,20 @@ describe("every back-office screen, in Italian and in English, at 1366×900", ()
     await page.goto(`${h.base}/admin/login`);
     await page.waitForSelector(".login__Wrapper");
     expect(await page.locator(".login__Wrapper").innerText()).toContain("AzioneLab");
-    expect(await page.locator(".login__Wrapper svg").evaluateAll((svgs) => svgs.filter((s) => (globalThis as unknown as { getComputedStyle(e: unknown): { display: string } }).getComputedStyle(s).display !== "none").length)).toBe(0);
+    expect(
+      await page
+        .locator(".login__Wrapper svg")
+        .evaluateAll(
+          (svgs) =>
+            svgs.filter((s) => (globalThis as unknown as { getComputedStyle(e: unknown): { display: string } }).getComputedStyle(s).display !== "none").length,
+        ),
+    ).toBe(0);
     // The welcome panel wears the accent colour.
     const backgrounds = await page
       .locator(".login__Wrapper *")
-      .evaluateAll((els) => els.map((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor));
+      .evaluateAll((els) =>
+        els.map((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor),
+      );
     expect(backgrounds).toContain("rgb(46, 107, 48)");
     await page.screenshot({ path: join(RESULTS, "login-company.png") });
     await context.close();

@@ -45,7 +45,6 @@ async function performanceWith(opts: { roomCapacity: number; confirmed?: number[
   return { perf, reservations };
 }
 
-
 describe("the box office finds a booking by its code (issue 13, finding 11; visitor issue 18)", () => {
   it("as the visitor reads it out: any case, without the dash, O for 0", async () => {
     const perf = await factories.performance(h.db.prisma, { roomCapacity: 10 });
@@ -87,7 +86,12 @@ describe("programme through AdminJS's API", () => {
     const page = await site().catalogue.show({ slug: "la-citta-invisibile" });
     expect(page.title).toBe("La Città Invisibile");
     expect(page.performances).toHaveLength(1);
-    expect(page.performances[0]).toMatchObject({ id: perf.json.record.id, venue: { name: "Teatro Belli", city: "Roma" }, bookingEnabled: true, availableSeats: 73 });
+    expect(page.performances[0]).toMatchObject({
+      id: perf.json.record.id,
+      venue: { name: "Teatro Belli", city: "Roma" },
+      bookingEnabled: true,
+      availableSeats: 73,
+    });
 
     // A second show with the same title gets its own slug; a typed duplicate is a form error.
     const again = await api.post("/resources/Show/actions/new", { title: "La Città Invisibile" });
@@ -288,7 +292,11 @@ describe("reservation actions go through the booking services", () => {
     expect(refused.json.record.errors.partySize.message).toMatch(/Change reservation/);
     const moved = await api.post(`/resources/Reservation/records/${id}/edit`, { name: "Maria Rossi", performance: other.id });
     expect(moved.json.record.errors.performance.message).toMatch(/Change reservation/);
-    expect(await h.db.prisma.reservation.findUniqueOrThrow({ where: { id } })).toMatchObject({ name: reservations[0]!.name, partySize: 2, performanceId: perf.id });
+    expect(await h.db.prisma.reservation.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      name: reservations[0]!.name,
+      partySize: 2,
+      performanceId: perf.id,
+    });
     // The status is never taken from the form.
     const res = await api.post(`/resources/Reservation/records/${id}/edit`, {
       name: "Maria Rossi",
@@ -316,7 +324,12 @@ describe("reservation actions go through the booking services", () => {
 
 describe("users", () => {
   it("hashes the password, never returns the hash, and keeps the last admin", async () => {
-    const created = await api.post("/resources/User/actions/new", { email: "Door@AzioneLab.example", name: "Door", role: "staff", password: "a-long-door-password" });
+    const created = await api.post("/resources/User/actions/new", {
+      email: "Door@AzioneLab.example",
+      name: "Door",
+      role: "staff",
+      password: "a-long-door-password",
+    });
     expect(created.json.record.errors).toEqual({});
     const row = await h.db.prisma.user.findUniqueOrThrow({ where: { email: "door@azionelab.example" } });
     expect(row.passwordHash).toMatch(/^\$argon2id\$/);
@@ -360,7 +373,13 @@ describe("users", () => {
 describe("operations", () => {
   it("exports a performance's reservations as CSV, neutralising spreadsheet formulas", async () => {
     const { perf } = await performanceWith({ roomCapacity: 20, confirmed: [2] });
-    await factories.reservation(h.db.prisma, { performanceId: perf.id, name: "=HYPERLINK(\"http://evil\")", email: "a@example.org", partySize: 1, notes: "line1\nline2, \"quoted\"" });
+    await factories.reservation(h.db.prisma, {
+      performanceId: perf.id,
+      name: '=HYPERLINK("http://evil")',
+      email: "a@example.org",
+      partySize: 1,
+      notes: 'line1\nline2, "quoted"',
+    });
     const res = await fetch(`${h.base}/admin/export/performances/${perf.id}/reservations.csv`, { headers: { cookie: sessionCookie() } });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
@@ -370,7 +389,9 @@ describe("operations", () => {
     expect(lines[0]).toBe("name,email,phone,partySize,status,createdAt,confirmedAt,checkedInAt,notes");
     expect(text).toContain(`"'=HYPERLINK(""http://evil"")",a@example.org,,1,pending`);
     expect(text).toContain(`"line1\nline2, ""quoted"""`);
-    const missing = await fetch(`${h.base}/admin/export/performances/00000000-0000-4000-8000-000000000000/reservations.csv`, { headers: { cookie: sessionCookie() } });
+    const missing = await fetch(`${h.base}/admin/export/performances/00000000-0000-4000-8000-000000000000/reservations.csv`, {
+      headers: { cookie: sessionCookie() },
+    });
     expect(missing.status).toBe(404);
   });
 
@@ -378,7 +399,14 @@ describe("operations", () => {
     const { perf } = await performanceWith({ roomCapacity: 20 });
     // 19:30 in Rome on a winter day is 18:30 UTC: the sheet must say 19:30.
     const confirmedAt = new Date("2026-12-01T18:30:00Z");
-    await factories.reservation(h.db.prisma, { performanceId: perf.id, name: "=HYPERLINK(\"http://evil\")", email: "x@example.org", partySize: 3, status: "confirmed", confirmedAt });
+    await factories.reservation(h.db.prisma, {
+      performanceId: perf.id,
+      name: '=HYPERLINK("http://evil")',
+      email: "x@example.org",
+      partySize: 3,
+      status: "confirmed",
+      confirmedAt,
+    });
     await factories.reservation(h.db.prisma, { performanceId: perf.id, name: "Anna Bianchi", email: "anna@example.org", partySize: 2 });
     const res = await fetch(`${h.base}/admin/export/performances/${perf.id}/reservations.xlsx`, { headers: { cookie: sessionCookie() } });
     expect(res.status).toBe(200);
@@ -410,7 +438,9 @@ describe("operations", () => {
     expect(rowOf("anna@example.org").getCell(1).value).toBe("Anna Bianchi");
     expect(rowOf("anna@example.org").getCell(7).value).toBeNull(); // not confirmed
 
-    const missing = await fetch(`${h.base}/admin/export/performances/00000000-0000-4000-8000-000000000000/reservations.xlsx`, { headers: { cookie: sessionCookie() } });
+    const missing = await fetch(`${h.base}/admin/export/performances/00000000-0000-4000-8000-000000000000/reservations.xlsx`, {
+      headers: { cookie: sessionCookie() },
+    });
     expect(missing.status).toBe(404);
     const anonymous = await fetch(`${h.base}/admin/export/performances/${perf.id}/reservations.xlsx`);
     expect(anonymous.status).toBe(401);

@@ -31,7 +31,13 @@ const confirmed = (performanceId: string, data: Record<string, unknown> = {}) =>
 describe("box-office booking (Reservation new)", () => {
   it("books a walk-in without email: confirmed box_office reservation with a ticket, the code in the notice, then the printable ticket", async () => {
     const perf = await factories.performance(h.db.prisma, { roomCapacity: 10 });
-    const res = await api.post("/resources/Reservation/actions/new", { performance: perf.id, name: "Walk In", partySize: 3, phone: "+39 06 123", locale: "en" });
+    const res = await api.post("/resources/Reservation/actions/new", {
+      performance: perf.id,
+      name: "Walk In",
+      partySize: 3,
+      phone: "+39 06 123",
+      locale: "en",
+    });
     expect(res.status).toBe(200);
     const id = res.json.record.id as string;
     // The notice is a message key with its values, put into words in the admin's language by the page;
@@ -57,7 +63,13 @@ describe("box-office booking (Reservation new)", () => {
 
   it("with an email sends the ticket email in the chosen language", async () => {
     const perf = await factories.performance(h.db.prisma, { roomCapacity: 10 });
-    const res = await api.post("/resources/Reservation/actions/new", { performance: perf.id, name: "Telefono", partySize: 2, email: "Chiama@Example.org", locale: "it" });
+    const res = await api.post("/resources/Reservation/actions/new", {
+      performance: perf.id,
+      name: "Telefono",
+      partySize: 2,
+      email: "Chiama@Example.org",
+      locale: "it",
+    });
     const id = res.json.record.id as string;
     expect(res.json.notice).toMatchObject({ message: "boxOfficeBookedEmailed", options: { seats: 2 } });
     expect(res.json.redirectUrl).toBe(`/admin/resources/Reservation/records/${id}/show`);
@@ -99,7 +111,11 @@ describe("box-office booking (Reservation new)", () => {
 describe("changing a reservation", () => {
   it("shows the party now and the other dates of the show, grows the party where it fits, moves it, and refuses what does not fit", async () => {
     const perf = await factories.performance(h.db.prisma, { roomCapacity: 6 });
-    const later = await factories.performance(h.db.prisma, { showId: perf.showId, roomCapacity: 10, startsAt: new Date(perf.startsAt.getTime() + 24 * 3_600_000) });
+    const later = await factories.performance(h.db.prisma, {
+      showId: perf.showId,
+      roomCapacity: 10,
+      startsAt: new Date(perf.startsAt.getTime() + 24 * 3_600_000),
+    });
     await factories.performance(h.db.prisma);
     const r = await confirmed(perf.id, { partySize: 2 });
     await confirmed(perf.id, { partySize: 2 });
@@ -135,7 +151,10 @@ describe("cancelling a performance", () => {
 
     const screen = await api.get(`/resources/Performance/records/${perf.id}/cancelPerformance`);
     expect(screen.status).toBe(200);
-    expect(screen.json.record.params).toMatchObject({ actionPreview: "cancelPerformancePreview", actionPreviewValues: JSON.stringify({ reservations: 4, toTell: 3 }) });
+    expect(screen.json.record.params).toMatchObject({
+      actionPreview: "cancelPerformancePreview",
+      actionPreviewValues: JSON.stringify({ reservations: 4, toTell: 3 }),
+    });
     // GET changes nothing.
     expect((await h.db.prisma.performance.findUniqueOrThrow({ where: { id: perf.id } })).status).toBe("scheduled");
 
@@ -150,7 +169,10 @@ describe("cancelling a performance", () => {
     const audits = await h.db.prisma.auditLog.findMany({ where: { entity: "Performance", entityId: perf.id, action: "performance.cancel" } });
     expect(audits.map((a) => [a.userId, a.changes])).toEqual([[adminId, { reservationsCancelled: 4, told: 3 }]]);
     // A cancelled performance is not moved.
-    const move = await api.post(`/resources/Performance/records/${perf.id}/movePerformance`, { confirm: "yes", startsAt: new Date(Date.now() + 96 * 3_600_000).toISOString() });
+    const move = await api.post(`/resources/Performance/records/${perf.id}/movePerformance`, {
+      confirm: "yes",
+      startsAt: new Date(Date.now() + 96 * 3_600_000).toISOString(),
+    });
     expect(move.status).toBe(200);
     expect(move.json.notice.type).toBe("error");
   });
@@ -219,7 +241,12 @@ describe("undoing a check-in", () => {
 describe("adding a run of dates", () => {
   it("previews the dates of a weekday pattern and a list, saving nothing; then creates them all with the same show, venue and seats", async () => {
     const venue = await factories.venue(h.db.prisma, { timeZone: "Europe/Rome" });
-    const perf = await factories.performance(h.db.prisma, { venueId: venue.id, roomCapacity: 77, additionalSeats: 3, startsAt: new Date("2031-03-01T20:00:00Z") });
+    const perf = await factories.performance(h.db.prisma, {
+      venueId: venue.id,
+      roomCapacity: 77,
+      additionalSeats: 3,
+      startsAt: new Date("2031-03-01T20:00:00Z"),
+    });
     const fields = { from: "2031-03-03", to: "2031-03-09", weekdays: "2-4, 6", time: "21:00", dates: "2031-03-15 16:30\n" };
     const preview = await api.post(`/resources/Performance/records/${perf.id}/addDates`, { preview: "yes", ...fields });
     expect(preview.status).toBe(200);
@@ -229,7 +256,13 @@ describe("adding a run of dates", () => {
 
     const bad = await api.post(`/resources/Performance/records/${perf.id}/addDates`, { confirm: "yes", dates: "31/03/2031" });
     expect(bad.json.notice).toMatchObject({ type: "error", message: "Write each date as YYYY-MM-DD HH:MM" });
-    const badDays = await api.post(`/resources/Performance/records/${perf.id}/addDates`, { confirm: "yes", from: "2031-03-03", to: "2031-03-09", weekdays: "mon", time: "21:00" });
+    const badDays = await api.post(`/resources/Performance/records/${perf.id}/addDates`, {
+      confirm: "yes",
+      from: "2031-03-03",
+      to: "2031-03-09",
+      weekdays: "mon",
+      time: "21:00",
+    });
     expect(badDays.json.notice.type).toBe("error");
 
     const created = await api.post(`/resources/Performance/records/${perf.id}/addDates`, { confirm: "yes", ...fields });
@@ -290,9 +323,13 @@ describe("the printable door list", () => {
     expect(html).not.toContain(inside.email!);
     expect(html).toContain("2 parties · 4 people · 3 already in");
 
-    const italian = await (await fetch(`${h.base}/admin/export/performances/${perf.id}/door-list`, { headers: { cookie: cookie!, "accept-language": "it" } })).text();
+    const italian = await (
+      await fetch(`${h.base}/admin/export/performances/${perf.id}/door-list`, { headers: { cookie: cookie!, "accept-language": "it" } })
+    ).text();
     expect(italian).toContain("2 gruppi · 4 persone · 3 già entrate");
-    expect((await fetch(`${h.base}/admin/export/performances/00000000-0000-4000-8000-000000000000/door-list`, { headers: { cookie: cookie! } })).status).toBe(404);
+    expect((await fetch(`${h.base}/admin/export/performances/00000000-0000-4000-8000-000000000000/door-list`, { headers: { cookie: cookie! } })).status).toBe(
+      404,
+    );
     const stranger = await fetch(`${h.base}/admin/export/performances/${perf.id}/door-list`, { redirect: "manual" });
     expect([302, 401]).toContain(stranger.status);
   });

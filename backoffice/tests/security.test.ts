@@ -67,7 +67,12 @@ describe("path casing", () => {
 
   it("gives a demoted admin nothing through another casing (the old in-memory fallback session)", async () => {
     const { user, password } = await factories.user(h.db.prisma, { role: "admin" });
-    const signIn = await fetch(`${h.base}/ADMIN/login`, { method: "POST", body: form({ email: user.email, password }), headers: { origin: h.base }, redirect: "manual" });
+    const signIn = await fetch(`${h.base}/ADMIN/login`, {
+      method: "POST",
+      body: form({ email: user.email, password }),
+      headers: { origin: h.base },
+      redirect: "manual",
+    });
     const cookie = signIn.headers.get("set-cookie")?.split(";")[0];
     await h.db.prisma.user.update({ where: { id: user.id }, data: { role: "staff" } });
     const users = await fetch(`${h.base}/ADMIN/api/resources/User/actions/list`, { headers: cookie ? { cookie } : {}, redirect: "manual" });
@@ -108,7 +113,11 @@ describe("methods", () => {
     expect((await head({ origin: h.base })).status).toBe(405);
     expect(await h.db.prisma.page.count({ where: { id: page.id } })).toBe(1);
     // Control: the POST from the back-office deletes it.
-    const post = await fetch(`${h.base}/admin/api/resources/Page/records/${page.id}/delete`, { method: "POST", headers: { cookie: cookie!, origin: h.base }, redirect: "manual" });
+    const post = await fetch(`${h.base}/admin/api/resources/Page/records/${page.id}/delete`, {
+      method: "POST",
+      headers: { cookie: cookie!, origin: h.base },
+      redirect: "manual",
+    });
     expect(post.status).toBe(200);
     expect(await h.db.prisma.page.count({ where: { id: page.id } })).toBe(0);
   });
@@ -198,7 +207,12 @@ describe("request bodies", () => {
     expect((await post("/admin/login", "email=a", "text/plain")).status).toBe(415);
     const { cookie } = await login(h.base, admin.email, admin.password);
     const api = (body: string, type = "application/json") =>
-      fetch(`${h.base}/admin/api/resources/Venue/actions/new`, { method: "POST", body, headers: { origin: h.base, cookie: cookie!, "content-type": type }, redirect: "manual" });
+      fetch(`${h.base}/admin/api/resources/Venue/actions/new`, {
+        method: "POST",
+        body,
+        headers: { origin: h.base, cookie: cookie!, "content-type": type },
+        redirect: "manual",
+      });
     for (const body of ["{", "[1,2]", '"x"', "null", '{"__proto__":{"polluted":1}}', '{"constructor.prototype.polluted":"1"}', '{"name":{"nested":1}}']) {
       expect((await api(body)).status, body).toBe(400);
     }
@@ -213,7 +227,12 @@ describe("responses", () => {
   it("never echoes a password in the User create or edit response", async () => {
     const { cookie } = await login(h.base, admin.email, admin.password);
     const api = adminApi(h.base, cookie);
-    const created = await api.post("/resources/User/actions/new", { email: "echo@example.org", name: "Echo", role: "staff", password: "first-secret-password" });
+    const created = await api.post("/resources/User/actions/new", {
+      email: "echo@example.org",
+      name: "Echo",
+      role: "staff",
+      password: "first-secret-password",
+    });
     expect(created.status).toBe(200);
     expect(created.json.record.errors).toEqual({});
     expect(JSON.stringify(created.json)).not.toContain("first-secret-password");
@@ -235,7 +254,12 @@ describe("Content-Security-Policy (issue 13, finding 17)", () => {
       expect(page.status, path).toBe(200);
       const policy = page.headers.get("content-security-policy") ?? "";
       const html = await page.text();
-      const directives = Object.fromEntries(policy.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+      const directives = Object.fromEntries(
+        policy
+          .split(";")
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name, ...values]) => [name, values]),
+      );
       expect(directives["default-src"], path).toEqual(["'self'"]);
       expect(directives["frame-ancestors"], path).toEqual(["'none'"]);
       expect(directives["object-src"], path).toEqual(["'none'"]);
@@ -246,7 +270,10 @@ describe("Content-Security-Policy (issue 13, finding 17)", () => {
       expect(scriptSrc, path).not.toContain("'unsafe-eval'");
       const inline = [...html.matchAll(/<script(\s[^>]*)?>([\s\S]*?)<\/script>/gi)].filter((m) => !/\ssrc\s*=/i.test(m[1] ?? ""));
       expect(inline.length, path).toBeGreaterThan(0);
-      expect(scriptSrc.filter((s) => s.startsWith("'sha256-")), path).toHaveLength(inline.length);
+      expect(
+        scriptSrc.filter((s) => s.startsWith("'sha256-")),
+        path,
+      ).toHaveLength(inline.length);
       // Inline styles only: AdminJS's design system writes <style> at run time.
       expect(directives["style-src"], path).toEqual(["'self'", "'unsafe-inline'"]);
       expect(policy, path).not.toMatch(/https?:|\*/);

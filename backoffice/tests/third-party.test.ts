@@ -26,7 +26,15 @@ beforeAll(async () => {
   reservationId = (await factories.reservation(h.db.prisma, { performanceId: performance.id, status: "confirmed", confirmedAt: new Date() })).id;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
   context = await browser.newContext({ locale: "it-IT" });
   // Requests to other origins are recorded (the "request" event fires first), then cut:

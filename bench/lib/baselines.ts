@@ -77,15 +77,13 @@ export async function baselineConfirm(pool: pg.Pool, rawToken: string): Promise<
   if (tok.usedAt) return "token_used";
   if (tok.status !== "pending") return "reservation_not_pending";
   return transaction(pool, async (client) => {
-    const locked = await client.query(
-      `SELECT "roomCapacity", "additionalSeats", "manuallyOccupiedSeats" FROM "Performance" WHERE "id" = $1 FOR UPDATE`,
-      [tok.performanceId],
-    );
+    const locked = await client.query(`SELECT "roomCapacity", "additionalSeats", "manuallyOccupiedSeats" FROM "Performance" WHERE "id" = $1 FOR UPDATE`, [
+      tok.performanceId,
+    ]);
     const perf = locked.rows[0];
-    const seats = await client.query(
-      `SELECT COALESCE(SUM("partySize"),0)::int AS s FROM "Reservation" WHERE "performanceId" = $1 AND "status" = 'confirmed'`,
-      [tok.performanceId],
-    );
+    const seats = await client.query(`SELECT COALESCE(SUM("partySize"),0)::int AS s FROM "Reservation" WHERE "performanceId" = $1 AND "status" = 'confirmed'`, [
+      tok.performanceId,
+    ]);
     if (perf.roomCapacity + perf.additionalSeats - perf.manuallyOccupiedSeats - seats.rows[0].s < tok.partySize) return "not_enough_seats";
     const used = await client.query(`UPDATE "ReservationToken" SET "usedAt" = now() WHERE "id" = $1 AND "usedAt" IS NULL`, [tok.id]);
     if (used.rowCount !== 1) return "token_used";

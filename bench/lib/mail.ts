@@ -60,7 +60,10 @@ export async function startMailCatcher(options: { delayMs?: number } = {}): Prom
         try {
           const raw = Buffer.concat(chunks);
           // Cheap path: undo quoted-printable soft breaks and look for the link in the raw text.
-          let match = raw.toString("latin1").replace(/=\r?\n/g, "").match(LINK);
+          let match = raw
+            .toString("latin1")
+            .replace(/=\r?\n/g, "")
+            .match(LINK);
           if (!match) {
             const parsed = await simpleParser(raw);
             match = `${parsed.text ?? ""}\n${typeof parsed.html === "string" ? parsed.html : ""}`.match(LINK);

@@ -143,7 +143,8 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   let args: string[];
   // BENCH_CPU_PROF=<dir>: V8 CPU profiles of each server, written when it stops.
   const counter = ["--require", join(repoRoot, "bench", "lib", "count-queries.cjs")];
-  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, "--import", join(repoRoot, "bench", "lib", "exit-on-usr2.mjs")]
+  const prof = process.env.BENCH_CPU_PROF
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, "--import", join(repoRoot, "bench", "lib", "exit-on-usr2.mjs")]
     : [];
   if (kind === "site") {
     // As deploy/Dockerfile and compose.yaml run it.

@@ -6,7 +6,11 @@ export function listen(server: Server, port: number, host: string, variable: str
     const onError = (error: NodeJS.ErrnoException) => {
       server.off("listening", onListening);
       if (error.code === "EADDRINUSE") {
-        reject(new PortInUseError(`Port ${port} on ${host} is already in use. Stop what uses it or set ${variable} to another port (e.g. ${variable}=${port + 100}).`));
+        reject(
+          new PortInUseError(
+            `Port ${port} on ${host} is already in use. Stop what uses it or set ${variable} to another port (e.g. ${variable}=${port + 100}).`,
+          ),
+        );
       } else if (error.code === "EACCES") {
         reject(new PortInUseError(`No permission to listen on port ${port}. Set ${variable} to a port above 1024.`));
       } else reject(error);

@@ -27,8 +27,7 @@ export interface MailCatcher {
   close(): Promise<void>;
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 export async function startMailCatcher(options: { host: string; smtpPort: number; httpPort: number }): Promise<MailCatcher> {
   const messages: CaughtMail[] = [];
@@ -60,7 +59,10 @@ export async function startMailCatcher(options: { host: string; smtpPort: number
       const mail = messages.find((m) => m.id === Number(match[1]));
       if (!mail) return void res.writeHead(404).end("Not found");
       // The message HTML is ours (rendered by Sipario) but sandbox it anyway.
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": "sandbox allow-popups allow-popups-to-escape-sandbox; img-src data: cid:" });
+      res.writeHead(200, {
+        "content-type": "text/html; charset=utf-8",
+        "content-security-policy": "sandbox allow-popups allow-popups-to-escape-sandbox; img-src data: cid:",
+      });
       return void res.end(mail.html || `<pre>${escapeHtml(mail.text)}</pre>`);
     }
     const rows = messages
@@ -89,4 +91,3 @@ export async function startMailCatcher(options: { host: string; smtpPort: number
     },
   };
 }
-

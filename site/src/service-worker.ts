@@ -55,9 +55,7 @@ sw.addEventListener("fetch", (event) => {
 
   if (ASSETS.has(url.pathname)) {
     // Hashed, immutable files: the cached copy is the right one.
-    event.respondWith(
-      (async () => (await caches.match(url.pathname, { cacheName: CACHE })) ?? fetch(request))(),
-    );
+    event.respondWith((async () => (await caches.match(url.pathname, { cacheName: CACHE })) ?? fetch(request))());
     return;
   }
   if (PAGES.has(url.pathname)) {

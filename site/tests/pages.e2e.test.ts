@@ -261,9 +261,7 @@ describe("company pages", () => {
     const page = await it_.newPage();
     // Written straight to the database, as the back-office would from its own process:
     // the site shows it once its public-read cache (PUBLIC_READ_CACHE_MS) has turned over.
-    await expect
-      .poll(async () => (await page.goto(`${site.origin}/sicurezza`))!.status(), { timeout: ADMIN_EDIT_VISIBLE_WITHIN_MS })
-      .toBe(200);
+    await expect.poll(async () => (await page.goto(`${site.origin}/sicurezza`))!.status(), { timeout: ADMIN_EDIT_VISIBLE_WITHIN_MS }).toBe(200);
     await expect(page.locator("main h1").textContent()).resolves.toBe("Prova sicurezza");
     expect(await page.locator(".prose strong").textContent()).toBe("forte");
     const html = await page.locator(".prose").innerHTML();
@@ -355,7 +353,10 @@ describe("shared rendering of public pages", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email: staff.user.email, password: staff.password }),
     });
-    const cookie = login.headers.getSetCookie().find((c) => c.startsWith("sipario_session="))!.split(";")[0]!;
+    const cookie = login.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("sipario_session="))!
+      .split(";")[0]!;
     await anonymous(); // a shared copy exists now, without the staff link ...
     const own = await fetch(`${site.origin}${path}`, { headers: { "accept-language": "it", cookie } });
     expect(own.headers.get("x-cache")).toBeNull();
@@ -418,7 +419,10 @@ describe("errors, languages and headers", () => {
   ];
 
   it("every page renders in Italian and English with no raw message key and no serious axe violation", async () => {
-    for (const [context, lang] of [[it_, "it"], [en_, "en"]] as const) {
+    for (const [context, lang] of [
+      [it_, "it"],
+      [en_, "en"],
+    ] as const) {
       const page = await context.newPage();
       for (const path of pages()) {
         const res = await page.goto(`${site.origin}${path}`);
@@ -439,7 +443,10 @@ describe("errors, languages and headers", () => {
       ["/Strange_Path/deeper", 404, "Pagina non trovata", "Page not found"],
       [`/tickets/${randomBytes(32).toString("base64url")}`, 404, "Biglietto non trovato", "Ticket not found"],
     ];
-    for (const [context, lang] of [[it_, "it"], [en_, "en"]] as const) {
+    for (const [context, lang] of [
+      [it_, "it"],
+      [en_, "en"],
+    ] as const) {
       const page = await context.newPage();
       for (const [path, status, itTitle, enTitle] of cases) {
         const res = await page.goto(`${site.origin}${path}`);

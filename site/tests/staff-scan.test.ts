@@ -153,7 +153,14 @@ describe.skipIf(!realPg)("staff at the door (Chromium, fake camera)", () => {
   it("a QR reader that cannot download says so (not 'camera denied'), and typing still works", async () => {
     // A phone that never kept the reader: its own context, no service worker (whose cached
     // copy would otherwise answer, as it should once the scanner has been opened online).
-    const fresh = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: "en-GB", serviceWorkers: "block", storageState: await context.storageState() });
+    const fresh = await browser.newContext({
+      viewport: PHONE,
+      isMobile: true,
+      hasTouch: true,
+      locale: "en-GB",
+      serviceWorkers: "block",
+      storageState: await context.storageState(),
+    });
     await fresh.grantPermissions(["camera"], { origin: site.origin });
     const door = await fresh.newPage();
     await door.route("**/*.wasm", (route) => route.abort("internetdisconnected"));
@@ -255,7 +262,10 @@ describe.skipIf(!realPg)("staff at the door (Chromium, fake camera)", () => {
       body: JSON.stringify({ email: colleague.user.email, password: colleague.password }),
     });
     expect(login.status).toBe(200);
-    const cookie = login.headers.getSetCookie().find((c) => c.startsWith("sipario_session="))!.split(";")[0]!;
+    const cookie = login.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("sipario_session="))!
+      .split(";")[0]!;
     const before = Number(await page.locator("[data-testid=stats-in]").textContent());
     const confirm = await fetch(`${site.origin}/api/trpc/checkin.confirm`, {
       method: "POST",

@@ -45,7 +45,8 @@ beforeAll(async () => {
   mailbox = await startMailbox();
   site = await startSite({ DATABASE_URL: db.url!, SMTP_URL: mailbox.url });
   config = testConfig({ ORIGIN: site.origin });
-  const book = (email: string) => createReservation(db.prisma, config, { performanceId: LE_SERVE_NEXT, name: "Giulia Rossi", email, partySize: 2, locale: "it" });
+  const book = (email: string) =>
+    createReservation(db.prisma, config, { performanceId: LE_SERVE_NEXT, name: "Giulia Rossi", email, partySize: 2, locale: "it" });
   const kept = await book("kept@example.org");
   ticketToken = (await confirmReservation(db.prisma, config, kept.confirmationToken)).ticketToken;
   const dropped = await book("dropped@example.org");
@@ -237,10 +238,16 @@ describe("venue, ticket and small things", () => {
     ] as const) {
       const page = await browser.newPage({ locale, viewport: PHONE });
       await page.goto(`${site.origin}/`);
-      await page.locator("footer").getByRole("link", { name: locale === "it-IT" ? "Hai perso il biglietto?" : "Lost your ticket?" }).click();
+      await page
+        .locator("footer")
+        .getByRole("link", { name: locale === "it-IT" ? "Hai perso il biglietto?" : "Lost your ticket?" })
+        .click();
       await page.waitForURL(`${site.origin}/tickets/lost`);
       await page.getByLabel("Email").fill("kept@example.org");
-      await page.getByRole("button").filter({ hasText: locale === "it-IT" ? "Mandami i biglietti" : "Send me my tickets" }).click();
+      await page
+        .getByRole("button")
+        .filter({ hasText: locale === "it-IT" ? "Mandami i biglietti" : "Send me my tickets" })
+        .click();
       await page.getByTestId("lost-sent").waitFor();
       expect(await page.locator("main").innerHTML()).not.toMatch(/\/tickets\/[A-Za-z0-9_-]{43}/);
       const answered = await page.locator("main").innerText();
@@ -263,7 +270,10 @@ describe("venue, ticket and small things", () => {
       // An address without bookings gets the same page.
       await page.goto(`${site.origin}/tickets/lost`);
       await page.getByLabel("Email").fill("nobody@example.org");
-      await page.getByRole("button").filter({ hasText: locale === "it-IT" ? "Mandami i biglietti" : "Send me my tickets" }).click();
+      await page
+        .getByRole("button")
+        .filter({ hasText: locale === "it-IT" ? "Mandami i biglietti" : "Send me my tickets" })
+        .click();
       await page.getByTestId("lost-sent").waitFor();
       expect((await page.locator("main").innerText()).replaceAll("nobody@example.org", "X")).toBe(answered.replaceAll("kept@example.org", "X"));
       await page.close();

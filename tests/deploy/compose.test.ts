@@ -215,7 +215,9 @@ describe("Dockerfiles", () => {
     for (const [name, service] of Object.entries(services)) {
       if (!service.build) continue;
       const file = typeof service.build === "string" ? "Dockerfile" : (service.build.dockerfile ?? "Dockerfile");
-      expect(readFileSync(join(root, typeof service.build === "string" ? service.build : (service.build.context ?? "."), file), "utf8"), name).toMatch(/^FROM /m);
+      expect(readFileSync(join(root, typeof service.build === "string" ? service.build : (service.build.context ?? "."), file), "utf8"), name).toMatch(
+        /^FROM /m,
+      );
     }
   });
 

@@ -248,9 +248,13 @@ describe("compose's app commands, run outside Docker", () => {
       expect(check.status, `${service} healthcheck: ${check.stderr}`).toBe(0);
     }
     // ...and they fail when nothing answers.
-    const dead = spawnSync(compose.services.site!.healthcheck!.test[1]!, compose.services.site!.healthcheck!.test.slice(2).map((a) => a.replace("127.0.0.1:3000/", `127.0.0.1:${smtpPort}/`)), {
-      timeout: 15_000,
-    });
+    const dead = spawnSync(
+      compose.services.site!.healthcheck!.test[1]!,
+      compose.services.site!.healthcheck!.test.slice(2).map((a) => a.replace("127.0.0.1:3000/", `127.0.0.1:${smtpPort}/`)),
+      {
+        timeout: 15_000,
+      },
+    );
     expect(dead.status).not.toBe(0);
 
     // Through the proxy, when Caddy is installed (Debian package `caddy`): deploy/Caddyfile

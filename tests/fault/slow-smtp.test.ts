@@ -27,9 +27,7 @@ describe.skipIf(!real)("slow SMTP server", () => {
     const performance = await factories.performance(db.prisma, { roomCapacity: 100 });
     const emails = Array.from({ length: 5 }, (_, i) => `slow-smtp-${i}@fault.test`);
     const created = await Promise.all(
-      emails.map((email, i) =>
-        client.mutation("booking.create", { performanceId: performance.id, name: `Visitor ${i}`, email, partySize: 2 }),
-      ),
+      emails.map((email, i) => client.mutation("booking.create", { performanceId: performance.id, name: `Visitor ${i}`, email, partySize: 2 })),
     );
     for (const r of created) expect(r.status).toBe(200);
     // Answered while the mail server is still sitting on the messages: every answer is in

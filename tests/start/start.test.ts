@@ -105,7 +105,10 @@ describe("npm start on the embedded database", () => {
     });
     expect(login.status).toBe(302);
     expect(login.headers.get("location")).not.toMatch(/login/);
-    const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const dashboard = await fetch(`${base}/admin`, { headers: { cookie }, redirect: "manual" });
     expect(dashboard.status).toBe(200);
 

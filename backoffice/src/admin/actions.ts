@@ -124,7 +124,9 @@ export function serviceAction(options: ServiceActionOptions): Partial<Action<Act
 }
 
 /** The bulk form of a service action: each record goes through the service on its own. */
-export function bulkServiceAction(options: Omit<ServiceActionOptions, "when" | "done" | "preview" | "after" | "openUrl" | "choices">): Partial<Action<ActionResponse>> {
+export function bulkServiceAction(
+  options: Omit<ServiceActionOptions, "when" | "done" | "preview" | "after" | "openUrl" | "choices">,
+): Partial<Action<ActionResponse>> {
   return {
     actionType: "bulk",
     ...confirmationScreen(options),

@@ -1,5 +1,14 @@
 import { createHash } from "node:crypto";
-import { ADMIN_DEVICE_COOKIE_NAME, clientAddress, DomainError, getLogger, UNKNOWN_ADDRESS, type AddressSettings, type AdminLocale, type AppConfig } from "@sipario/api";
+import {
+  ADMIN_DEVICE_COOKIE_NAME,
+  clientAddress,
+  DomainError,
+  getLogger,
+  UNKNOWN_ADDRESS,
+  type AddressSettings,
+  type AdminLocale,
+  type AppConfig,
+} from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
 import connectPgSimple from "connect-pg-simple";
 import type { NextFunction, Request, RequestHandler, Response } from "express";

@@ -32,7 +32,11 @@ export function policyFor(body: string | null): string {
   if (body) {
     for (const match of body.matchAll(INLINE_SCRIPT)) {
       if (/\ssrc\s*=/i.test(match[1] ?? "")) continue;
-      hashes.push(`'sha256-${createHash("sha256").update(match[2] ?? "", "utf8").digest("base64")}'`);
+      hashes.push(
+        `'sha256-${createHash("sha256")
+          .update(match[2] ?? "", "utf8")
+          .digest("base64")}'`,
+      );
     }
   }
   return [...BASE_POLICY, `script-src 'self' ${hashes.join(" ")}`.trim()].join("; ");

@@ -30,9 +30,7 @@ export function loadDmmf(): Promise<DMMF> {
 export function modelWithout(model: DmmfModel, hidden: string[]): DmmfModel {
   return {
     ...model,
-    fields: model.fields
-      .filter((f) => !hidden.includes(f.name))
-      .map((f) => (f.hasDefaultValue && f.isRequired ? { ...f, isRequired: false } : f)),
+    fields: model.fields.filter((f) => !hidden.includes(f.name)).map((f) => (f.hasDefaultValue && f.isRequired ? { ...f, isRequired: false } : f)),
   };
 }
 

@@ -124,10 +124,7 @@ export const resourceWords: Record<string, ResourceWords> = {
         "Curtain up to curtain down, in minutes. It also sets the end of the event in visitors' calendars.",
       ],
       languageHelp: ["Il codice di due lettere della lingua parlata in scena: it, en…", "The two-letter code of the language spoken on stage: it, en…"],
-      posterHelp: [
-        "L'indirizzo dell'immagine della locandina (https://… oppure /posters/…).",
-        "The poster image's address (https://… or /posters/…).",
-      ],
+      posterHelp: ["L'indirizzo dell'immagine della locandina (https://… oppure /posters/…).", "The poster image's address (https://… or /posters/…)."],
     },
   },
   Venue: {
@@ -152,17 +149,17 @@ export const resourceWords: Record<string, ResourceWords> = {
       search,
     },
     messages: {
-      slugHelp: [
-        "Si compila da solo dal nome: cambialo solo se sai cosa fai.",
-        "Filled in from the name: change it only if you must.",
-      ],
+      slugHelp: ["Si compila da solo dal nome: cambialo solo se sai cosa fai.", "Filled in from the name: change it only if you must."],
       timeZoneHelp: ["Per esempio Europe/Rome. Gli orari delle repliche sono in questo fuso.", "For example Europe/Rome. Performance times are in this zone."],
       defaultCapacityHelp: [
         "I posti proposti quando crei una nuova replica in questa sala. Puoi sempre cambiarli replica per replica.",
         "The seats offered when you create a new performance here. You can still change them per performance.",
       ],
       englishHelp,
-      notesHelp: ["Lo legge il pubblico sul sito e nelle email: per esempio «Ingresso dal cortile».", "Visitors read it on the site and in emails: e.g. “Entrance from the courtyard”."],
+      notesHelp: [
+        "Lo legge il pubblico sul sito e nelle email: per esempio «Ingresso dal cortile».",
+        "Visitors read it on the site and in emails: e.g. “Entrance from the courtyard”.",
+      ],
       accessInfoHelp: [
         "Lo legge il pubblico: gradini, ascensore, bagni, posti per sedie a rotelle.",
         "Visitors read it: steps, lift, toilets, wheelchair spaces.",
@@ -222,16 +219,25 @@ export const resourceWords: Record<string, ResourceWords> = {
       ],
       cancelPerformanceDone_one: ["Replica annullata; 1 persona riceverà un'email.", "Performance cancelled; 1 person will be emailed."],
       cancelPerformanceDone_other: ["Replica annullata; {{count}} persone riceveranno un'email.", "Performance cancelled; {{count}} people will be emailed."],
-      cancelPerformanceAlready: ["Questa replica era già annullata: nessuno è stato avvisato di nuovo.", "This performance was already cancelled; nobody was emailed again."],
+      cancelPerformanceAlready: [
+        "Questa replica era già annullata: nessuno è stato avvisato di nuovo.",
+        "This performance was already cancelled; nobody was emailed again.",
+      ],
       movePerformanceDescription: [
         "Dai alla replica una nuova data e ora. I biglietti restano validi per il nuovo giorno; chi ha un biglietto e un'email riceve nuova data, ora e luogo, con l'aggiornamento per il calendario.",
         "Give the performance a new date and time. Tickets stay valid for the new day; every ticket holder with an email is told the new date, time and place, with a calendar update.",
       ],
       movePerformancePreview_one: ["1 persona riceverà un'email con la nuova data e ora.", "1 person will be emailed the new date and time."],
-      movePerformancePreview_other: ["{{count}} persone riceveranno un'email con la nuova data e ora.", "{{count}} people will be emailed the new date and time."],
+      movePerformancePreview_other: [
+        "{{count}} persone riceveranno un'email con la nuova data e ora.",
+        "{{count}} people will be emailed the new date and time.",
+      ],
       movePerformanceDone_one: ["Replica spostata; 1 persona riceverà un'email.", "Performance moved; 1 person will be emailed."],
       movePerformanceDone_other: ["Replica spostata; {{count}} persone riceveranno un'email.", "Performance moved; {{count}} people will be emailed."],
-      movePerformanceUnchanged: ["Stessa data e stesso luogo di prima: nulla è cambiato, nessuno è stato avvisato.", "Same date and place as before: nothing changed, nobody was emailed."],
+      movePerformanceUnchanged: [
+        "Stessa data e stesso luogo di prima: nulla è cambiato, nessuno è stato avvisato.",
+        "Same date and place as before: nothing changed, nobody was emailed.",
+      ],
       newStartsAtField: ["Nuova data e ora", "New date and time"],
       performanceHasBookings: [
         "Questa replica ha delle prenotazioni e non si può eliminare. Usa «Annulla la replica e avvisa tutti»: annulla le prenotazioni e avvisa chi le ha fatte.",
@@ -249,7 +255,10 @@ export const resourceWords: Record<string, ResourceWords> = {
         "Posti già dati fuori dal sito (telefono, ospiti, stampa): si tolgono dai posti in vendita. Vuoto vale 0.",
         "Seats given outside the site (phone, guests, press): they are taken off the seats on sale. Empty means 0.",
       ],
-      isBookingEnabledHelp: ["Se è spuntato, il pubblico può prenotare questa replica dal sito.", "When ticked, visitors can book this performance on the site."],
+      isBookingEnabledHelp: [
+        "Se è spuntato, il pubblico può prenotare questa replica dal sito.",
+        "When ticked, visitors can book this performance on the site.",
+      ],
       addDatesDescription: [
         "Crea altre repliche dello stesso spettacolo, nella stessa sala e con gli stessi posti, tutte insieme. Scrivi le date una per riga (2027-01-12 21:00), oppure i giorni della settimana (1 lunedì … 7 domenica, per esempio 2-7) con un orario, dal primo all'ultimo giorno. Orari della sala. Guarda l'anteprima prima di salvare.",
         "Create more performances of the same show, in the same venue with the same seats, all at once. Write the dates one per line (2027-01-12 21:00), or weekdays (1 Monday … 7 Sunday, e.g. 2-7) with a time, from a first to a last day. Times are the venue's. Check the preview before saving.",
@@ -262,7 +271,10 @@ export const resourceWords: Record<string, ResourceWords> = {
       runWeekdaysField: ["Giorni della settimana (1 lun … 7 dom, es. 2-7)", "Weekdays (1 Mon … 7 Sun, e.g. 2-7)"],
       runTimeField: ["Orario (HH:MM)", "Time (HH:MM)"],
       englishHelp,
-      surtitlesHelp: ["La lingua dei sovratitoli in questa replica (en, it…); vuoto: nessuno.", "The language of the surtitles at this performance (en, it…); empty: none."],
+      surtitlesHelp: [
+        "La lingua dei sovratitoli in questa replica (en, it…); vuoto: nessuno.",
+        "The language of the surtitles at this performance (en, it…); empty: none.",
+      ],
       noteHelp: [
         "Solo per questa data: replica relaxed, interprete LIS, audiodescrizione…",
         "This date only: relaxed performance, sign language interpreter, audio description…",
@@ -344,9 +356,18 @@ export const resourceWords: Record<string, ResourceWords> = {
       ],
       checkInManuallyDone: ["Ingresso registrato.", "Checked in."],
       localeHelp: ["La lingua di ogni email a questa persona.", "The language of every email to this person."],
-      emailHelp: ["Facoltativa per una prenotazione al botteghino: senza email, stampa il biglietto.", "Optional for a box-office booking: without it, print the ticket."],
-      boxOfficeBookedEmailed: ["Prenotazione {{code}} confermata per {{seats}}: l'email con il biglietto è in partenza.", "Booking {{code}} confirmed for {{seats}}: the ticket email is on its way."],
-      boxOfficeBookedPrint: ["Prenotazione {{code}} confermata per {{seats}}. Nessuna email: stampa ora il biglietto.", "Booking {{code}} confirmed for {{seats}}. No email: print the ticket now."],
+      emailHelp: [
+        "Facoltativa per una prenotazione al botteghino: senza email, stampa il biglietto.",
+        "Optional for a box-office booking: without it, print the ticket.",
+      ],
+      boxOfficeBookedEmailed: [
+        "Prenotazione {{code}} confermata per {{seats}}: l'email con il biglietto è in partenza.",
+        "Booking {{code}} confirmed for {{seats}}: the ticket email is on its way.",
+      ],
+      boxOfficeBookedPrint: [
+        "Prenotazione {{code}} confermata per {{seats}}. Nessuna email: stampa ora il biglietto.",
+        "Booking {{code}} confirmed for {{seats}}. No email: print the ticket now.",
+      ],
       printTicketDescription: [
         "Apri un biglietto da stampare per questo gruppo (per una prenotazione senza email). Un biglietto stampato prima smette di funzionare.",
         "Open a printable ticket for this party (for a booking without email). A ticket printed earlier stops working.",
@@ -361,7 +382,10 @@ export const resourceWords: Record<string, ResourceWords> = {
       ],
       changeReservationPreview: ["Ora: {{seats}} persone, {{performance}}.", "Now: {{seats}} people, {{performance}}."],
       changeReservationDone: ["Prenotazione cambiata: {{seats}} persone.", "Reservation changed: {{seats}} people."],
-      changeReservationEmailed: ["Prenotazione cambiata: {{seats}} persone; il nuovo biglietto è in partenza.", "Reservation changed: {{seats}} people; the new ticket is on its way."],
+      changeReservationEmailed: [
+        "Prenotazione cambiata: {{seats}} persone; il nuovo biglietto è in partenza.",
+        "Reservation changed: {{seats}} people; the new ticket is on its way.",
+      ],
       changeReservationUnchanged: ["Niente da cambiare.", "Nothing to change."],
       newPartySizeField: ["Nuovo numero di persone", "New number of people"],
       newPerformanceField: ["Sposta su un'altra replica", "Move to another performance"],
@@ -510,7 +534,10 @@ export const resourceWords: Record<string, ResourceWords> = {
     values: { locale: { it: ["Italiano", "Italian"], en: ["Inglese", "English"] }, isPublished: yesNo(["pubblicata", "published"], ["bozza", "draft"]) },
     messages: {
       slugHelp,
-      bodyHelp: ["Testo in Markdown: **grassetto**, _corsivo_, ### titoletti, elenchi con -.", "Markdown text: **bold**, _italic_, ### headings, lists with -."],
+      bodyHelp: [
+        "Testo in Markdown: **grassetto**, _corsivo_, ### titoletti, elenchi con -.",
+        "Markdown text: **bold**, _italic_, ### headings, lists with -.",
+      ],
     },
   },
   SiteSetting: {
@@ -534,10 +561,7 @@ export const resourceWords: Record<string, ResourceWords> = {
     },
     values: { role: { admin: ["amministratore", "admin"], staff: ["staff di sala", "door staff"] } },
     messages: {
-      passwordHelp: [
-        "Almeno 10 caratteri. Lascia vuoto per tenere la password attuale.",
-        "At least 10 characters. Leave empty to keep the current password.",
-      ],
+      passwordHelp: ["Almeno 10 caratteri. Lascia vuoto per tenere la password attuale.", "At least 10 characters. Leave empty to keep the current password."],
     },
   },
   EmailOutbox: {
@@ -558,7 +582,10 @@ export const resourceWords: Record<string, ResourceWords> = {
     values: { status: { pending: ["in coda", "queued"], sent: ["inviata", "sent"], failed: ["non inviata", "failed"] } },
     actions: { retry: ["Riprova l'invio", "Retry sending"] },
     messages: {
-      retryDescription: ["Rimetti in coda questa email non inviata e prova a consegnarla ora.", "Put this failed email back in the queue and try to deliver it now."],
+      retryDescription: [
+        "Rimetti in coda questa email non inviata e prova a consegnarla ora.",
+        "Put this failed email back in the queue and try to deliver it now.",
+      ],
       retryDone: ["L'email è di nuovo in coda.", "The email is queued again."],
     },
   },
@@ -687,4 +714,3 @@ function build(language: AdminLanguage): LocaleTranslations {
 }
 
 export const adminTranslations: Record<AdminLanguage, LocaleTranslations> = { it: build("it"), en: build("en") };
-

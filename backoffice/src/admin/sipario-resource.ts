@@ -155,9 +155,7 @@ export class SiparioResource extends Resource {
     const actor = actorOf(context);
     try {
       const prepared = this.behaviour.prepare ? await this.behaviour.prepare(params, "create") : params;
-      const row = this.behaviour.create
-        ? await this.behaviour.create(prepared, actor)
-        : await this.delegate.create({ data: this.prepareParams(prepared) });
+      const row = this.behaviour.create ? await this.behaviour.create(prepared, actor) : await this.delegate.create({ data: this.prepareParams(prepared) });
       // What the service answered beyond the row (a box-office booking's ticket) rides along
       // for the new action's after hook.
       const extra = (row as { [CREATE_OUTCOME]?: Record<string, unknown> })[CREATE_OUTCOME];

@@ -9,9 +9,7 @@ import { z } from "zod";
  * A bad value stops the process with one line naming the variable (ConfigError).
  */
 
-const bool = z
-  .enum(["1", "0", "true", "false", "yes", "no"])
-  .transform((v) => v === "1" || v === "true" || v === "yes");
+const bool = z.enum(["1", "0", "true", "false", "yes", "no"]).transform((v) => v === "1" || v === "true" || v === "yes");
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -40,7 +38,11 @@ const envSchema = z.object({
   MAX_SEATS_PER_EMAIL: z.coerce.number().int().positive().optional(),
   CONFIRMATION_TOKEN_TTL_HOURS: positiveInt(24),
   /** How long a waiting-list offer holds its seats; fractions allowed (tests use seconds). */
-  WAITLIST_OFFER_MINUTES: z.coerce.number().positive().max(60 * 24 * 30).default(720),
+  WAITLIST_OFFER_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(60 * 24 * 30)
+    .default(720),
   /** Ticket tokens stay valid until this many hours after the performance day ends. */
   TICKET_GRACE_HOURS: z.coerce.number().int().min(0).default(0),
   SESSION_TTL_DAYS: positiveInt(30),
@@ -80,15 +82,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const cfg = parsed.data;
   const production = cfg.NODE_ENV === "production";
   if (production && !cfg.SESSION_SECRET) {
-    throw new ConfigError(
-      "Invalid configuration: SESSION_SECRET is required when NODE_ENV=production (generate one with: openssl rand -base64 48)",
-    );
+    throw new ConfigError("Invalid configuration: SESSION_SECRET is required when NODE_ENV=production (generate one with: openssl rand -base64 48)");
   }
   if (production && !env.ORIGIN) {
     throw new ConfigError("Invalid configuration: ORIGIN is required when NODE_ENV=production (the public https:// address of the site)");
   }
-  const backofficeOrigin =
-    cfg.BACKOFFICE_ORIGIN?.replace(/\/+$/, "") ?? `http://${cfg.HOST === "0.0.0.0" ? "localhost" : cfg.HOST}:${cfg.BACKOFFICE_PORT}`;
+  const backofficeOrigin = cfg.BACKOFFICE_ORIGIN?.replace(/\/+$/, "") ?? `http://${cfg.HOST === "0.0.0.0" ? "localhost" : cfg.HOST}:${cfg.BACKOFFICE_PORT}`;
   const ORIGIN = cfg.ORIGIN ?? `http://localhost:${cfg.PORT}`;
   const MAX_SEATS_PER_EMAIL = cfg.MAX_SEATS_PER_EMAIL ?? cfg.MAX_PARTY_SIZE;
   return { ...cfg, ORIGIN, MAX_SEATS_PER_EMAIL, production, sessionSecret: cfg.SESSION_SECRET ?? developmentSecret(), backofficeOrigin };

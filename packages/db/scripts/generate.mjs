@@ -15,18 +15,14 @@ if (!existsSync(stub)) {
   writeFileSync(stub, '#!/bin/sh\necho "schema-engine-cli 0.0.0-stub"\n');
   chmodSync(stub, 0o755);
 }
-const result = spawnSync(
-  process.execPath,
-  [join(dirname(createRequire(import.meta.url).resolve("prisma/package.json")), "build", "index.js"), "generate"],
-  {
-    cwd: pkgDir,
-    stdio: "inherit",
-    env: {
-      ...process.env,
-      PRISMA_SCHEMA_ENGINE_BINARY: stub,
-      PRISMA_HIDE_UPDATE_MESSAGE: "1",
-      CHECKPOINT_DISABLE: "1",
-    },
+const result = spawnSync(process.execPath, [join(dirname(createRequire(import.meta.url).resolve("prisma/package.json")), "build", "index.js"), "generate"], {
+  cwd: pkgDir,
+  stdio: "inherit",
+  env: {
+    ...process.env,
+    PRISMA_SCHEMA_ENGINE_BINARY: stub,
+    PRISMA_HIDE_UPDATE_MESSAGE: "1",
+    CHECKPOINT_DISABLE: "1",
   },
-);
+});
 process.exit(result.status ?? 1);

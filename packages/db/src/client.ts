@@ -95,9 +95,7 @@ function lockEmbeddedDir(dir: string): () => void {
   if (existsSync(lockFile)) {
     const pid = Number(readFileSync(lockFile, "utf8"));
     if (pid && pid !== process.pid && isAlive(pid)) {
-      throw new DatabaseSetupError(
-        `The embedded database in ${dir} is in use by process ${pid}. Stop it first, or set DATABASE_URL to a PostgreSQL server.`,
-      );
+      throw new DatabaseSetupError(`The embedded database in ${dir} is in use by process ${pid}. Stop it first, or set DATABASE_URL to a PostgreSQL server.`);
     }
   }
   writeFileSync(lockFile, String(process.pid));

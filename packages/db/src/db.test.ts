@@ -98,9 +98,9 @@ describe("database constraints", () => {
     const p = await factories.performance(db.prisma);
     expect(await sqlErrorCode(`UPDATE "Performance" SET "status" = 'cancelled' WHERE id = $1`, [p.id])).toBe("23514");
     expect(await sqlErrorCode(`UPDATE "Performance" SET "status" = 'cancelled', "cancelledAt" = now() WHERE id = $1`, [p.id])).toBeUndefined();
-    expect(
-      await sqlErrorCode(`UPDATE "Performance" SET "bookingOpensAt" = now(), "bookingClosesAt" = now() - interval '1 hour' WHERE id = $1`, [p.id]),
-    ).toBe("23514");
+    expect(await sqlErrorCode(`UPDATE "Performance" SET "bookingOpensAt" = now(), "bookingClosesAt" = now() - interval '1 hour' WHERE id = $1`, [p.id])).toBe(
+      "23514",
+    );
   });
 
   it("rejects negative capacity numbers", async () => {
@@ -164,7 +164,10 @@ describe("seed", () => {
     expect(await counts()).toEqual(first);
     const published = await db.prisma.show.count({ where: { isPublished: true, slug: { in: ["le-serve", "aspettando-godot", "sei-personaggi"] } } });
     expect(published).toBe(3);
-    const statuses = await db.prisma.reservation.groupBy({ by: ["status"], where: { performance: { show: { slug: { in: ["le-serve", "aspettando-godot", "sei-personaggi"] } } } } });
+    const statuses = await db.prisma.reservation.groupBy({
+      by: ["status"],
+      where: { performance: { show: { slug: { in: ["le-serve", "aspettando-godot", "sei-personaggi"] } } } },
+    });
     expect(statuses.map((s) => s.status).sort()).toEqual(["cancelled", "confirmed", "expired", "pending"]);
   });
 });

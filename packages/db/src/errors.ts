@@ -9,16 +9,13 @@ export class DatabaseSetupError extends Error {
 /** Turns a pg/PGlite connection failure into a one-line, actionable message. */
 export function describeConnectionError(url: string | undefined, error: unknown): DatabaseSetupError {
   // pg errors carry `code`; Prisma wraps driver errors as meta.driverAdapterError.cause.
-  const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } } })?.meta
-    ?.driverAdapterError?.cause;
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } } })?.meta?.driverAdapterError?.cause;
   const kindToCode: Record<string, string> = {
     DatabaseNotReachable: "ECONNREFUSED",
     DatabaseDoesNotExist: "3D000",
     AuthenticationFailed: "28P01",
   };
-  const code = (error as { code?: string })?.code?.match(/^P\d/)
-    ? (cause?.originalCode ?? kindToCode[cause?.kind ?? ""])
-    : (error as { code?: string })?.code;
+  const code = (error as { code?: string })?.code?.match(/^P\d/) ? (cause?.originalCode ?? kindToCode[cause?.kind ?? ""]) : (error as { code?: string })?.code;
   const where = url ? safeUrl(url) : "the embedded database";
   const message = error instanceof Error ? error.message : String(error);
   if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "ETIMEDOUT") {
@@ -57,9 +54,7 @@ export function assertDatabaseUrl(url: string): void {
     );
   }
   if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
-    throw new DatabaseSetupError(
-      `DATABASE_URL must start with postgresql:// (got ${parsed.protocol}//). Unset it to use the embedded database.`,
-    );
+    throw new DatabaseSetupError(`DATABASE_URL must start with postgresql:// (got ${parsed.protocol}//). Unset it to use the embedded database.`);
   }
   if (!parsed.pathname || parsed.pathname === "/") {
     throw new DatabaseSetupError("DATABASE_URL names no database: add /DATABASE_NAME after the host.");

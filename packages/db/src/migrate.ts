@@ -102,9 +102,7 @@ export async function applyMigrations(session: SqlSession, migrations = listMigr
 
 /** Names of committed migrations the database has not applied yet (for /readyz). */
 export async function pendingMigrations(session: SqlSession, migrations = listMigrations()): Promise<string[]> {
-  const table = await session.query<{ exists: boolean }>(
-    `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS exists`,
-  );
+  const table = await session.query<{ exists: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS exists`);
   if (!table[0]?.exists) return migrations.map((m) => m.name);
   const rows = await session.query<{ migration_name: string }>(
     `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,

@@ -19,7 +19,9 @@ async function loadEngine() {
     const require = createRequire(import.meta.url);
     const wasmPath = require.resolve("@prisma/schema-engine-wasm").replace(/schema_engine\.js$/, "schema_engine_bg.wasm");
     // Node's global WebAssembly; the ES lib typings we compile against do not declare it.
-    const wasm = (globalThis as unknown as { WebAssembly: { instantiate(bytes: Buffer, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }> } }).WebAssembly;
+    const wasm = (
+      globalThis as unknown as { WebAssembly: { instantiate(bytes: Buffer, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }> } }
+    ).WebAssembly;
     const { instance } = await wasm.instantiate(readFileSync(wasmPath), { "./schema_engine_bg.js": engineModule });
     engineModule.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
@@ -79,11 +81,7 @@ export async function diagnoseMigrationHistory(
   schema = readFileSync(schemaPath, "utf8"),
 ): Promise<MigrationHistoryDiagnosis> {
   const { SchemaEngine } = await loadEngine();
-  const engine = await SchemaEngine.new(
-    { datamodels: [["schema.prisma", schema]] },
-    () => {},
-    bindMigrationAwareSqlAdapterFactory(adapter),
-  );
+  const engine = await SchemaEngine.new({ datamodels: [["schema.prisma", schema]] }, () => {}, bindMigrationAwareSqlAdapterFactory(adapter));
   return engine.diagnoseMigrationHistory({
     migrationsList: migrationList(migrations),
     optInToShadowDatabase: false,

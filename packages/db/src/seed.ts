@@ -53,8 +53,7 @@ export const demoShows = [
       "Vladimiro ed Estragone aspettano. Passano Pozzo e Lucky. Un ragazzo porta notizie. " +
       "Una lettura clownesca del classico di Beckett, con l'ensemble di AzioneLab.",
     descriptionEn:
-      "Vladimir and Estragon wait. Pozzo and Lucky pass by. A boy brings news. " +
-      "A clown-tinged reading of Beckett's classic by AzioneLab's ensemble.",
+      "Vladimir and Estragon wait. Pozzo and Lucky pass by. A boy brings news. " + "A clown-tinged reading of Beckett's classic by AzioneLab's ensemble.",
     credits: "di Samuel Beckett · regia di Paolo Greco",
     creditsEn: "by Samuel Beckett · directed by Paolo Greco",
     ageGuidance: "Per tutti",
@@ -71,11 +70,8 @@ export const demoShows = [
     summary: "I sei personaggi di Pirandello interrompono una prova e pretendono che la loro storia vada in scena.",
     summaryEn: "Pirandello's six characters interrupt a rehearsal, demanding their story be staged.",
     description:
-      "Una compagnia sta provando quando arrivano sei sconosciuti: personaggi abbandonati dal loro autore. " +
-      "Con il laboratorio giovani di AzioneLab.",
-    descriptionEn:
-      "A company rehearses when six strangers arrive: characters abandoned by their author. " +
-      "Performed by AzioneLab's youth workshop.",
+      "Una compagnia sta provando quando arrivano sei sconosciuti: personaggi abbandonati dal loro autore. " + "Con il laboratorio giovani di AzioneLab.",
+    descriptionEn: "A company rehearses when six strangers arrive: characters abandoned by their author. " + "Performed by AzioneLab's youth workshop.",
     credits: "di Luigi Pirandello · laboratorio giovani AzioneLab",
     creditsEn: "by Luigi Pirandello · AzioneLab youth workshop",
     ageGuidance: "Dai 10 anni",
@@ -279,8 +275,7 @@ export const demoSettings: Record<string, string> = {
   "company.tagline": "Teatro indipendente a Roma dal 2009",
   "company.tagline.en": "Independent theatre in Rome since 2009",
   "company.description": "AzioneLab è una compagnia teatrale indipendente di Roma: repertorio del Novecento, spettacoli essenziali, laboratori aperti.",
-  "company.description.en":
-    "AzioneLab is an independent theatre company from Rome: twentieth-century repertoire, spare productions, open workshops.",
+  "company.description.en": "AzioneLab is an independent theatre company from Rome: twentieth-century repertoire, spare productions, open workshops.",
   "theme.accent": "#b3261e",
   // What every email's shared layout shows (packages/api/src/mail/layout.ts).
   "company.logo": "/email-logo.png",

@@ -28,7 +28,10 @@ export const DESKTOP = { width: 1280, height: 800 };
 export async function screenshots(page: Page, name: string): Promise<void> {
   const dir = join(ensureResultsDir(), "screenshots");
   const original = page.viewportSize();
-  for (const [label, size] of [["phone", PHONE], ["desktop", DESKTOP]] as const) {
+  for (const [label, size] of [
+    ["phone", PHONE],
+    ["desktop", DESKTOP],
+  ] as const) {
     await page.setViewportSize(size);
     await page.screenshot({ path: join(dir, `${name}-${label}.png`), fullPage: true });
   }

@@ -25,4 +25,3 @@ export function writeY4m(file: string, png: PNG, width = 640, height = 480, fram
   const frame = Buffer.concat([Buffer.from("FRAME\n"), luma, chroma]);
   writeFileSync(file, Buffer.concat([header, ...Array.from({ length: frames }, () => frame)]));
 }
-

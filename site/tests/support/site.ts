@@ -46,8 +46,7 @@ export async function startMailbox(): Promise<Mailbox> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.server.address() as { port: number }).port;
-  const recipients = (m: ParsedMail) =>
-    [m.to].flat().flatMap((a) => (a ? a.value.map((v) => v.address?.toLowerCase()) : []));
+  const recipients = (m: ParsedMail) => [m.to].flat().flatMap((a) => (a ? a.value.map((v) => v.address?.toLowerCase()) : []));
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
@@ -134,4 +133,3 @@ export function ensureResultsDir(): string {
   mkdirSync(join(resultsDir, "screenshots"), { recursive: true });
   return resultsDir;
 }
-

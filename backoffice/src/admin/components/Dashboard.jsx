@@ -8,7 +8,15 @@ let timeZone;
 // The admin's language for the words, the company's time zone for the clock, 24-hour.
 let dateLocale = "it-IT";
 const fmt = (iso) =>
-  new Date(iso).toLocaleString(dateLocale, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone });
+  new Date(iso).toLocaleString(dateLocale, {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone,
+  });
 
 // confirmed (checked-in part darker) | available | manually held: one bar per performance.
 const CapacityBar = ({ p, tc }) => {
@@ -45,9 +53,17 @@ const Dashboard = () => {
   const { translateComponent: tc, i18n } = useTranslation();
   dateLocale = i18n.language === "en" ? "en-GB" : "it-IT";
   useEffect(() => {
-    api.getDashboard().then((r) => setData(r.data)).catch(() => setFailed(true));
+    api
+      .getDashboard()
+      .then((r) => setData(r.data))
+      .catch(() => setFailed(true));
   }, []);
-  if (failed) return <Box p="xl"><Text>{tc("Dashboard.loadFailed")}</Text></Box>;
+  if (failed)
+    return (
+      <Box p="xl">
+        <Text>{tc("Dashboard.loadFailed")}</Text>
+      </Box>
+    );
   if (!data) return <Loader />;
   timeZone = data.timeZone;
   return (
@@ -91,7 +107,8 @@ const Dashboard = () => {
       <Section title={tc("Dashboard.failedEmails", { count: data.failedEmails.count })} testId="dashboard-failed-emails">
         {data.failedEmails.latest.map((e) => (
           <Text key={e.id}>
-            <a href={`/admin/resources/EmailOutbox/records/${e.id}/show`}>{e.subject}</a> · {e.kind} · {tc("Dashboard.attempts", { count: e.attempts })} · {e.lastError || ""}
+            <a href={`/admin/resources/EmailOutbox/records/${e.id}/show`}>{e.subject}</a> · {e.kind} · {tc("Dashboard.attempts", { count: e.attempts })} ·{" "}
+            {e.lastError || ""}
           </Text>
         ))}
       </Section>

@@ -11,10 +11,14 @@ const ExportCsv = (props) => {
     <Box variant="container">
       <Text mb="lg">{tc("ExportCsv.intro")}</Text>
       <Text mb="default">
-        <a href={`${base}.xlsx`} download data-testid="export-xlsx-link">{tc("ExportCsv.xlsx")}</a>
+        <a href={`${base}.xlsx`} download data-testid="export-xlsx-link">
+          {tc("ExportCsv.xlsx")}
+        </a>
       </Text>
       <Text mb="default">
-        <a href={`${base}.csv`} download data-testid="export-csv-link">{tc("ExportCsv.csv")}</a>
+        <a href={`${base}.csv`} download data-testid="export-csv-link">
+          {tc("ExportCsv.csv")}
+        </a>
       </Text>
       <Text>
         <a href={`/admin/export/performances/${encodeURIComponent(record.id)}/door-list`} target="_blank" rel="noopener" data-testid="door-list-link">

@@ -13,10 +13,14 @@ const PersonalData = (props) => {
     <Box variant="container" data-testid="action-personalData">
       <Text mb="lg">{tc("PersonalData.intro")}</Text>
       <Text mb="default">
-        <a href={`${base}.txt`} download data-testid="personal-data-txt">{tc("PersonalData.txt")}</a>
+        <a href={`${base}.txt`} download data-testid="personal-data-txt">
+          {tc("PersonalData.txt")}
+        </a>
       </Text>
       <Text>
-        <a href={`${base}.json`} download data-testid="personal-data-json">{tc("PersonalData.json")}</a>
+        <a href={`${base}.json`} download data-testid="personal-data-json">
+          {tc("PersonalData.json")}
+        </a>
       </Text>
     </Box>
   );

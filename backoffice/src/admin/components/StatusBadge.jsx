@@ -32,22 +32,22 @@ const StatusBadge = (props) => {
 };
 
 const Badge = ({ value, property, resource, tl }) => (
-    <span
-      data-testid={`status-${property.path}`}
-      data-status={value}
-      style={{
-        display: "inline-block",
-        padding: "2px 10px",
-        borderRadius: 12,
-        fontSize: 12,
-        lineHeight: "18px",
-        whiteSpace: "nowrap",
-        color: "#fff",
-        background: COLOURS[value] || "#5f6368",
-      }}
-    >
-      {tl(`${property.path}.${value}`, resource.id, { defaultValue: String(value) })}
-    </span>
+  <span
+    data-testid={`status-${property.path}`}
+    data-status={value}
+    style={{
+      display: "inline-block",
+      padding: "2px 10px",
+      borderRadius: 12,
+      fontSize: 12,
+      lineHeight: "18px",
+      whiteSpace: "nowrap",
+      color: "#fff",
+      background: COLOURS[value] || "#5f6368",
+    }}
+  >
+    {tl(`${property.path}.${value}`, resource.id, { defaultValue: String(value) })}
+  </span>
 );
 
 export default StatusBadge;

@@ -6,8 +6,9 @@ export function pageResource(deps: ResourceDeps): ResourceWithOptions {
   return {
     resource: modelResource(deps, "Page", {
       // Slugs are unique per language: "chi-siamo" may exist in Italian and English.
-      prepare: slugPrefill("title", async (slug, params) =>
-        !!(await prisma.page.findFirst({ where: { slug, locale: String(params.locale || "it") }, select: { id: true } })),
+      prepare: slugPrefill(
+        "title",
+        async (slug, params) => !!(await prisma.page.findFirst({ where: { slug, locale: String(params.locale || "it") }, select: { id: true } })),
       ),
     }),
     options: {

@@ -1,7 +1,23 @@
 import { assertValidBookingWindow, DomainError, type PerformanceCancellation, type PerformanceMove, type PerformanceRunInput } from "@sipario/api";
 import type { ActionContext, ActionRequest, ActionResponse, RecordJSON, ResourceWithOptions } from "adminjs";
 import type { Services } from "../services.ts";
-import { askFirst, badge, bool, date, insensitive, int, modelResource, onlyIn, programme, searchProperty, sideBySide, text, whenFilter, whenProperty, type ResourceDeps } from "./shared.ts";
+import {
+  askFirst,
+  badge,
+  bool,
+  date,
+  insensitive,
+  int,
+  modelResource,
+  onlyIn,
+  programme,
+  searchProperty,
+  sideBySide,
+  text,
+  whenFilter,
+  whenProperty,
+  type ResourceDeps,
+} from "./shared.ts";
 
 /** A date field the admin may empty: "" or null clears it (null), absent leaves it (undefined). */
 function optionalDate(value: unknown, field: string): Date | null | undefined {
@@ -356,7 +372,15 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
           ],
           dryRun: async (id, payload) => {
             const plan = await services.planPerformanceRun(await runInput(id, payload));
-            const when = new Intl.DateTimeFormat("it-IT", { timeZone: plan.timeZone, weekday: "short", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit" });
+            const when = new Intl.DateTimeFormat("it-IT", {
+              timeZone: plan.timeZone,
+              weekday: "short",
+              day: "2-digit",
+              month: "2-digit",
+              year: "numeric",
+              hour: "2-digit",
+              minute: "2-digit",
+            });
             return { key: "addDatesPreview", values: { count: plan.startsAt.length, dates: plan.startsAt.map((d) => when.format(d)).join("\n") } };
           },
           run: async (id, actor, _context, payload) => services.createPerformanceRun(await runInput(id, payload), actor),

@@ -17,9 +17,15 @@ function onFormFields(error: unknown): unknown {
 
 export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
   const { prisma, services, components } = deps;
-  const reservationStatus = (...statuses: string[]) => (p: Record<string, unknown>) => statuses.includes(String(p.status));
+  const reservationStatus =
+    (...statuses: string[]) =>
+    (p: Record<string, unknown>) =>
+      statuses.includes(String(p.status));
   // "checked_in" once the party is in, else the status: actions that no longer apply to a party inside disappear.
-  const reservationState = (...states: string[]) => (p: Record<string, unknown>) => states.includes(String(p.state ?? p.status));
+  const reservationState =
+    (...states: string[]) =>
+    (p: Record<string, unknown>) =>
+      states.includes(String(p.state ?? p.status));
   const when = new Intl.DateTimeFormat("it-IT", { timeZone: deps.config.TIME_ZONE, dateStyle: "short", timeStyle: "short" });
   return {
     resource: modelResource(deps, "Reservation", {
@@ -54,10 +60,14 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
         const current = await prisma.reservation.findUniqueOrThrow({ where: { id }, select: { performanceId: true, partySize: true, source: true } });
         const partySize = int(params.partySize, "partySize");
         if (partySize !== undefined && partySize !== current.partySize) {
-          throw new DomainError("invalid_input", "Change the number of seats with the “Change reservation” action (it checks the free seats).", { field: "partySize" });
+          throw new DomainError("invalid_input", "Change the number of seats with the “Change reservation” action (it checks the free seats).", {
+            field: "partySize",
+          });
         }
         if (params.performance !== undefined && String(params.performance) !== current.performanceId) {
-          throw new DomainError("invalid_input", "Move the reservation with the “Change reservation” action (it checks the free seats).", { field: "performance" });
+          throw new DomainError("invalid_input", "Move the reservation with the “Change reservation” action (it checks the free seats).", {
+            field: "performance",
+          });
         }
         if (params.email === null && current.source !== "box_office") {
           throw new DomainError("invalid_input", "An online booking keeps its email address.", { field: "email" });
@@ -82,7 +92,10 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
       decorate: async (records) => {
         const ids = records.map((r) => String(r.id()));
         const checkIns = new Map(
-          (await prisma.checkIn.findMany({ where: { reservationId: { in: ids } }, select: { reservationId: true, checkedInAt: true } })).map((c) => [c.reservationId, c.checkedInAt]),
+          (await prisma.checkIn.findMany({ where: { reservationId: { in: ids } }, select: { reservationId: true, checkedInAt: true } })).map((c) => [
+            c.reservationId,
+            c.checkedInAt,
+          ]),
         );
         for (const r of records) {
           const checkedInAt = checkIns.get(String(r.id()));
@@ -248,13 +261,11 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
             return { performance: others.map((p) => ({ value: p.id, label: `${when.format(p.startsAt)} · ${p.venue.name}` })) };
           },
           run: (id, actor, _context, payload) =>
-            services.changeReservation(
-              id,
-              { partySize: int(payload.partySize, "partySize"), performanceId: text(payload.performance) || undefined },
-              actor,
-            ),
+            services.changeReservation(id, { partySize: int(payload.partySize, "partySize"), performanceId: text(payload.performance) || undefined }, actor),
           done: (r: ReservationChanged) =>
-            r.changed ? { key: r.emailed ? "changeReservationEmailed" : "changeReservationDone", values: { seats: r.partySize } } : "changeReservationUnchanged",
+            r.changed
+              ? { key: r.emailed ? "changeReservationEmailed" : "changeReservationDone", values: { seats: r.partySize } }
+              : "changeReservationUnchanged",
         }),
         printTicket: askFirst(deps, {
           label: "Print the ticket",

@@ -127,19 +127,19 @@ export const badge = (deps: ResourceDeps) => ({ components: { list: deps.compone
  * full-width field.
  */
 export function sideBySide(fields: (string | [string])[]): LayoutElement[] {
-  return fields.map((field): LayoutElement =>
-    typeof field === "string"
-      ? field
-      : [
-          { flexDirection: "row", flex: true },
-          [
-            [field[0], { flexGrow: 1, flexBasis: 0, marginRight: "xl" }],
-            [`${field[0]}En`, { flexGrow: 1, flexBasis: 0 }],
+  return fields.map(
+    (field): LayoutElement =>
+      typeof field === "string"
+        ? field
+        : [
+            { flexDirection: "row", flex: true },
+            [
+              [field[0], { flexGrow: 1, flexBasis: 0, marginRight: "xl" }],
+              [`${field[0]}En`, { flexGrow: 1, flexBasis: 0 }],
+            ],
           ],
-        ],
   );
 }
 
 /** The English column of each translated field: optional, its help says the Italian shows when it is empty. */
-export const englishOf = (fields: string[]) =>
-  Object.fromEntries(fields.map((field) => [`${field}En`, { isRequired: false, description: "englishHelp" }]));
+export const englishOf = (fields: string[]) => Object.fromEntries(fields.map((field) => [`${field}En`, { isRequired: false, description: "englishHelp" }]));

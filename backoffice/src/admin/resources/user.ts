@@ -10,12 +10,17 @@ export function userResource(deps: ResourceDeps): ResourceWithOptions {
       {
         auditsItself: true,
         create: (params, actor) =>
-          services.createUser({ email: text(params.email) ?? "", name: text(params.name) ?? "", role: text(params.role) ?? "", password: text(params.password) ?? "" }, actor),
+          services.createUser(
+            { email: text(params.email) ?? "", name: text(params.name) ?? "", role: text(params.role) ?? "", password: text(params.password) ?? "" },
+            actor,
+          ),
         update: (id, params, actor) =>
           services.updateUser(
             id,
             Object.fromEntries(
-              Object.entries({ email: text(params.email), name: text(params.name), role: text(params.role), password: text(params.password) }).filter(([, v]) => v !== undefined),
+              Object.entries({ email: text(params.email), name: text(params.name), role: text(params.role), password: text(params.password) }).filter(
+                ([, v]) => v !== undefined,
+              ),
             ),
             actor,
           ),

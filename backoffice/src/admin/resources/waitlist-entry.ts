@@ -10,7 +10,10 @@ import { askFirst, badge, bookings, insensitive, modelResource, onlyIn, type Res
  */
 export function waitlistEntryResource(deps: ResourceDeps): ResourceWithOptions {
   const { services } = deps;
-  const status = (...statuses: string[]) => (p: Record<string, unknown>) => statuses.includes(String(p.status));
+  const status =
+    (...statuses: string[]) =>
+    (p: Record<string, unknown>) =>
+      statuses.includes(String(p.status));
   return {
     resource: modelResource(
       deps,
@@ -106,7 +109,10 @@ export function waitlistEntryResource(deps: ResourceDeps): ResourceWithOptions {
           done: "removeEntryDone",
         }),
         personalData: personalDataAction(deps),
-        erasePerson: erasePersonAction(deps, async (id) => (await deps.prisma.waitlistEntry.findUnique({ where: { id }, select: { email: true } }))?.email ?? null),
+        erasePerson: erasePersonAction(
+          deps,
+          async (id) => (await deps.prisma.waitlistEntry.findUnique({ where: { id }, select: { email: true } }))?.email ?? null,
+        ),
       },
     },
   };

@@ -31,7 +31,11 @@ describe("audit log", () => {
       entityId: "x",
       changes: { name: "Ada", password: "hunter2-hunter2", nested: { tokenHash: "abc", ticketToken: "raw", when: new Date(0) } },
     });
-    expect(row.changes).toEqual({ name: "Ada", password: "[redacted]", nested: { tokenHash: "[redacted]", ticketToken: "[redacted]", when: "1970-01-01T00:00:00.000Z" } });
+    expect(row.changes).toEqual({
+      name: "Ada",
+      password: "[redacted]",
+      nested: { tokenHash: "[redacted]", ticketToken: "[redacted]", when: "1970-01-01T00:00:00.000Z" },
+    });
     expect(scrubChanges({ passwordHash: "$argon2id$..." })).toEqual({ passwordHash: "[redacted]" });
     expect(diffRecords({ a: 1, b: 2, updatedAt: 1 }, { a: 1, b: 3, updatedAt: 2 })).toEqual({ b: { from: 2, to: 3 } });
   });
@@ -104,7 +108,12 @@ describe("CSV export", () => {
     const perf = await factories.performance(db.prisma);
     const other = await factories.performance(db.prisma);
     await db.prisma.reservation.createMany({
-      data: Array.from({ length: 1203 }, (_, i) => ({ performanceId: perf.id, name: `P${String(i).padStart(4, "0")}`, email: `p${i}@example.org`, partySize: 1 })),
+      data: Array.from({ length: 1203 }, (_, i) => ({
+        performanceId: perf.id,
+        name: `P${String(i).padStart(4, "0")}`,
+        email: `p${i}@example.org`,
+        partySize: 1,
+      })),
     });
     await factories.reservation(db.prisma, { performanceId: other.id, name: "Elsewhere" });
     const lines: string[] = [];
@@ -113,7 +122,13 @@ describe("CSV export", () => {
     expect(new Set(lines).size).toBe(1204); // no row twice across pages
     expect(lines.join("")).not.toContain("Elsewhere");
     expect(lines[1]!.startsWith("P0000,")).toBe(true);
-    expect(await reasonOf((async () => { for await (const _ of reservationsCsv(db.prisma, "00000000-0000-4000-8000-000000000000")) void _; })())).toBe("not_found");
+    expect(
+      await reasonOf(
+        (async () => {
+          for await (const _ of reservationsCsv(db.prisma, "00000000-0000-4000-8000-000000000000")) void _;
+        })(),
+      ),
+    ).toBe("not_found");
   });
 });
 

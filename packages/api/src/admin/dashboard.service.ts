@@ -24,10 +24,7 @@ export interface DashboardData {
  * grouped query through performanceSeatSummary), today's check-ins and failed emails.
  * "Today" is the calendar day in `timeZone`. Read-only; throws only database errors.
  */
-export async function adminDashboard(
-  prisma: PrismaClient,
-  options: { timeZone: string; now?: Date; limit?: number },
-): Promise<DashboardData> {
+export async function adminDashboard(prisma: PrismaClient, options: { timeZone: string; now?: Date; limit?: number }): Promise<DashboardData> {
   const now = options.now ?? new Date();
   const performances = await prisma.performance.findMany({
     where: { startsAt: { gte: now } },
@@ -35,7 +32,10 @@ export async function adminDashboard(
     take: options.limit ?? 8,
     select: { id: true, startsAt: true, isBookingEnabled: true, show: { select: { title: true } }, venue: { select: { name: true } } },
   });
-  const summaries = await performanceSeatSummary(prisma, performances.map((p) => p.id));
+  const summaries = await performanceSeatSummary(
+    prisma,
+    performances.map((p) => p.id),
+  );
   const { start, end } = dayBounds(now, options.timeZone);
   const [checkIns, checkInAgg, failedCount, failed] = await Promise.all([
     prisma.checkIn.findMany({

@@ -8,17 +8,7 @@ import { isUuid } from "../lib/ids.ts";
 
 const BATCH = 500;
 
-export const RESERVATION_CSV_COLUMNS = [
-  "name",
-  "email",
-  "phone",
-  "partySize",
-  "status",
-  "createdAt",
-  "confirmedAt",
-  "checkedInAt",
-  "notes",
-] as const;
+export const RESERVATION_CSV_COLUMNS = ["name", "email", "phone", "partySize", "status", "createdAt", "confirmedAt", "checkedInAt", "notes"] as const;
 
 /**
  * One CSV cell: quoted when needed, and a leading = + - @ (or tab/CR) neutralised with

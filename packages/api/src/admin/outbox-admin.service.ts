@@ -4,7 +4,6 @@ import { DomainError } from "../errors.ts";
 import type { Actor } from "./users.service.ts";
 import { isUuid } from "../lib/ids.ts";
 
-
 /**
  * Puts a failed email back in the queue: status pending, due now, attempt counter reset.
  * Only failed ones: a pending email may be in a worker's hands right now (leased), and a

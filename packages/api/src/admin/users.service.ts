@@ -11,13 +11,9 @@ export interface Actor {
 }
 
 const email = emailText();
-const password = passwordText()
-  .min(MIN_PASSWORD_LENGTH, `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`)
-  .max(200);
+const password = passwordText().min(MIN_PASSWORD_LENGTH, `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`).max(200);
 
-export const adminUserCreateSchema = z
-  .object({ email, name: lineText().max(200).default(""), role: z.enum(["admin", "staff"]), password })
-  .strict();
+export const adminUserCreateSchema = z.object({ email, name: lineText().max(200).default(""), role: z.enum(["admin", "staff"]), password }).strict();
 export const adminUserUpdateSchema = z
   .object({
     email: email.optional(),
@@ -139,10 +135,7 @@ export async function deleteUserAsAdmin(prisma: PrismaClient, userId: string, ac
     }
     const checkIns = await tx.checkIn.count({ where: { checkedInById: userId } });
     if (checkIns > 0) {
-      throw new DomainError(
-        "invalid_input",
-        `This user recorded ${checkIns} check-ins, which must keep their author: change the password or role instead.`,
-      );
+      throw new DomainError("invalid_input", `This user recorded ${checkIns} check-ins, which must keep their author: change the password or role instead.`);
     }
     await tx.user.delete({ where: { id: userId } });
     await recordAudit(tx, {

@@ -52,7 +52,14 @@ export async function saveUserAccount(prisma: PrismaClient, input: UserAccountIn
         data: { email: data.email, name: data.name ?? data.email.split("@")[0]!, role: data.role, passwordHash },
         select: { id: true, email: true, name: true, role: true },
       });
-      await recordAudit(tx, { userId: null, actorLabel, action: "create", entity: "User", entityId: user.id, changes: { email: user.email, name: user.name, role: user.role } });
+      await recordAudit(tx, {
+        userId: null,
+        actorLabel,
+        action: "create",
+        entity: "User",
+        entityId: user.id,
+        changes: { email: user.email, name: user.name, role: user.role },
+      });
       return { user, created: true, sessionsEnded: false };
     }
     const user = await tx.user.update({

@@ -21,9 +21,7 @@ export interface SessionRecord {
   expiresAt: Date;
 }
 
-export type SessionValidationResult =
-  | { session: SessionRecord; user: SessionUser }
-  | { session: null; user: null };
+export type SessionValidationResult = { session: SessionRecord; user: SessionUser } | { session: null; user: null };
 
 /** 160 random bits from the CSPRNG, base32 (lower case, URL and cookie safe). */
 export function generateSessionToken(): string {
@@ -42,12 +40,7 @@ function sessionTtlMs(config: Pick<AppConfig, "SESSION_TTL_DAYS">): number {
 }
 
 /** Stores a new session for `userId` under the hash of `token`; the raw token is never stored. */
-export async function createSession(
-  prisma: PrismaClient,
-  token: string,
-  userId: string,
-  config: Pick<AppConfig, "SESSION_TTL_DAYS">,
-): Promise<SessionRecord> {
+export async function createSession(prisma: PrismaClient, token: string, userId: string, config: Pick<AppConfig, "SESSION_TTL_DAYS">): Promise<SessionRecord> {
   const session = {
     id: sessionIdFromToken(token),
     userId,

@@ -108,12 +108,7 @@ export async function adminConfirmReservation(
  * reservation and emails it. Older confirmation links stop working (unknown_token).
  * Throws not_found, reservation_not_pending, booking_closed (performance started).
  */
-export async function resendConfirmationEmail(
-  prisma: PrismaClient,
-  config: AppConfig,
-  reservationId: string,
-  options: { actor?: Actor; now?: Date } = {},
-) {
+export async function resendConfirmationEmail(prisma: PrismaClient, config: AppConfig, reservationId: string, options: { actor?: Actor; now?: Date } = {}) {
   assertId(reservationId);
   const now = options.now ?? new Date();
   const reservation = await reservationForEmail(prisma, reservationId);

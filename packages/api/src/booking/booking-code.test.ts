@@ -27,7 +27,10 @@ describe("the public booking code", () => {
     }
     expect(codes.size).toBe(200);
     await expect(
-      db.prisma.reservation.update({ where: { id: (await factories.reservation(db.prisma, { performanceId: p.id })).id }, data: { bookingCode: [...codes][0]! } }),
+      db.prisma.reservation.update({
+        where: { id: (await factories.reservation(db.prisma, { performanceId: p.id })).id },
+        data: { bookingCode: [...codes][0]! },
+      }),
     ).rejects.toMatchObject({ code: "P2002" });
   });
 

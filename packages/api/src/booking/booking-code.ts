@@ -12,11 +12,7 @@ export const BOOKING_CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4
  * a partial code (a box-office search for "7kq4") gives its normalised characters.
  */
 export function normaliseBookingCode(typed: string, options: { partial?: boolean } = {}): string | null {
-  const chars = typed
-    .toUpperCase()
-    .replace(/[\s-]/g, "")
-    .replace(/O/g, "0")
-    .replace(/[IL]/g, "1");
+  const chars = typed.toUpperCase().replace(/[\s-]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
   if (!/^[0-9A-HJKMNP-TV-Z]*$/.test(chars) || chars.length === 0) return null;
   if (chars.length === 8) return `${chars.slice(0, 4)}-${chars.slice(4)}`;
   if (!options.partial || chars.length > 8) return null;

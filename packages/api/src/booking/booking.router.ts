@@ -16,18 +16,16 @@ export const bookingRouter = router({
     })
     .input(createBookingSchema)
     .mutation(async ({ ctx, input }) => {
-    await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [
-      { key: `booking:addr:${ctx.clientAddress}`, rule: RATE_LIMITS.bookingPerAddress },
-      // Keyed on a hash: the bucket table never holds the address itself.
-      { key: `booking:email:${hashToken(input.email).slice(0, 32)}`, rule: RATE_LIMITS.bookingPerEmail },
-    ]);
-    const r = await createReservation(ctx.prisma, ctx.config, input);
-    return { reservationId: r.reservationId, status: r.status, performanceId: r.performanceId, partySize: r.partySize };
-  }),
+      await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [
+        { key: `booking:addr:${ctx.clientAddress}`, rule: RATE_LIMITS.bookingPerAddress },
+        // Keyed on a hash: the bucket table never holds the address itself.
+        { key: `booking:email:${hashToken(input.email).slice(0, 32)}`, rule: RATE_LIMITS.bookingPerEmail },
+      ]);
+      const r = await createReservation(ctx.prisma, ctx.config, input);
+      return { reservationId: r.reservationId, status: r.status, performanceId: r.performanceId, partySize: r.partySize };
+    }),
   confirm: publicProcedure.input(confirmBookingSchema).mutation(async ({ ctx, input }) => {
-    await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [
-      { key: `confirm:addr:${ctx.clientAddress}`, rule: RATE_LIMITS.confirmPerAddress },
-    ]);
+    await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [{ key: `confirm:addr:${ctx.clientAddress}`, rule: RATE_LIMITS.confirmPerAddress }]);
     const r = await confirmReservation(ctx.prisma, ctx.config, input.token, new Date(), { lock: ctx.guards?.performanceLocker });
     return { reservationId: r.reservationId, status: r.status, partySize: r.partySize, ticketUrl: r.ticketUrl };
   }),

@@ -79,9 +79,13 @@ export async function createReservation(prisma: PrismaClient, config: AppConfig,
   if (!row.outboxId) {
     assertWithinPerPersonLimit(config.MAX_SEATS_PER_EMAIL, row.personSeats, input.partySize);
     const available = row.availableSeats;
-    throw new DomainError("not_enough_seats", available === 0 ? "This performance is sold out." : `Only ${available} ${available === 1 ? "seat is" : "seats are"} left.`, {
-      availableSeats: available,
-    });
+    throw new DomainError(
+      "not_enough_seats",
+      available === 0 ? "This performance is sold out." : `Only ${available} ${available === 1 ? "seat is" : "seats are"} left.`,
+      {
+        availableSeats: available,
+      },
+    );
   }
   getLogger().info({ reservationId, performanceId: performance.id, partySize: input.partySize }, "reservation created");
   deliverSoon(prisma, config, row.outboxId);
@@ -129,7 +133,6 @@ export interface ConfirmResult {
   /** Raw ticket token, for the caller's own use; it reaches the visitor by email/page. */
   ticketToken: string;
 }
-
 
 /**
  * A reservation about to be confirmed: what its ticket email needs, plus the seats free
@@ -284,7 +287,15 @@ export async function confirmReservationById(
     // confirmation that committed while this one waited. The writes are conditional on
     // `fits` (and on each other), so a refusal writes nothing.
     const [row] = await tx.$queryRaw<
-      { availableSeats: number; personSeats: number; status: string | null; tokenUsed: boolean | null; consumed: number; confirmed: number; outboxId: string | null }[]
+      {
+        availableSeats: number;
+        personSeats: number;
+        status: string | null;
+        tokenUsed: boolean | null;
+        consumed: number;
+        confirmed: number;
+        outboxId: string | null;
+      }[]
     >`
       WITH state AS (
         SELECT
@@ -423,6 +434,11 @@ export async function describeConfirmation(prisma: PrismaClient, rawToken: strin
     performanceId: r.performance.id,
     startsAt: r.performance.startsAt.toISOString(),
     show: { slug: r.performance.show.slug, ...localize(r.performance.show, ["title"], locale) },
-    venue: { address: r.performance.venue.address, city: r.performance.venue.city, timeZone: r.performance.venue.timeZone, ...localize(r.performance.venue, ["name"], locale) },
+    venue: {
+      address: r.performance.venue.address,
+      city: r.performance.venue.city,
+      timeZone: r.performance.venue.timeZone,
+      ...localize(r.performance.venue, ["name"], locale),
+    },
   };
 }

@@ -184,7 +184,10 @@ describe("booking.confirm", () => {
     const api = testCaller(db.prisma, { config });
     expect(await reasonOf(api.booking.confirm({ token: "Z".repeat(43) }))).toEqual({ code: "NOT_FOUND", reason: "unknown_token" });
     expect(await reasonOf(api.booking.confirm({ token: "short" }))).toEqual({ code: "BAD_REQUEST", reason: "invalid_input" });
-    expect(await reasonOf(api.booking.confirm({ token: "has spaces and ; quotes'".padEnd(40, "x") }))).toEqual({ code: "BAD_REQUEST", reason: "invalid_input" });
+    expect(await reasonOf(api.booking.confirm({ token: "has spaces and ; quotes'".padEnd(40, "x") }))).toEqual({
+      code: "BAD_REQUEST",
+      reason: "invalid_input",
+    });
     expect(await reasonOf(api.booking.confirm({ token: "A".repeat(43), more: 1 } as never))).toEqual({ code: "BAD_REQUEST", reason: "invalid_input" });
     const p = await factories.performance(db.prisma);
     const { confirmationToken } = await book(p.id);

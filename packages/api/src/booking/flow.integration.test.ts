@@ -66,7 +66,13 @@ function assertTicketEmail(mail: ParsedMail, ticketUrl: string) {
 async function scenario(
   label: string,
   api: {
-    create: (input: { performanceId: string; name: string; email: string; partySize: number; locale?: "it" | "en" }) => Promise<{ reservationId: string; status: string }>;
+    create: (input: {
+      performanceId: string;
+      name: string;
+      email: string;
+      partySize: number;
+      locale?: "it" | "en";
+    }) => Promise<{ reservationId: string; status: string }>;
     confirm: (token: string) => Promise<{ reservationId: string; status: string; partySize: number; ticketUrl: string }>;
     ticket: (token: string) => Promise<{ qr: { svg: string; pngDataUrl: string }; status: string } & Record<string, unknown>>;
   },

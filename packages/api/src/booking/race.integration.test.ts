@@ -39,7 +39,12 @@ async function pendingReservations(capacity: number, n: number) {
     data: rows.map((r, i) => ({ id: r.id, performanceId: p.id, name: `R${i}`, email: `r${i}@example.org`, partySize: r.partySize })),
   });
   await db.prisma.reservationToken.createMany({
-    data: rows.map((r) => ({ reservationId: r.id, purpose: "confirmation" as const, tokenHash: hashToken(r.token), expiresAt: new Date(Date.now() + 3_600_000) })),
+    data: rows.map((r) => ({
+      reservationId: r.id,
+      purpose: "confirmation" as const,
+      tokenHash: hashToken(r.token),
+      expiresAt: new Date(Date.now() + 3_600_000),
+    })),
   });
   return { performanceId: p.id, rows };
 }
@@ -75,7 +80,10 @@ async function confirmedSeats(performanceId: string) {
 describe.skipIf(!realPostgres)("confirmation races across two server processes", () => {
   it("200 confirmations at once for 50 seats: never more than 50, full or nothing left fits, every request answered", async () => {
     const { performanceId, rows } = await pendingReservations(50, 200);
-    const outcomes = await confirmAll(locked, rows.map((r) => r.token));
+    const outcomes = await confirmAll(
+      locked,
+      rows.map((r) => r.token),
+    );
     const failures = outcomes.filter((o): o is Extract<Outcome, { ok: false }> => !o.ok);
     expect(failures.filter((f) => f.network)).toEqual([]);
     expect(failures.filter((f) => f.reason !== "not_enough_seats")).toEqual([]);
@@ -95,7 +103,10 @@ describe.skipIf(!realPostgres)("confirmation races across two server processes",
     const seen: number[] = [];
     for (let burst = 0; burst < 5 && !seen.some((s) => s > 50); burst++) {
       const { performanceId, rows } = await pendingReservations(50, 200);
-      const outcomes = await confirmAll(unlocked, rows.map((r) => r.token));
+      const outcomes = await confirmAll(
+        unlocked,
+        rows.map((r) => r.token),
+      );
       expect(outcomes.filter((o) => !o.ok && o.network)).toEqual([]);
       seen.push((await confirmedSeats(performanceId)).seats);
     }
@@ -107,9 +118,15 @@ describe.skipIf(!realPostgres)("confirmation races across two server processes",
     for (const servers of [locked, unlocked]) {
       // Even without the capacity lock, the conditional token update admits one winner.
       const { performanceId, rows } = await pendingReservations(50, 1);
-      const outcomes = await confirmAll(servers, Array.from({ length: 20 }, () => rows[0]!.token));
+      const outcomes = await confirmAll(
+        servers,
+        Array.from({ length: 20 }, () => rows[0]!.token),
+      );
       expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
-      expect(outcomes.filter((o) => !o.ok).map((o) => (o as { reason?: string }).reason), JSON.stringify(outcomes)).toEqual(Array(19).fill("token_used"));
+      expect(
+        outcomes.filter((o) => !o.ok).map((o) => (o as { reason?: string }).reason),
+        JSON.stringify(outcomes),
+      ).toEqual(Array(19).fill("token_used"));
       expect(await db.prisma.reservationToken.count({ where: { purpose: "check_in", reservation: { performanceId } } })).toBe(1);
       expect(await db.prisma.emailOutbox.count({ where: { kind: "ticket", reservation: { performanceId } } })).toBe(1);
     }

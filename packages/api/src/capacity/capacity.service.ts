@@ -145,7 +145,6 @@ export async function performanceSeatSummary(
   );
 }
 
-
 export interface LockedPerformance {
   id: string;
   startsAt: Date;

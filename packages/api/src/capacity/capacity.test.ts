@@ -64,14 +64,60 @@ describe("the capacity formula, written once", () => {
     const now = new Date();
     const later = new Date(now.getTime() + 60_000);
     const earlier = new Date(now.getTime() - 60_000);
-    const cases: { room: number; extra: number; manual: number; rows: { status: "pending" | "confirmed" | "cancelled" | "expired"; size: number; offer?: Date }[] }[] = [
+    const cases: {
+      room: number;
+      extra: number;
+      manual: number;
+      rows: { status: "pending" | "confirmed" | "cancelled" | "expired"; size: number; offer?: Date }[];
+    }[] = [
       { room: 10, extra: 0, manual: 0, rows: [] },
-      { room: 10, extra: 2, manual: 3, rows: [{ status: "confirmed", size: 4 }, { status: "pending", size: 3 }] },
-      { room: 10, extra: 0, manual: 0, rows: [{ status: "pending", size: 2, offer: later }, { status: "confirmed", size: 5 }] },
-      { room: 10, extra: 0, manual: 0, rows: [{ status: "pending", size: 2, offer: earlier }, { status: "expired", size: 2, offer: later }] },
-      { room: 4, extra: 0, manual: 0, rows: [{ status: "confirmed", size: 4 }, { status: "pending", size: 2, offer: later }] }, // squeezed: clamps at 0
+      {
+        room: 10,
+        extra: 2,
+        manual: 3,
+        rows: [
+          { status: "confirmed", size: 4 },
+          { status: "pending", size: 3 },
+        ],
+      },
+      {
+        room: 10,
+        extra: 0,
+        manual: 0,
+        rows: [
+          { status: "pending", size: 2, offer: later },
+          { status: "confirmed", size: 5 },
+        ],
+      },
+      {
+        room: 10,
+        extra: 0,
+        manual: 0,
+        rows: [
+          { status: "pending", size: 2, offer: earlier },
+          { status: "expired", size: 2, offer: later },
+        ],
+      },
+      {
+        room: 4,
+        extra: 0,
+        manual: 0,
+        rows: [
+          { status: "confirmed", size: 4 },
+          { status: "pending", size: 2, offer: later },
+        ],
+      }, // squeezed: clamps at 0
       { room: 8, extra: 4, manual: 12, rows: [] },
-      { room: 20, extra: 5, manual: 1, rows: [{ status: "cancelled", size: 6 }, { status: "confirmed", size: 6, offer: later }, { status: "pending", size: 1, offer: later }] },
+      {
+        room: 20,
+        extra: 5,
+        manual: 1,
+        rows: [
+          { status: "cancelled", size: 6 },
+          { status: "confirmed", size: 6, offer: later },
+          { status: "pending", size: 1, offer: later },
+        ],
+      },
     ];
     for (let i = 0; i < 12; i++) {
       cases.push({
@@ -86,9 +132,16 @@ describe("the capacity formula, written once", () => {
       });
     }
     for (const c of cases) {
-      const p = await factories.performance(db.prisma, { roomCapacity: c.room, additionalSeats: c.extra, manuallyOccupiedSeats: Math.min(c.manual, c.room + c.extra) });
-      for (const r of c.rows) await factories.reservation(db.prisma, { performanceId: p.id, status: r.status, partySize: r.size, offerExpiresAt: r.offer ?? null });
-      const [fromSql] = await db.prisma.$queryRaw<{ available: number }[]>`SELECT ${availableSeatsSql(now)} AS "available" FROM "Performance" p WHERE p."id" = ${p.id}::uuid`;
+      const p = await factories.performance(db.prisma, {
+        roomCapacity: c.room,
+        additionalSeats: c.extra,
+        manuallyOccupiedSeats: Math.min(c.manual, c.room + c.extra),
+      });
+      for (const r of c.rows)
+        await factories.reservation(db.prisma, { performanceId: p.id, status: r.status, partySize: r.size, offerExpiresAt: r.offer ?? null });
+      const [fromSql] = await db.prisma.$queryRaw<
+        { available: number }[]
+      >`SELECT ${availableSeatsSql(now)} AS "available" FROM "Performance" p WHERE p."id" = ${p.id}::uuid`;
       const taken = (await seatsTakenByPerformance(db.prisma, [p.id], now)).get(p.id)!;
       const expectedHeld = c.rows.filter((r) => r.status === "pending" && r.offer && r.offer > now).reduce((n, r) => n + r.size, 0);
       const expectedConfirmed = c.rows.filter((r) => r.status === "confirmed").reduce((n, r) => n + r.size, 0);

@@ -162,7 +162,10 @@ export async function getPerformance(prisma: PrismaClient, id: string, now = new
 
 const publicVenueSelect = { slug: true, address: true, city: true, timeZone: true, ...pairedSelect(VENUE_TEXT) } as const;
 
-type VenueRow = { slug: string; address: string; city: string; timeZone: string } & Record<(typeof VENUE_TEXT)[number] | `${(typeof VENUE_TEXT)[number]}En`, string>;
+type VenueRow = { slug: string; address: string; city: string; timeZone: string } & Record<
+  (typeof VENUE_TEXT)[number] | `${(typeof VENUE_TEXT)[number]}En`,
+  string
+>;
 
 /** What a visitor reads about a venue: its texts in `locale`, the address and a map link. */
 function publicVenue(v: VenueRow, locale: ContentLocale) {

@@ -45,7 +45,10 @@ const procedures: Call[] = [
   {
     path: "checkin.sync",
     kind: "mutation",
-    input: async () => ({ deviceId: "door-access-test", scans: [{ id: crypto.randomUUID(), token: (await ticket(db.prisma)).token, scannedAt: new Date().toISOString() }] }),
+    input: async () => ({
+      deviceId: "door-access-test",
+      scans: [{ id: crypto.randomUUID(), token: (await ticket(db.prisma)).token, scannedAt: new Date().toISOString() }],
+    }),
   },
   {
     // A check-in the calling member just made (any staff member's own, within minutes).

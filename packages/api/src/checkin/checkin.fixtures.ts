@@ -14,10 +14,17 @@ const HOUR = 3_600_000;
 /** A confirmed reservation with a ticket token, for a performance starting at `startsAt` (default: now). */
 export async function ticket(
   prisma: PrismaClient,
-  options: { startsAt?: Date; performanceId?: string; status?: "pending" | "confirmed" | "cancelled" | "expired"; partySize?: number; name?: string; email?: string; expiresAt?: Date } = {},
+  options: {
+    startsAt?: Date;
+    performanceId?: string;
+    status?: "pending" | "confirmed" | "cancelled" | "expired";
+    partySize?: number;
+    name?: string;
+    email?: string;
+    expiresAt?: Date;
+  } = {},
 ) {
-  const performanceId =
-    options.performanceId ?? (await factories.performance(prisma, { startsAt: options.startsAt ?? new Date() })).id;
+  const performanceId = options.performanceId ?? (await factories.performance(prisma, { startsAt: options.startsAt ?? new Date() })).id;
   const performance = await prisma.performance.findUniqueOrThrow({ where: { id: performanceId }, include: { venue: true } });
   const reservation = await factories.reservation(prisma, {
     performanceId,

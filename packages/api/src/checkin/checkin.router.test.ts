@@ -86,11 +86,7 @@ describe("checkin.preview", () => {
   it("rejects malformed tokens and unknown keys as invalid_input", async () => {
     await expectReason(as(staff).checkin.preview({ token: "short" }), "BAD_REQUEST", "invalid_input");
     await expectReason(as(staff).checkin.preview({ token: "x".repeat(20) + "<script>" }), "BAD_REQUEST", "invalid_input");
-    await expectReason(
-      as(staff).checkin.confirm({ token: generateToken(), extra: 1 } as unknown as { token: string }),
-      "BAD_REQUEST",
-      "invalid_input",
-    );
+    await expectReason(as(staff).checkin.confirm({ token: generateToken(), extra: 1 } as unknown as { token: string }), "BAD_REQUEST", "invalid_input");
   });
 });
 
@@ -144,7 +140,9 @@ describe("door search, manual check-in, numbers", () => {
     expect(byName.items[0]).toEqual({ reservationId: a.reservation.id, name: "Giulia Rossi", partySize: 2, checkedIn: false, checkedInAt: null });
     expect(JSON.stringify(byName)).not.toContain("@example.org");
     // An email matches only whole (search.test.ts holds the rest of finding 6).
-    expect((await as(staff).checkin.search({ performanceId: perf.id, q: "rossi.paolo@example.org" })).items.map((i) => i.reservationId)).toEqual([b.reservation.id]);
+    expect((await as(staff).checkin.search({ performanceId: perf.id, q: "rossi.paolo@example.org" })).items.map((i) => i.reservationId)).toEqual([
+      b.reservation.id,
+    ]);
     expect((await as(staff).checkin.search({ performanceId: perf.id, q: "giulia@" })).items).toEqual([]);
     // LIKE wildcards are literal.
     expect((await as(staff).checkin.search({ performanceId: perf.id, q: "%%%" })).items).toEqual([]);

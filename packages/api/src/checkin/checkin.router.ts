@@ -11,15 +11,7 @@ import {
 } from "./checkin.schema.ts";
 import { doorConflicts, doorManifest, syncScans } from "./door.service.ts";
 import { undoCheckIn } from "./undo.service.ts";
-import {
-  confirmCheckIn,
-  doorList,
-  doorStats,
-  manualCheckIn,
-  performancesToday,
-  previewCheckIn,
-  searchReservations,
-} from "./checkin.service.ts";
+import { confirmCheckIn, doorList, doorStats, manualCheckIn, performancesToday, previewCheckIn, searchReservations } from "./checkin.service.ts";
 
 /** Scans and searches count per staff member: a stolen session cannot brute-force tickets. */
 const limitedStaffProcedure = staffProcedure.use(async ({ ctx, next }) => {
@@ -77,9 +69,7 @@ export const checkinRouter = router({
       return next();
     })
     .input(syncInputSchema)
-    .mutation(({ ctx, input }) =>
-      syncScans(ctx.prisma, ctx.user, input.deviceId, input.scans, ctx.config, { write: ctx.guards?.admissionWriter }),
-    ),
+    .mutation(({ ctx, input }) => syncScans(ctx.prisma, ctx.user, input.deviceId, input.scans, ctx.config, { write: ctx.guards?.admissionWriter })),
 
   /** Tickets admitted at two doors (from synced scans): shown at every door. */
   conflicts: staffProcedure.input(doorStatsInputSchema).query(({ ctx, input }) => doorConflicts(ctx.prisma, input.performanceId)),

@@ -12,15 +12,16 @@ const uuid = z.uuid("Not a valid id");
 export const checkInTokenInputSchema = z.object({ token: rawTokenSchema, performanceId: uuid.optional() }).strict();
 export type CheckInTokenInput = z.infer<typeof checkInTokenInputSchema>;
 
-export const manifestInputSchema = z
-  .object({ performanceId: uuid, since: lineText().max(40).optional() })
-  .strict();
+export const manifestInputSchema = z.object({ performanceId: uuid, since: lineText().max(40).optional() }).strict();
 export type ManifestInput = z.infer<typeof manifestInputSchema>;
 
 export const syncInputSchema = z
   .object({
     /** The door's own id (random, kept on the device): names the door in reports. */
-    deviceId: lineText().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, "Malformed device id"),
+    deviceId: lineText()
+      .min(8)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/, "Malformed device id"),
     scans: z
       .array(z.object({ id: uuid, token: rawTokenSchema, scannedAt: z.iso.datetime({ offset: true }) }).strict())
       .max(MAX_SCANS_PER_SYNC, `At most ${MAX_SCANS_PER_SYNC} scans per sync`),

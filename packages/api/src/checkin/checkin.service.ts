@@ -381,7 +381,9 @@ async function admitAtOnce(
   if (!isUuid(performanceId)) return null;
   const door = await doorPerformance(prisma, performanceId, config, now);
   if (!door || !withinPerformanceDay(door.startsAt, door.timeZone, config.TICKET_GRACE_HOURS, now)) return null;
-  const [row] = await prisma.$queryRaw<{ reservationId: string; partySize: number; name: string; notes: string | null; showTitle: string; checkedInAt: Date }[]>`
+  const [row] = await prisma.$queryRaw<
+    { reservationId: string; partySize: number; name: string; notes: string | null; showTitle: string; checkedInAt: Date }[]
+  >`
     WITH target AS (
       SELECT r."id", r."partySize", r."name", r."notes", s."title" AS "showTitle"
       FROM "ReservationToken" t
@@ -531,9 +533,7 @@ export async function assertPerformanceToday(prisma: PrismaClient, config: Check
 export async function searchReservations(prisma: PrismaClient, config: CheckInConfig, performanceId: string, q: string, now = new Date()) {
   await assertPerformanceToday(prisma, config, performanceId, now);
   const query = q.trim();
-  const match = query.includes("@")
-    ? Prisma.sql`lower(r."email") = lower(${query})`
-    : Prisma.sql`r."name" ILIKE ('%' || ${escapeLike(query)} || '%')`;
+  const match = query.includes("@") ? Prisma.sql`lower(r."email") = lower(${query})` : Prisma.sql`r."name" ILIKE ('%' || ${escapeLike(query)} || '%')`;
   const rows = await prisma.$queryRaw<{ id: string; name: string; partySize: number; checkedInAt: Date | null }[]>`
     SELECT r."id"::text AS "id", r."name", r."partySize", c."checkedInAt"
     FROM "Reservation" r

@@ -57,9 +57,7 @@ async function syncAll(servers: Server[], cookies: string[], perDevice: Scan[][]
   // Warm each server's pool so the burst is not serialised by connection setup.
   await Promise.all(servers.map((s) => callHttp(s.url, "auth.me", "query", undefined, cookies[0])));
   return Promise.all(
-    perDevice.map((scans, d) =>
-      callHttp(servers[d % servers.length]!.url, "checkin.sync", "mutation", { deviceId: `race-door-${d}`, scans }, cookies[d]),
-    ),
+    perDevice.map((scans, d) => callHttp(servers[d % servers.length]!.url, "checkin.sync", "mutation", { deviceId: `race-door-${d}`, scans }, cookies[d])),
   );
 }
 
@@ -73,7 +71,12 @@ describe.skipIf(!realPg)("checkin.sync race: four doors, two processes", () => {
     [db, control] = await Promise.all([createTestDatabase(), createTestDatabase({ setGlobal: false })]);
     // Two at a time: four processes loading at once on a busy machine can take minutes.
     servers.push(...(await Promise.all([spawnApiServer(db.url!), spawnApiServer(db.url!)])));
-    controlServers.push(...(await Promise.all([spawnApiServer(control.url!, { env: { SERVE_UNSAFE: "sync" } }), spawnApiServer(control.url!, { env: { SERVE_UNSAFE: "sync" } })])));
+    controlServers.push(
+      ...(await Promise.all([
+        spawnApiServer(control.url!, { env: { SERVE_UNSAFE: "sync" } }),
+        spawnApiServer(control.url!, { env: { SERVE_UNSAFE: "sync" } }),
+      ])),
+    );
   }, 240_000);
   afterAll(async () => {
     await Promise.all([...servers, ...controlServers].map((s) => s.stop()));
@@ -84,7 +87,10 @@ describe.skipIf(!realPg)("checkin.sync race: four doors, two processes", () => {
     const cookies = await doorSessions(db);
     const { performanceId, tickets, perDevice, earliest } = await batches(db);
     const responses = await syncAll(servers, cookies, perDevice);
-    expect(responses.map((r) => r.status), JSON.stringify(responses.find((r) => r.status !== 200)?.body)).toEqual([200, 200, 200, 200]);
+    expect(
+      responses.map((r) => r.status),
+      JSON.stringify(responses.find((r) => r.status !== 200)?.body),
+    ).toEqual([200, 200, 200, 200]);
 
     const results = new Map<string, { outcome: string; conflict?: boolean }>();
     for (const r of responses) for (const x of r.body.result.data.results) results.set(x.id, x);
@@ -114,7 +120,12 @@ describe.skipIf(!realPg)("checkin.sync race: four doors, two processes", () => {
     const stored = await db.prisma.doorScan.findMany({ where: { id: { in: allScans.map((s) => s.id) } } });
     expect(stored).toHaveLength(allScans.length);
     expect(stored.every((s) => s.conflict)).toBe(true);
-    expect(stored.filter((s) => s.outcome === "checked_in").map((s) => s.id).sort()).toEqual([...winners].sort());
+    expect(
+      stored
+        .filter((s) => s.outcome === "checked_in")
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([...winners].sort());
     const report = await callHttp(servers[0]!.url, "checkin.conflicts", "query", { performanceId }, cookies[0]);
     const items = report.body.result.data.items as { reservationId: string; scans: { id: string; holds: boolean }[] }[];
     expect(items).toHaveLength(TICKETS);

@@ -4,14 +4,7 @@ import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
 import { hashToken } from "../tickets/tokens.ts";
 import type { SessionUser } from "../trpc.ts";
-import {
-  assertCheckInAllowed,
-  loadByToken,
-  REPEAT_WINDOW_MS,
-  staffLabel,
-  withinPerformanceDay,
-  type TicketState,
-} from "./checkin.service.ts";
+import { assertCheckInAllowed, loadByToken, REPEAT_WINDOW_MS, staffLabel, withinPerformanceDay, type TicketState } from "./checkin.service.ts";
 
 /**
  * The door without a network (ADR-0009). A door downloads the manifest of tonight's
@@ -82,7 +75,15 @@ export async function doorManifest(prisma: PrismaClient, performanceId: string, 
   // The cursor is taken before the read: anything committed after this instant is in the next delta.
   const cursor = encodeCursor(now);
   const rows = await prisma.$queryRaw<
-    { tokenHash: string; partySize: number; status: string; hasNotes: boolean; checkedInAt: Date | null; checkedInByName: string | null; checkedInByEmail: string | null }[]
+    {
+      tokenHash: string;
+      partySize: number;
+      status: string;
+      hasNotes: boolean;
+      checkedInAt: Date | null;
+      checkedInByName: string | null;
+      checkedInByEmail: string | null;
+    }[]
   >`
     SELECT t."tokenHash", r."partySize", r."status"::text AS "status",
       (coalesce(btrim(r."notes"), '') <> '') AS "hasNotes",
@@ -247,7 +248,9 @@ async function markHolderConflict(tx: Db, reservationId: string, holder: CheckIn
 
 /** The same person's online check-in of the same ticket moments apart: one admission, not two. */
 function sameAdmission(holder: CheckInHolder, claim: AdmissionClaim): boolean {
-  return holder.scanId === null && holder.checkedInById === claim.userId && Math.abs(holder.checkedInAt.getTime() - claim.scannedAt.getTime()) <= REPEAT_WINDOW_MS;
+  return (
+    holder.scanId === null && holder.checkedInById === claim.userId && Math.abs(holder.checkedInAt.getTime() - claim.scannedAt.getTime()) <= REPEAT_WINDOW_MS
+  );
 }
 
 async function syncOne(
@@ -261,72 +264,78 @@ async function syncOne(
 ): Promise<SyncResult> {
   const scannedAt = new Date(scan.scannedAt);
   const tokenHash = hashToken(scan.token);
-  return prisma.$transaction(async (tx) => {
-    // The idempotency claim: a second copy of this id (now, or from another process a
-    // moment ago) waits for the first to commit, then inserts nothing.
-    const claimed = await tx.$queryRaw<{ id: string }[]>`
+  return prisma.$transaction(
+    async (tx) => {
+      // The idempotency claim: a second copy of this id (now, or from another process a
+      // moment ago) waits for the first to commit, then inserts nothing.
+      const claimed = await tx.$queryRaw<{ id: string }[]>`
       INSERT INTO "DoorScan" ("id", "deviceId", "userId", "scannedAt", "receivedAt", "outcome")
       VALUES (${scan.id}::uuid, ${deviceId}, ${staff.id}::uuid, ${scannedAt}, now(), 'refused')
       ON CONFLICT ("id") DO NOTHING RETURNING "id"::text`;
-    if (!claimed[0]) {
-      const [before] = await tx.$queryRaw<{ conflict: boolean; reason: string | null }[]>`
+      if (!claimed[0]) {
+        const [before] = await tx.$queryRaw<{ conflict: boolean; reason: string | null }[]>`
         SELECT "conflict", "reason" FROM "DoorScan" WHERE "id" = ${scan.id}::uuid`;
-      return { id: scan.id, outcome: "duplicate", ...(before?.reason ? { reason: before.reason } : {}), ...(before?.conflict ? { conflict: true } : {}) };
-    }
+        return { id: scan.id, outcome: "duplicate", ...(before?.reason ? { reason: before.reason } : {}), ...(before?.conflict ? { conflict: true } : {}) };
+      }
 
-    let state: TicketState;
-    try {
-      state = await loadByToken(tx, tokenHash, config);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      await recordScan(tx, scan.id, { reservationId: null, outcome: "refused", reason: error.reason, conflict: false });
-      return refused(scan.id, error.reason);
-    }
-    const refuse = async (reason: string) => {
-      await recordScan(tx, scan.id, { reservationId: state.reservationId, outcome: "refused", reason, conflict: false });
-      return refused(scan.id, reason);
-    };
-    if (scannedAt.getTime() > now.getTime() + SCAN_CLOCK_SKEW_MS || !withinPerformanceDay(state.startsAt, state.timeZone, config.TICKET_GRACE_HOURS, scannedAt)) {
-      return refuse("scan_out_of_window");
-    }
-    // The ticket's rules as they stood when it was scanned; "already checked in" is for the
-    // writer to decide (an earlier scan may still arrive), so it is left out here.
-    try {
-      assertCheckInAllowed({ ...state, checkIn: null }, scannedAt, config);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      return refuse(error.reason);
-    }
-
-    const claim: AdmissionClaim = { scanId: scan.id, userId: staff.id, reservationId: state.reservationId, tokenHash, scannedAt };
-    const outcome = await write(tx, claim);
-    if (outcome.kind === "gone") {
-      const fresh = await loadByToken(tx, tokenHash, config);
-      return refuse(fresh.status !== "confirmed" ? "reservation_not_confirmed" : "unavailable");
-    }
-    if (outcome.kind === "admitted") {
-      const conflict = outcome.displaced !== null && !sameAdmission(outcome.displaced, claim);
-      if (conflict) await markHolderConflict(tx, state.reservationId, outcome.displaced!, true);
-      await recordScan(tx, scan.id, { reservationId: state.reservationId, outcome: "checked_in", reason: null, conflict });
-      getLogger().info({ event: "check_in", reservationId: state.reservationId, userId: staff.id, source: "offline_sync", conflict }, "checked in (synced)");
-      return {
-        id: scan.id,
-        outcome: "checked_in",
-        checkedInAt: outcome.checkedInAt.toISOString(),
-        checkedInBy: staffLabel(staff),
-        ...(conflict ? { conflict: true } : {}),
+      let state: TicketState;
+      try {
+        state = await loadByToken(tx, tokenHash, config);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        await recordScan(tx, scan.id, { reservationId: null, outcome: "refused", reason: error.reason, conflict: false });
+        return refused(scan.id, error.reason);
+      }
+      const refuse = async (reason: string) => {
+        await recordScan(tx, scan.id, { reservationId: state.reservationId, outcome: "refused", reason, conflict: false });
+        return refused(scan.id, reason);
       };
-    }
-    const { holder } = outcome;
-    if (sameAdmission(holder, claim)) {
-      await recordScan(tx, scan.id, { reservationId: state.reservationId, outcome: "checked_in", reason: null, conflict: false });
-      return { id: scan.id, outcome: "checked_in", checkedInAt: holder.checkedInAt.toISOString(), checkedInBy: holder.checkedInBy };
-    }
-    await markHolderConflict(tx, state.reservationId, holder, false);
-    await recordScan(tx, scan.id, { reservationId: state.reservationId, outcome: "already_checked_in", reason: null, conflict: true });
-    return { id: scan.id, outcome: "already_checked_in", checkedInAt: holder.checkedInAt.toISOString(), checkedInBy: holder.checkedInBy, conflict: true };
-    // Several doors syncing one ticket queue on its row lock: a busy server must not time out a scan.
-  }, { maxWait: 10_000, timeout: 20_000 });
+      if (
+        scannedAt.getTime() > now.getTime() + SCAN_CLOCK_SKEW_MS ||
+        !withinPerformanceDay(state.startsAt, state.timeZone, config.TICKET_GRACE_HOURS, scannedAt)
+      ) {
+        return refuse("scan_out_of_window");
+      }
+      // The ticket's rules as they stood when it was scanned; "already checked in" is for the
+      // writer to decide (an earlier scan may still arrive), so it is left out here.
+      try {
+        assertCheckInAllowed({ ...state, checkIn: null }, scannedAt, config);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return refuse(error.reason);
+      }
+
+      const claim: AdmissionClaim = { scanId: scan.id, userId: staff.id, reservationId: state.reservationId, tokenHash, scannedAt };
+      const outcome = await write(tx, claim);
+      if (outcome.kind === "gone") {
+        const fresh = await loadByToken(tx, tokenHash, config);
+        return refuse(fresh.status !== "confirmed" ? "reservation_not_confirmed" : "unavailable");
+      }
+      if (outcome.kind === "admitted") {
+        const conflict = outcome.displaced !== null && !sameAdmission(outcome.displaced, claim);
+        if (conflict) await markHolderConflict(tx, state.reservationId, outcome.displaced!, true);
+        await recordScan(tx, scan.id, { reservationId: state.reservationId, outcome: "checked_in", reason: null, conflict });
+        getLogger().info({ event: "check_in", reservationId: state.reservationId, userId: staff.id, source: "offline_sync", conflict }, "checked in (synced)");
+        return {
+          id: scan.id,
+          outcome: "checked_in",
+          checkedInAt: outcome.checkedInAt.toISOString(),
+          checkedInBy: staffLabel(staff),
+          ...(conflict ? { conflict: true } : {}),
+        };
+      }
+      const { holder } = outcome;
+      if (sameAdmission(holder, claim)) {
+        await recordScan(tx, scan.id, { reservationId: state.reservationId, outcome: "checked_in", reason: null, conflict: false });
+        return { id: scan.id, outcome: "checked_in", checkedInAt: holder.checkedInAt.toISOString(), checkedInBy: holder.checkedInBy };
+      }
+      await markHolderConflict(tx, state.reservationId, holder, false);
+      await recordScan(tx, scan.id, { reservationId: state.reservationId, outcome: "already_checked_in", reason: null, conflict: true });
+      return { id: scan.id, outcome: "already_checked_in", checkedInAt: holder.checkedInAt.toISOString(), checkedInBy: holder.checkedInBy, conflict: true };
+      // Several doors syncing one ticket queue on its row lock: a busy server must not time out a scan.
+    },
+    { maxWait: 10_000, timeout: 20_000 },
+  );
 }
 
 /**
@@ -371,7 +380,20 @@ export interface DoorConflict {
  */
 export async function doorConflicts(prisma: PrismaClient, performanceId: string): Promise<{ items: DoorConflict[] }> {
   const rows = await prisma.$queryRaw<
-    { reservationId: string; name: string; partySize: number; checkedInAt: Date | null; holderName: string | null; holderEmail: string | null; holderScanId: string | null; scanId: string; deviceId: string; scannedAt: Date; byName: string; byEmail: string }[]
+    {
+      reservationId: string;
+      name: string;
+      partySize: number;
+      checkedInAt: Date | null;
+      holderName: string | null;
+      holderEmail: string | null;
+      holderScanId: string | null;
+      scanId: string;
+      deviceId: string;
+      scannedAt: Date;
+      byName: string;
+      byEmail: string;
+    }[]
   >`
     SELECT r."id"::text AS "reservationId", r."name", r."partySize", c."checkedInAt", hu."name" AS "holderName", hu."email" AS "holderEmail",
       c."scanId"::text AS "holderScanId", s."id"::text AS "scanId", s."deviceId", s."scannedAt", su."name" AS "byName", su."email" AS "byEmail"

@@ -160,7 +160,13 @@ describe("checkin.sync", () => {
     // Every door (and the back-office) can list it: the party, who holds it, each scan.
     const { items } = await as(anna).checkin.conflicts({ performanceId: t.performanceId });
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ reservationId: t.reservation.id, name: "Elena Costa", partySize: 2, checkedInBy: "Bruno Door", checkedInAt: earlier.scannedAt });
+    expect(items[0]).toMatchObject({
+      reservationId: t.reservation.id,
+      name: "Elena Costa",
+      partySize: 2,
+      checkedInBy: "Bruno Door",
+      checkedInAt: earlier.scannedAt,
+    });
     expect(items[0]!.scans.map((s) => [s.id, s.deviceId, s.holds])).toEqual([
       [earlier.id, "door-bruno-2", true],
       [later.id, "door-anna-2", false],
@@ -184,7 +190,13 @@ describe("checkin.sync", () => {
   it("a holder taken over by another door while this scan waits for its lock is still found (no JOIN under FOR UPDATE)", async () => {
     const t = await ticket(db.prisma);
     await as(anna).checkin.confirm({ token: t.token });
-    const claim = { scanId: randomUUID(), userId: admin.id, reservationId: t.reservation.id, tokenHash: hashToken(t.token), scannedAt: new Date(Date.now() - 40 * MINUTE) };
+    const claim = {
+      scanId: randomUUID(),
+      userId: admin.id,
+      reservationId: t.reservation.id,
+      tokenHash: hashToken(t.token),
+      scannedAt: new Date(Date.now() - 40 * MINUTE),
+    };
     let waiting: Promise<Awaited<ReturnType<typeof atomicAdmissionWriter>>> | undefined;
     // Door A locks the CheckIn; this scan's writer finds it taken and queues on that lock; A
     // hands it to Bruno and commits; the writer must see Bruno as the holder, not "gone".
@@ -192,7 +204,10 @@ describe("checkin.sync", () => {
       await tx.$queryRaw`SELECT 1 FROM "CheckIn" WHERE "reservationId" = ${t.reservation.id}::uuid FOR UPDATE`;
       waiting = db.prisma.$transaction((other) => atomicAdmissionWriter(other, claim));
       await waitForLockWait();
-      await tx.checkIn.update({ where: { reservationId: t.reservation.id }, data: { checkedInById: bruno.id, checkedInAt: new Date(Date.now() - 20 * MINUTE) } });
+      await tx.checkIn.update({
+        where: { reservationId: t.reservation.id },
+        data: { checkedInById: bruno.id, checkedInAt: new Date(Date.now() - 20 * MINUTE) },
+      });
     });
     const outcome = await waiting!;
     expect(outcome).toMatchObject({ kind: "admitted", displaced: { checkedInById: bruno.id, checkedInBy: "Bruno Door" } });
@@ -257,7 +272,14 @@ describe("checkin.preview/confirm with the door's performance", () => {
     const first = await ticket(db.prisma, { performanceId: perf.id, name: "Prima Persona", partySize: 3 });
     const second = await ticket(db.prisma, { performanceId: perf.id });
     const admitted = await as(anna).checkin.confirm({ token: first.token, performanceId: perf.id });
-    expect(admitted).toMatchObject({ status: "checked_in", name: "Prima Persona", partySize: 3, performanceId: perf.id, checkedInBy: "Anna Door", repeated: false });
+    expect(admitted).toMatchObject({
+      status: "checked_in",
+      name: "Prima Persona",
+      partySize: 3,
+      performanceId: perf.id,
+      checkedInBy: "Anna Door",
+      repeated: false,
+    });
     expect(admitted.startsAt).toBe(perf.startsAt.toISOString());
     // Anna's own retry answers her success again; Bruno is told who let them in.
     expect(await as(anna).checkin.confirm({ token: first.token, performanceId: perf.id })).toMatchObject({ repeated: true });

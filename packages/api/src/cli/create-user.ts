@@ -25,13 +25,20 @@ await runCli(async () => {
   let password = values.password;
   if (password !== undefined) {
     // Kept for old scripts only: the value is already in this terminal's history.
-    console.error("warning: --password is deprecated: npm printed it with the command. Leave it out and type the password at the prompt, or pipe it on standard input.");
+    console.error(
+      "warning: --password is deprecated: npm printed it with the command. Leave it out and type the password at the prompt, or pipe it on standard input.",
+    );
   } else {
     password = process.stdin.isTTY ? await promptNewPassword() : await firstLineOfStdin();
   }
   const db = await openDatabase({ url: process.env.DATABASE_URL || undefined, poolSize: 1 });
   try {
-    const { user, created, sessionsEnded } = await saveUserAccount(db.prisma, { email: values.email, role: values.role as "admin", name: values.name, password });
+    const { user, created, sessionsEnded } = await saveUserAccount(db.prisma, {
+      email: values.email,
+      role: values.role as "admin",
+      name: values.name,
+      password,
+    });
     console.log(`${created ? "Created" : "Updated"} ${user.role} ${user.email}.${sessionsEnded ? " Every session of this user has ended." : ""}`);
   } catch (error) {
     if (error instanceof z.ZodError) {

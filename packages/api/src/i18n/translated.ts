@@ -60,7 +60,12 @@ export const VENUE_TEXT = ["name", "notes", "accessInfo", "transport"] as const;
 export const PERFORMANCE_TEXT = ["note"] as const;
 
 export function pairedSelect<F extends string>(fields: readonly F[]): { [K in F | `${F}En`]: true } {
-  return Object.fromEntries(fields.flatMap((f) => [[f, true], [`${f}En`, true]])) as { [K in F | `${F}En`]: true };
+  return Object.fromEntries(
+    fields.flatMap((f) => [
+      [f, true],
+      [`${f}En`, true],
+    ]),
+  ) as { [K in F | `${F}En`]: true };
 }
 
 /** An OpenStreetMap search for an address: a plain link, no embedded third-party map. */

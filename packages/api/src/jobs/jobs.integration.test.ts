@@ -25,7 +25,12 @@ describe("background jobs", () => {
       await enqueueEmail(db.prisma, { kind: "test", to: `job${i}@example.org`, subject: `job ${i}`, payload: { text: "t", html: "h" } });
     }
     const p = await factories.performance(db.prisma);
-    const stale = await createReservation(db.prisma, testConfig(), { performanceId: p.id, name: "S", email: "s@example.org", partySize: 1 }, new Date(Date.now() - 48 * 3_600_000));
+    const stale = await createReservation(
+      db.prisma,
+      testConfig(),
+      { performanceId: p.id, name: "S", email: "s@example.org", partySize: 1 },
+      new Date(Date.now() - 48 * 3_600_000),
+    );
     const a = startBackgroundJobs({ prisma: db.prisma, config, transport: createMailTransport(config) });
     const b = startBackgroundJobs({ prisma: db.prisma, config, transport: createMailTransport(config) });
     try {
@@ -48,7 +53,11 @@ describe("background jobs", () => {
     const config = testConfig({ SMTP_URL: smtp.url, RETENTION_DAYS: "30" });
     // Starts in three hours: its reminder window (10:00 the day before) is open whatever the hour.
     const soon = await factories.performance(db.prisma, { startsAt: new Date(Date.now() + 3 * 3_600_000) });
-    const remind = await factories.reservation(db.prisma, { performanceId: soon.id, status: "confirmed", confirmedAt: new Date(Date.now() - 7 * 24 * 3_600_000) });
+    const remind = await factories.reservation(db.prisma, {
+      performanceId: soon.id,
+      status: "confirmed",
+      confirmedAt: new Date(Date.now() - 7 * 24 * 3_600_000),
+    });
     const old = await factories.performance(db.prisma, { startsAt: new Date(Date.now() - 40 * 24 * 3_600_000) });
     const past = await factories.reservation(db.prisma, { performanceId: old.id, status: "confirmed" });
     const { user } = await factories.user(db.prisma);

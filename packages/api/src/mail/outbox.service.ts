@@ -154,7 +154,9 @@ const TOKENISH = /[A-Za-z0-9_-]{32,}/g;
 /** SMTP errors may echo the recipient: keep only what helps diagnose, never addresses or tokens. */
 export function describeMailError(error: unknown): string {
   const e = error as { code?: string; responseCode?: number; message?: string };
-  const message = String(e?.message ?? error).replace(EMAILISH, "[address]").replace(TOKENISH, "[redacted]");
+  const message = String(e?.message ?? error)
+    .replace(EMAILISH, "[address]")
+    .replace(TOKENISH, "[redacted]");
   return [e?.code, e?.responseCode, message].filter(Boolean).join(" ").slice(0, 480);
 }
 
@@ -163,11 +165,7 @@ export function describeMailError(error: unknown): string {
  * by exactly one worker (SKIP LOCKED + lease), so a message is never sent twice unless a
  * send outlives the lease. Never throws for a failed send: it is recorded and retried.
  */
-export async function deliverPendingEmails(
-  prisma: PrismaClient,
-  transport: MailTransport | null,
-  options: DeliveryOptions = {},
-): Promise<DeliveryReport> {
+export async function deliverPendingEmails(prisma: PrismaClient, transport: MailTransport | null, options: DeliveryOptions = {}): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
   if (!transport) return report;
   const now = options.now ?? new Date();

@@ -195,17 +195,7 @@ export function renderTicketEmail(input: {
   const intro = input.boxOffice ? s.boxOfficeIntro : s.ticketIntro;
   return {
     subject: s.ticketSubject(input.facts.showTitle),
-    text: [
-      intro,
-      "",
-      facts.text,
-      "",
-      `${s.ticketLink}: ${input.ticketUrl}`,
-      "",
-      `${s.cancelText} ${input.cancelUrl}`,
-      "",
-      s.calendar,
-    ].join("\n"),
+    text: [intro, "", facts.text, "", `${s.ticketLink}: ${input.ticketUrl}`, "", `${s.cancelText} ${input.cancelUrl}`, "", s.calendar].join("\n"),
     html: page(
       `<p>${escapeHtml(intro)}</p>${facts.html}` +
         `<p><img src="cid:${QR_CID}" alt="QR" width="240" height="240"></p>` +
@@ -225,8 +215,7 @@ export function renderPerformanceCancelledEmail(input: { locale: MailLocale; fac
     subject: s.cancelledPerformanceSubject(input.facts.showTitle),
     text: [s.cancelledPerformanceIntro, "", facts.text, "", s.cancelledPerformanceNext, "", contact].join("\n"),
     html: page(
-      `<p>${escapeHtml(s.cancelledPerformanceIntro)}</p>${facts.html}` +
-        `<p>${escapeHtml(s.cancelledPerformanceNext)}</p><p>${escapeHtml(contact)}</p>`,
+      `<p>${escapeHtml(s.cancelledPerformanceIntro)}</p>${facts.html}` + `<p>${escapeHtml(s.cancelledPerformanceNext)}</p><p>${escapeHtml(contact)}</p>`,
     ),
   };
 }

@@ -18,9 +18,9 @@ export function createMailTransport(config: Pick<AppConfig, "SMTP_URL" | "MAIL_F
     {
       url: config.SMTP_URL,
       connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
-    // Local and test servers speak plain SMTP; real providers upgrade with STARTTLS.
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+      // Local and test servers speak plain SMTP; real providers upgrade with STARTTLS.
       tls: { rejectUnauthorized: !/^smtp:\/\/(127\.0\.0\.1|localhost)[:/]/.test(config.SMTP_URL) },
     },
     { from: config.MAIL_FROM },

@@ -27,22 +27,50 @@ describe("erasePersonalData", () => {
 
     // The person booked twice (typed once in capitals), and waits for a third performance.
     const attended = await factories.reservation(db.prisma, {
-      performanceId: past.id, status: "confirmed", partySize: 3, name: "Ada Lovelace", email: "Ada.Lovelace@Example.org",
-      phone: "+39 333 0000000", notes: "Sedia a rotelle", confirmedAt: new Date(now.getTime() - 20 * DAY),
+      performanceId: past.id,
+      status: "confirmed",
+      partySize: 3,
+      name: "Ada Lovelace",
+      email: "Ada.Lovelace@Example.org",
+      phone: "+39 333 0000000",
+      notes: "Sedia a rotelle",
+      confirmedAt: new Date(now.getTime() - 20 * DAY),
     });
     await db.prisma.checkIn.create({ data: { reservationId: attended.id, checkedInById: staff.id, checkedInAt: past.startsAt } });
-    const coming = await factories.reservation(db.prisma, { performanceId: upcoming.id, status: "confirmed", partySize: 2, name: "Ada Lovelace", email: person, confirmedAt: now });
+    const coming = await factories.reservation(db.prisma, {
+      performanceId: upcoming.id,
+      status: "confirmed",
+      partySize: 2,
+      name: "Ada Lovelace",
+      email: person,
+      confirmedAt: now,
+    });
     const soldOut = await factories.performance(db.prisma, { startsAt: new Date(now.getTime() + 12 * DAY), roomCapacity: 2 });
     await factories.reservation(db.prisma, { performanceId: soldOut.id, status: "confirmed", partySize: 2, confirmedAt: now });
     const entry = await db.prisma.waitlistEntry.create({
-      data: { performanceId: soldOut.id, status: "waiting", name: "Ada Lovelace", email: person, phone: "+39 333 0000000", partySize: 2, queueRank: 1, confirmedAt: now },
+      data: {
+        performanceId: soldOut.id,
+        status: "waiting",
+        name: "Ada Lovelace",
+        email: person,
+        phone: "+39 333 0000000",
+        partySize: 2,
+        queueRank: 1,
+        confirmedAt: now,
+      },
     });
     await db.prisma.waitlistToken.create({ data: { entryId: entry.id, purpose: "manage", tokenHash: sha32("t1") + sha32("t2"), expiresAt: soldOut.startsAt } });
     for (const r of [attended, coming]) {
-      await db.prisma.emailOutbox.create({ data: { kind: "ticket", reservationId: r.id, toAddress: person, subject: "Il tuo biglietto", payload: { text: "Ciao Ada" } } });
-      await db.prisma.auditLog.create({ data: { action: "edit", entity: "Reservation", entityId: r.id, changes: { phone: { from: null, to: "+39 333 0000000" } } } });
+      await db.prisma.emailOutbox.create({
+        data: { kind: "ticket", reservationId: r.id, toAddress: person, subject: "Il tuo biglietto", payload: { text: "Ciao Ada" } },
+      });
+      await db.prisma.auditLog.create({
+        data: { action: "edit", entity: "Reservation", entityId: r.id, changes: { phone: { from: null, to: "+39 333 0000000" } } },
+      });
     }
-    await db.prisma.emailOutbox.create({ data: { kind: "waitlist_verify", toAddress: person, subject: "Lista d'attesa", payload: { text: "Ciao Ada" }, status: "sent" } });
+    await db.prisma.emailOutbox.create({
+      data: { kind: "waitlist_verify", toAddress: person, subject: "Lista d'attesa", payload: { text: "Ciao Ada" }, status: "sent" },
+    });
     const expiresAt = new Date(now.getTime() + DAY);
     await db.prisma.rateLimitBucket.createMany({
       data: [
@@ -53,7 +81,13 @@ describe("erasePersonalData", () => {
       ],
     });
     // Someone else, at the same performances: untouched.
-    const other = await factories.reservation(db.prisma, { performanceId: upcoming.id, status: "confirmed", partySize: 1, confirmedAt: now, phone: "+39 06 1" });
+    const other = await factories.reservation(db.prisma, {
+      performanceId: upcoming.id,
+      status: "confirmed",
+      partySize: 1,
+      confirmedAt: now,
+      phone: "+39 06 1",
+    });
     await db.prisma.emailOutbox.create({ data: { kind: "ticket", reservationId: other.id, toAddress: other.email!, subject: "x", payload: {} } });
     const seats = (performanceId: string) =>
       db.prisma.reservation.aggregate({ where: { performanceId, status: "confirmed" }, _sum: { partySize: true } }).then((a) => a._sum.partySize);
@@ -86,7 +120,11 @@ describe("erasePersonalData", () => {
     expect(await db.prisma.emailOutbox.count({ where: { toAddress: { equals: person, mode: "insensitive" } } })).toBe(0);
     expect((await db.prisma.rateLimitBucket.findMany()).map((b) => b.key)).toEqual([`booking:email:${sha32("someone.else@example.org")}`]);
     // Nobody else was touched.
-    expect(await db.prisma.reservation.findUniqueOrThrow({ where: { id: other.id } })).toMatchObject({ email: other.email, phone: "+39 06 1", anonymizedAt: null });
+    expect(await db.prisma.reservation.findUniqueOrThrow({ where: { id: other.id } })).toMatchObject({
+      email: other.email,
+      phone: "+39 06 1",
+      anonymizedAt: null,
+    });
     expect(await db.prisma.emailOutbox.count({ where: { reservationId: other.id } })).toBe(1);
 
     // Audited with the counts and a fingerprint, never the address.
@@ -112,7 +150,15 @@ describe("exportPersonalData", () => {
     const person = "bruno.accesso@example.org";
     const show = await factories.show(db.prisma, { title: "Aspettando Godot" });
     const perf = await factories.performance(db.prisma, { showId: show.id, startsAt: new Date(now.getTime() + 5 * DAY) });
-    const r = await factories.reservation(db.prisma, { performanceId: perf.id, email: "Bruno.Accesso@example.org", name: "Bruno Accesso", phone: "+39 06 2", notes: "Arrivo tardi", status: "confirmed", confirmedAt: now });
+    const r = await factories.reservation(db.prisma, {
+      performanceId: perf.id,
+      email: "Bruno.Accesso@example.org",
+      name: "Bruno Accesso",
+      phone: "+39 06 2",
+      notes: "Arrivo tardi",
+      status: "confirmed",
+      confirmedAt: now,
+    });
     const tokenHash = sha32("ticket") + sha32("hash");
     await db.prisma.reservationToken.create({ data: { reservationId: r.id, purpose: "check_in", tokenHash, expiresAt: perf.startsAt } });
     await db.prisma.waitlistEntry.create({ data: { performanceId: perf.id, status: "left", name: "Bruno Accesso", email: person, partySize: 1 } });
@@ -123,7 +169,13 @@ describe("exportPersonalData", () => {
 
     const data = await exportPersonalData(db.prisma, { email: person }, { label: "admin@example.org" }, now);
     expect(data.reservations).toHaveLength(1);
-    expect(data.reservations[0]).toMatchObject({ show: "Aspettando Godot", name: "Bruno Accesso", phone: "+39 06 2", notes: "Arrivo tardi", status: "confirmed" });
+    expect(data.reservations[0]).toMatchObject({
+      show: "Aspettando Godot",
+      name: "Bruno Accesso",
+      phone: "+39 06 2",
+      notes: "Arrivo tardi",
+      status: "confirmed",
+    });
     expect(data.reservations[0]!.links).toEqual([{ purpose: "check_in", createdAt: expect.any(String), expiresAt: perf.startsAt.toISOString(), usedAt: null }]);
     expect(data.waitlistEntries).toHaveLength(1);
     expect(data.emails).toEqual([{ kind: "ticket", subject: "Il tuo biglietto", status: "pending", createdAt: expect.any(String), sentAt: null }]);

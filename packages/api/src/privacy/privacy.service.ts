@@ -253,7 +253,9 @@ export function personalDataAsText(data: PersonalDataExport): string {
   const sections = [
     `Personal data stored about ${data.email} (generated ${data.generatedAt})`,
     `Reservations: ${data.reservations.length}`,
-    ...data.reservations.map((r, i) => block(`Reservation ${i + 1}: ${r.show}, ${r.startsAt}, ${r.venue}`, { ...r, show: undefined, startsAt: undefined, venue: undefined })),
+    ...data.reservations.map((r, i) =>
+      block(`Reservation ${i + 1}: ${r.show}, ${r.startsAt}, ${r.venue}`, { ...r, show: undefined, startsAt: undefined, venue: undefined }),
+    ),
     `Waiting-list entries: ${data.waitlistEntries.length}`,
     ...data.waitlistEntries.map((e, i) => block(`Waiting-list entry ${i + 1}: ${e.show}, ${e.startsAt}`, { ...e, show: undefined, startsAt: undefined })),
     `Emails: ${data.emails.length}`,

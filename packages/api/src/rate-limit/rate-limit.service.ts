@@ -31,12 +31,7 @@ function rateLimited(retryAfterSeconds: number): DomainError {
 }
 
 /** Adds one to `key`'s bucket of this window; answers how long the caller must wait (0: within the limit). */
-async function countRequest(
-  prisma: PrismaClient,
-  key: string,
-  rule: RateLimitRule,
-  now: Date,
-): Promise<{ windowStart: Date; retryAfterSeconds: number }> {
+async function countRequest(prisma: PrismaClient, key: string, rule: RateLimitRule, now: Date): Promise<{ windowStart: Date; retryAfterSeconds: number }> {
   const windowMs = rule.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
   const previousStart = new Date(windowStart.getTime() - windowMs);
@@ -127,11 +122,7 @@ export function slidingWindowWait(input: { count: number; previous: number; elap
 }
 
 /** Checks several keys (e.g. per address and per email); the first exhausted one throws. */
-export async function consumeRateLimits(
-  prisma: PrismaClient,
-  enabled: boolean,
-  checks: { key: string; rule: RateLimitRule }[],
-): Promise<void> {
+export async function consumeRateLimits(prisma: PrismaClient, enabled: boolean, checks: { key: string; rule: RateLimitRule }[]): Promise<void> {
   if (!enabled) return;
   for (const { key, rule } of checks) await consumeRateLimit(prisma, key, rule);
 }

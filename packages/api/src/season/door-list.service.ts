@@ -41,7 +41,13 @@ export async function doorList(prisma: PrismaClient, config: Pick<AppConfig, "TI
     take: 5000,
     select: { name: true, bookingCode: true, partySize: true, source: true, checkIn: { select: { checkedInAt: true } } },
   });
-  const parties = rows.map((r) => ({ name: r.name, bookingCode: r.bookingCode, partySize: r.partySize, source: r.source, checkedInAt: r.checkIn?.checkedInAt ?? null }));
+  const parties = rows.map((r) => ({
+    name: r.name,
+    bookingCode: r.bookingCode,
+    partySize: r.partySize,
+    source: r.source,
+    checkedInAt: r.checkIn?.checkedInAt ?? null,
+  }));
   return {
     showTitle: performance.show.title,
     venueName: performance.venue.name,

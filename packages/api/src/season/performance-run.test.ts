@@ -81,9 +81,19 @@ describe("a run of performances", () => {
     expect(await reason(createPerformanceRun(db.prisma, config, { ...base, dates: ["2031-02-30 21:00"] }, { now }))).toBe("invalid_input");
     expect(await reason(createPerformanceRun(db.prisma, config, { ...base, dates: ["2030-12-01 21:00", "2031-02-01 21:00"] }, { now }))).toBe("invalid_input");
     expect(await reason(createPerformanceRun(db.prisma, config, { ...base }, { now }))).toBe("invalid_input");
-    expect(await reason(createPerformanceRun(db.prisma, config, { ...base, every: { from: "2031-02-02", to: "2031-02-02", weekdays: [1], time: "21:00" } }, { now }))).toBe("invalid_input");
-    expect(await reason(createPerformanceRun(db.prisma, config, { ...base, every: { from: "2031-01-02", to: "2036-01-02", weekdays: [1], time: "21:00" } }, { now }))).toBe("invalid_input");
-    expect(await reason(createPerformanceRun(db.prisma, config, { ...base, showId: "00000000-0000-4000-8000-000000000000", dates: ["2031-02-01 21:00"] }, { now }))).toBe("invalid_input");
+    expect(
+      await reason(
+        createPerformanceRun(db.prisma, config, { ...base, every: { from: "2031-02-02", to: "2031-02-02", weekdays: [1], time: "21:00" } }, { now }),
+      ),
+    ).toBe("invalid_input");
+    expect(
+      await reason(
+        createPerformanceRun(db.prisma, config, { ...base, every: { from: "2031-01-02", to: "2036-01-02", weekdays: [1], time: "21:00" } }, { now }),
+      ),
+    ).toBe("invalid_input");
+    expect(
+      await reason(createPerformanceRun(db.prisma, config, { ...base, showId: "00000000-0000-4000-8000-000000000000", dates: ["2031-02-01 21:00"] }, { now })),
+    ).toBe("invalid_input");
     expect(await db.prisma.performance.count({ where: { showId: show.id } })).toBe(0);
   });
 });

@@ -75,11 +75,16 @@ export async function changeReservation(
       SELECT "status"::text AS "status", "performanceId"::text AS "performanceId", "partySize" FROM "Reservation"
       WHERE "id" = ${reservationId}::uuid FOR UPDATE`;
     if (!row) throw new DomainError("not_found", "Reservation not found.");
-    if (row.status !== "confirmed") throw new DomainError("reservation_not_confirmed", `This reservation is ${row.status}: only a confirmed one can be changed.`, { status: row.status });
+    if (row.status !== "confirmed")
+      throw new DomainError("reservation_not_confirmed", `This reservation is ${row.status}: only a confirmed one can be changed.`, { status: row.status });
     // Moved by someone else since the first read: the locks taken are not the right ones.
-    if (row.performanceId !== current.performanceId) throw new DomainError("reservation_not_confirmed", "This reservation changed meanwhile. Reload and try again.");
+    if (row.performanceId !== current.performanceId)
+      throw new DomainError("reservation_not_confirmed", "This reservation changed meanwhile. Reload and try again.");
     const checkIn = await tx.checkIn.findUnique({ where: { reservationId }, select: { checkedInAt: true } });
-    if (checkIn) throw new DomainError("already_checked_in", "This party has already been checked in; it cannot be changed.", { checkedInAt: checkIn.checkedInAt.toISOString() });
+    if (checkIn)
+      throw new DomainError("already_checked_in", "This party has already been checked in; it cannot be changed.", {
+        checkedInAt: checkIn.checkedInAt.toISOString(),
+      });
 
     const partySize = change.partySize ?? row.partySize;
     if (!moving && partySize === row.partySize) return { changed: false, partySize, outboxId: null, offers: [] as OfferMade[] };
@@ -89,7 +94,8 @@ export async function changeReservation(
       select: { ...performancePlaceSelect, status: true, roomCapacity: true, additionalSeats: true, manuallyOccupiedSeats: true },
     });
     if (target.status === "cancelled") throw new DomainError("booking_closed", "That performance has been cancelled.", { field: "performanceId" });
-    if (moving && target.startsAt.getTime() <= now.getTime()) throw new DomainError("booking_closed", "That performance has already started.", { field: "performanceId" });
+    if (moving && target.startsAt.getTime() <= now.getTime())
+      throw new DomainError("booking_closed", "That performance has already started.", { field: "performanceId" });
     const taken = (await seatsTakenByPerformance(tx, [targetId], now)).get(targetId) ?? NO_SEATS_TAKEN;
     // The seats this party already holds at the target are its own to keep.
     const free = Math.max(0, configuredSeats(target) - taken.confirmedSeats - taken.heldOfferSeats) + (moving ? 0 : row.partySize);

@@ -50,7 +50,12 @@ describe.skipIf(!realPostgres)("box-office bookings racing with online confirmat
   // 50 parties of 2 want 100 seats of 60; the box office sells 10 at the same moment.
   async function race(lock?: PerformanceLocker) {
     const { performanceId, tokens } = await pendingVisitors(50, 60);
-    const online = tokens.map((token) => confirmReservation(db.prisma, config, token).then(() => "ok", (e: { reason?: string }) => e.reason ?? "error"));
+    const online = tokens.map((token) =>
+      confirmReservation(db.prisma, config, token).then(
+        () => "ok",
+        (e: { reason?: string }) => e.reason ?? "error",
+      ),
+    );
     const boxOffice = createBoxOfficeReservation(db.prisma, config, { performanceId, name: "Walk-in group", partySize: 10 }, { lock }).then(
       () => "ok",
       (e: { reason?: string }) => e.reason ?? "error",

@@ -34,8 +34,14 @@ export const reservationChangeSchema = z
   .refine((v) => v.partySize !== undefined || v.performanceId !== undefined, "Nothing to change");
 export type ReservationChange = z.infer<typeof reservationChangeSchema>;
 
-const localDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "Write dates as YYYY-MM-DD");
-const localTime = z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Write times as HH:MM");
+const localDate = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Write dates as YYYY-MM-DD");
+const localTime = z
+  .string()
+  .trim()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Write times as HH:MM");
 
 /**
  * A run of performances: one show and venue, the same seats, on a list of local dates and
@@ -50,7 +56,12 @@ export const performanceRunSchema = z
     additionalSeats: z.number().int().min(0).max(100_000).default(0),
     isBookingEnabled: z.boolean().default(true),
     dates: z
-      .array(z.string().trim().regex(/^\d{4}-\d{2}-\d{2}[ T]([01]\d|2[0-3]):[0-5]\d$/, "Write each date as YYYY-MM-DD HH:MM"))
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(/^\d{4}-\d{2}-\d{2}[ T]([01]\d|2[0-3]):[0-5]\d$/, "Write each date as YYYY-MM-DD HH:MM"),
+      )
       .max(366)
       .default([]),
     every: z

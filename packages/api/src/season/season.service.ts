@@ -192,8 +192,19 @@ export async function cancelPerformance(
     const emails = holders
       .filter((h): h is CancelledHolder & { email: string } => h.email !== null)
       .map((h) => {
-        const rendered = renderPerformanceCancelledEmail({ locale: mailLocale(h.locale), facts: factsIn[mailLocale(h.locale)], partySize: h.partySize, contact });
-        return { kind: "performance_cancelled", reservationId: h.id, toAddress: h.email, subject: rendered.subject.slice(0, 300), payload: { text: rendered.text, html: rendered.html } };
+        const rendered = renderPerformanceCancelledEmail({
+          locale: mailLocale(h.locale),
+          facts: factsIn[mailLocale(h.locale)],
+          partySize: h.partySize,
+          contact,
+        });
+        return {
+          kind: "performance_cancelled",
+          reservationId: h.id,
+          toAddress: h.email,
+          subject: rendered.subject.slice(0, 300),
+          payload: { text: rendered.text, html: rendered.html },
+        };
       });
     if (emails.length > 0) await tx.emailOutbox.createMany({ data: emails });
     if (marked.count > 0 || holders.length > 0) {
@@ -217,7 +228,10 @@ export async function cancelPerformance(
 export async function cancellationPreview(prisma: PrismaClient, performanceId: string): Promise<{ reservations: number; toTell: number }> {
   if (!isUuid(performanceId)) return { reservations: 0, toTell: 0 };
   const where = { performanceId, status: { in: ["pending" as const, "confirmed" as const] } };
-  const [reservations, toTell] = await Promise.all([prisma.reservation.count({ where }), prisma.reservation.count({ where: { ...where, email: { not: null } } })]);
+  const [reservations, toTell] = await Promise.all([
+    prisma.reservation.count({ where }),
+    prisma.reservation.count({ where: { ...where, email: { not: null } } }),
+  ]);
   return { reservations, toTell };
 }
 
@@ -226,13 +240,12 @@ export async function cancellationPreview(prisma: PrismaClient, performanceId: s
  * it is. Checked against its start (assertValidBookingWindow); public reads forget the old
  * state at once. Throws not_found, invalid_input (with the field).
  */
-export async function setBookingWindow(
-  prisma: PrismaClient,
-  performanceId: string,
-  window: { opensAt?: Date | null; closesAt?: Date | null },
-): Promise<void> {
+export async function setBookingWindow(prisma: PrismaClient, performanceId: string, window: { opensAt?: Date | null; closesAt?: Date | null }): Promise<void> {
   if (!isUuid(performanceId)) throw new DomainError("not_found", "Performance not found.");
-  const current = await prisma.performance.findUnique({ where: { id: performanceId }, select: { startsAt: true, bookingOpensAt: true, bookingClosesAt: true } });
+  const current = await prisma.performance.findUnique({
+    where: { id: performanceId },
+    select: { startsAt: true, bookingOpensAt: true, bookingClosesAt: true },
+  });
   if (!current) throw new DomainError("not_found", "Performance not found.");
   const opensAt = window.opensAt === undefined ? current.bookingOpensAt : window.opensAt;
   const closesAt = window.closesAt === undefined ? current.bookingClosesAt : window.closesAt;
@@ -364,5 +377,11 @@ export function selfCancelEmail(
     facts: performanceFacts(reservation.performance, config, reservation.locale),
     partySize: reservation.partySize,
   });
-  return { kind: "self_cancel", reservationId: reservation.id, to: reservation.email, subject: rendered.subject, payload: { text: rendered.text, html: rendered.html } };
+  return {
+    kind: "self_cancel",
+    reservationId: reservation.id,
+    to: reservation.email,
+    subject: rendered.subject,
+    payload: { text: rendered.text, html: rendered.html },
+  };
 }

@@ -62,7 +62,9 @@ describe("the per-person limit", () => {
     await expectReason(caller.booking.confirm({ token: second.confirmationToken }), "CONFLICT", "limit_per_person");
     await expectReason(caller.booking.create({ ...input, partySize: 2 }), "CONFLICT", "limit_per_person");
     // The box office may exceed it.
-    await expect(createBoxOfficeReservation(db.prisma, config, { performanceId: p.id, name: "Bea", email: "bea@example.org", partySize: 5 })).resolves.toMatchObject({
+    await expect(
+      createBoxOfficeReservation(db.prisma, config, { performanceId: p.id, name: "Bea", email: "bea@example.org", partySize: 5 }),
+    ).resolves.toMatchObject({
       emailed: true,
     });
   });
@@ -87,8 +89,20 @@ describe("emails, read back from SMTP", () => {
   it("cancelled performance (it/en), box-office ticket, self-cancel, moved with the same .ics UID", async () => {
     smtp.messages.length = 0;
     const p = await factories.performance(db.prisma, { roomCapacity: 40 });
-    const it1 = await createBoxOfficeReservation(db.prisma, config, { performanceId: p.id, name: "Carla", email: "carla@example.org", partySize: 2, locale: "it" });
-    const en1 = await createBoxOfficeReservation(db.prisma, config, { performanceId: p.id, name: "John", email: "john@example.org", partySize: 1, locale: "en" });
+    const it1 = await createBoxOfficeReservation(db.prisma, config, {
+      performanceId: p.id,
+      name: "Carla",
+      email: "carla@example.org",
+      partySize: 2,
+      locale: "it",
+    });
+    const en1 = await createBoxOfficeReservation(db.prisma, config, {
+      performanceId: p.id,
+      name: "John",
+      email: "john@example.org",
+      partySize: 1,
+      locale: "en",
+    });
     await deliverAll();
     const ticketIt = await smtp.waitForMessage((m) => JSON.stringify(m.to).includes("carla@") && /biglietto/i.test(m.subject ?? ""));
     expect(ticketIt.text).toMatch(/biglietteria/);

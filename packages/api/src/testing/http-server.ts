@@ -60,7 +60,9 @@ export function createTrpcHttpServer(prisma: PrismaClient, config: AppConfig, ex
           causeName: c?.name,
           causeCode: c?.code,
           driver: c?.meta?.driverAdapterError?.cause,
-          message: String(c?.message ?? "").replace(/[A-Za-z0-9_-]{32,}/g, "[redacted]").slice(0, 300),
+          message: String(c?.message ?? "")
+            .replace(/[A-Za-z0-9_-]{32,}/g, "[redacted]")
+            .slice(0, 300),
         },
         "request failed",
       );

@@ -19,10 +19,7 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
 }
 
 /** A tRPC caller with a full context, as the site would build it for one request. */
-export function testCaller(
-  prisma: PrismaClient,
-  options: { config?: AppConfig; user?: SessionUser | null; clientAddress?: string; cookies?: CookieJar } = {},
-) {
+export function testCaller(prisma: PrismaClient, options: { config?: AppConfig; user?: SessionUser | null; clientAddress?: string; cookies?: CookieJar } = {}) {
   const ctx: Context = {
     prisma,
     config: options.config ?? testConfig(),

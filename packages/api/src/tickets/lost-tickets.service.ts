@@ -87,12 +87,7 @@ export async function sendLostTickets(
       ],
     };
   });
-  const text = [
-    s.intro,
-    "",
-    ...items.flatMap((i) => [i.heading, ...i.lines, `${i.label}: ${i.url}`, ""]),
-    s.ignore,
-  ].join("\n");
+  const text = [s.intro, "", ...items.flatMap((i) => [i.heading, ...i.lines, `${i.label}: ${i.url}`, ""]), s.ignore].join("\n");
   const html = page(
     `<p>${escapeHtml(s.intro)}</p>` +
       items

@@ -44,7 +44,11 @@ export function qrCodes(url: string): Promise<{ svg: string; pngDataUrl: string 
 /** How long a calendar event lasts when the show's running time is not given. */
 export const DEFAULT_DURATION_MINUTES = 120;
 
-const googleTime = (d: Date) => d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+const googleTime = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 
 /**
  * Google Calendar's "add event" link (Android phones open .ics files poorly). It carries

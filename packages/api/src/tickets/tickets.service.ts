@@ -70,7 +70,14 @@ export async function getTicket(prisma: PrismaClient, config: AppConfig, rawToke
   }
   const { venue, startsAt } = r.performance;
   const { note, lang } = localize(r.performance, ["note"], locale);
-  const place = { slug: venue.slug, address: venue.address, city: venue.city, timeZone: venue.timeZone, mapUrl: mapUrl(venue), ...localize(venue, VENUE_TEXT, locale) };
+  const place = {
+    slug: venue.slug,
+    address: venue.address,
+    city: venue.city,
+    timeZone: venue.timeZone,
+    mapUrl: mapUrl(venue),
+    ...localize(venue, VENUE_TEXT, locale),
+  };
   return {
     reservationId: r.id,
     bookingCode: r.bookingCode,

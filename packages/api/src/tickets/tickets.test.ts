@@ -20,7 +20,14 @@ afterAll(async () => {
 
 async function confirmedTicket(partySize = 2, performance?: { id: string }) {
   const p = performance ?? (await factories.performance(db.prisma));
-  const r = await createReservation(db.prisma, config, { performanceId: p.id, name: "Paolo Verdi", email: "paolo@example.org", phone: "+39 06 1234", notes: "secret note", partySize });
+  const r = await createReservation(db.prisma, config, {
+    performanceId: p.id,
+    name: "Paolo Verdi",
+    email: "paolo@example.org",
+    phone: "+39 06 1234",
+    notes: "secret note",
+    partySize,
+  });
   const api = testCaller(db.prisma, { config });
   const c = await api.booking.confirm({ token: r.confirmationToken });
   return { api, performanceId: p.id, reservationId: r.reservationId, token: c.ticketUrl.split("/").pop()!, ticketUrl: c.ticketUrl };
@@ -125,7 +132,10 @@ describe("ticketCalendar", () => {
     expect(ics).toContain(`UID:${bookingCode}@sipario`);
     expect(ics).not.toContain(reservationId);
     expect(ics).toContain("BEGIN:VCALENDAR");
-    const stamp = p.startsAt.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+    const stamp = p.startsAt
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d{3}/, "");
     expect(ics).toContain(`DTSTART:${stamp}`);
     expect(ics.replace(/\r\n[ \t]/g, "")).toContain(token);
     expect(ics).toContain(p.show.title);

@@ -37,10 +37,7 @@ export function insertReservationTokenSql(
 }
 
 /** A raw token as clients send it; bounded so junk never reaches the database. */
-export const rawTokenSchema = lineText()
-  .min(16, "Token too short")
-  .max(128, "Token too long")
-  .regex(RAW_TOKEN_PATTERN, "Malformed token");
+export const rawTokenSchema = lineText().min(16, "Token too short").max(128, "Token too long").regex(RAW_TOKEN_PATTERN, "Malformed token");
 
 /** `{ token }`, strict: the input of every procedure that takes a token. */
 export const tokenInputSchema = z.object({ token: rawTokenSchema }).strict();

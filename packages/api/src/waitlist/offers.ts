@@ -92,7 +92,9 @@ interface PerformanceRow {
   venueTimeZone: string;
 }
 
-export function placeOf(row: Pick<PerformanceRow, "id" | "startsAt" | "showTitle" | "venueName" | "venueAddress" | "venueCity" | "venueTimeZone">): PerformancePlace {
+export function placeOf(
+  row: Pick<PerformanceRow, "id" | "startsAt" | "showTitle" | "venueName" | "venueAddress" | "venueCity" | "venueTimeZone">,
+): PerformancePlace {
   return {
     id: row.id,
     startsAt: row.startsAt,
@@ -180,12 +182,16 @@ async function makeOffer(
   const reservationId = crypto.randomUUID();
   const confirmationToken = generateToken();
   const waitlistToken = generateToken();
-  const email = offerEmail(config, { entryId: entry.id, to: entry.email, locale: entry.locale, partySize: entry.partySize, performance: place }, {
-    reservationId,
-    confirmationToken,
-    waitlistToken,
-    offerExpiresAt,
-  });
+  const email = offerEmail(
+    config,
+    { entryId: entry.id, to: entry.email, locale: entry.locale, partySize: entry.partySize, performance: place },
+    {
+      reservationId,
+      confirmationToken,
+      waitlistToken,
+      offerExpiresAt,
+    },
+  );
   // One statement (one round trip under the lock). The entry is claimed first and
   // conditionally: under the lock it is always still waiting; were it not, nothing at all
   // is written for it (every insert reads from `claimed`), so it never gets a second offer.
@@ -228,7 +234,17 @@ async function makeOffer(
  */
 export async function offerToEntry(tx: Tx, config: AppConfig, entryId: string, now: Date): Promise<OfferMade> {
   const [row] = await tx.$queryRaw<
-    (Parameters<typeof placeOf>[0] & { bookingClosesAt: Date | null; scheduled: boolean; available: number; entryStatus: string; name: string; email: string; phone: string | null; partySize: number; locale: string })[]
+    (Parameters<typeof placeOf>[0] & {
+      bookingClosesAt: Date | null;
+      scheduled: boolean;
+      available: number;
+      entryStatus: string;
+      name: string;
+      email: string;
+      phone: string | null;
+      partySize: number;
+      locale: string;
+    })[]
   >`
     SELECT ${PLACE_COLUMNS}, p."bookingClosesAt", p."status" = 'scheduled' AS "scheduled", ${availableSeatsSql(now)} AS "available",
       e."status"::text AS "entryStatus", e."name", e."email", e."phone", e."partySize", e."locale"
@@ -308,7 +324,10 @@ export async function lapseExpiredOffers(prisma: PrismaClient, config: AppConfig
         WHERE "reservationId" = ANY(${reservationIds}::uuid[]) AND "purpose" = 'confirmation' AND "usedAt" IS NULL`;
       const place = await placeOfPerformance(tx, performanceId);
       for (const r of rows) {
-        await enqueueEmail(tx, lapsedEmail(config, { entryId: r.id, to: r.email, locale: r.locale, partySize: r.partySize, performance: place }, r.reservationId));
+        await enqueueEmail(
+          tx,
+          lapsedEmail(config, { entryId: r.id, to: r.email, locale: r.locale, partySize: r.partySize, performance: place }, r.reservationId),
+        );
       }
       return rows.length;
     });
@@ -355,7 +374,10 @@ export async function closeStartedWaitlists(prisma: PrismaClient, config: AppCon
     let emailed = 0;
     for (const r of rows) {
       if (r.previous !== "waiting") continue;
-      await enqueueEmail(tx, closedEmail(config, { entryId: r.entryId, to: r.email, locale: r.locale, partySize: r.partySize, performance: placeOf(r) }, r.cancelled));
+      await enqueueEmail(
+        tx,
+        closedEmail(config, { entryId: r.entryId, to: r.email, locale: r.locale, partySize: r.partySize, performance: placeOf(r) }, r.cancelled),
+      );
       emailed++;
     }
     return { closed: rows.length, emailed };

@@ -89,7 +89,10 @@ async function confirmTokenOf(reservationId: string): Promise<string | null> {
 
 async function seatState(performanceId: string) {
   const p = await db.prisma.performance.findUniqueOrThrow({ where: { id: performanceId } });
-  const rows = await db.prisma.reservation.findMany({ where: { performanceId }, select: { status: true, partySize: true, source: true, offerExpiresAt: true } });
+  const rows = await db.prisma.reservation.findMany({
+    where: { performanceId },
+    select: { status: true, partySize: true, source: true, offerExpiresAt: true },
+  });
   const sum = (xs: typeof rows) => xs.reduce((n, r) => n + r.partySize, 0);
   const now = Date.now();
   return {
@@ -108,12 +111,22 @@ async function race1Setup() {
   const leaving = await holder(p.id, 2);
   await holder(p.id, 8);
   const entry = await waitingEntry(p.id, 2, 1);
-  const visitors = Array.from({ length: 50 }, (_, i) => ({ id: crypto.randomUUID(), partySize: 1 + (i % 2), token: generateToken(), email: `direct-${i}-${crypto.randomUUID().slice(0, 6)}@example.org` }));
+  const visitors = Array.from({ length: 50 }, (_, i) => ({
+    id: crypto.randomUUID(),
+    partySize: 1 + (i % 2),
+    token: generateToken(),
+    email: `direct-${i}-${crypto.randomUUID().slice(0, 6)}@example.org`,
+  }));
   await db.prisma.reservation.createMany({
     data: visitors.map((v, i) => ({ id: v.id, performanceId: p.id, name: `Direct ${i}`, email: v.email, partySize: v.partySize })),
   });
   await db.prisma.reservationToken.createMany({
-    data: visitors.map((v) => ({ reservationId: v.id, purpose: "confirmation" as const, tokenHash: hashToken(v.token), expiresAt: new Date(Date.now() + 3_600_000) })),
+    data: visitors.map((v) => ({
+      reservationId: v.id,
+      purpose: "confirmation" as const,
+      tokenHash: hashToken(v.token),
+      expiresAt: new Date(Date.now() + 3_600_000),
+    })),
   });
   return { performanceId: p.id, leaving, entryId: entry.id, visitors };
 }
@@ -137,7 +150,12 @@ async function race1Burst(servers: Server[]) {
           (async () => {
             for (let attempt = 0; attempt < 2; attempt++) {
               const created = await outcome(
-                client.booking.create.mutate({ performanceId: setup.performanceId, name: `Direct ${i}`, email: `again-${attempt}-${v.email}`, partySize: v.partySize }),
+                client.booking.create.mutate({
+                  performanceId: setup.performanceId,
+                  name: `Direct ${i}`,
+                  email: `again-${attempt}-${v.email}`,
+                  partySize: v.partySize,
+                }),
               );
               if (!created.ok) continue;
               const token = await confirmTokenOf((created.value as { reservationId: string }).reservationId);
@@ -176,7 +194,10 @@ describe.skipIf(!realPostgres)("Race 1: a release against 50 direct bookers, two
       expect(r.release).toMatchObject({ ok: true });
       expect(r.entry.status).toBe("offered");
       expect(r.directSeats, "seats confirmed by direct bookers").toBe(0);
-      expect(r.direct.filter((o) => !o.ok && o.reason !== "not_enough_seats"), JSON.stringify(r.direct.slice(0, 5))).toEqual([]);
+      expect(
+        r.direct.filter((o) => !o.ok && o.reason !== "not_enough_seats"),
+        JSON.stringify(r.direct.slice(0, 5)),
+      ).toEqual([]);
       expect(r.state).toEqual({ capacity: 10, confirmed: 8, held: 2 });
       expect(r.entryConfirm).toMatchObject({ ok: true });
       expect(r.after).toEqual({ capacity: 10, confirmed: 10, held: 0 });
@@ -204,7 +225,10 @@ async function race2Burst(servers: Server[]) {
   const [h1, h2] = [await holder(p.id, 2), await holder(p.id, 2)];
   const entries = [await waitingEntry(p.id, 2, 1), await waitingEntry(p.id, 2, 2), await waitingEntry(p.id, 2, 3)];
   const clients = clientsOf(servers);
-  const releases = await Promise.all([outcome(clients[0]!.tickets.cancel.mutate({ token: h1.ticket })), outcome(clients[1]!.tickets.cancel.mutate({ token: h2.ticket }))]);
+  const releases = await Promise.all([
+    outcome(clients[0]!.tickets.cancel.mutate({ token: h1.ticket })),
+    outcome(clients[1]!.tickets.cancel.mutate({ token: h2.ticket })),
+  ]);
   const after = await db.prisma.waitlistEntry.findMany({ where: { performanceId: p.id }, orderBy: { queueRank: "asc" } });
   const offersPerEntry = await Promise.all(
     entries.map((e) => db.prisma.reservation.count({ where: { performanceId: p.id, source: "waitlist", email: e.email } })),
@@ -216,7 +240,10 @@ describe.skipIf(!realPostgres)("Race 2: two releases at once in two processes", 
   it("offers go out in queue order, no entry gets two offers, seats are never over-held", async () => {
     for (let burst = 0; burst < 8; burst++) {
       const r = await race2Burst(await serversOf(null));
-      expect(r.releases.every((o) => o.ok), JSON.stringify(r.releases)).toBe(true);
+      expect(
+        r.releases.every((o) => o.ok),
+        JSON.stringify(r.releases),
+      ).toBe(true);
       expect(r.statuses).toEqual(["offered", "offered", "waiting"]);
       expect(r.offersPerEntry).toEqual([1, 1, 0]);
       expect(r.state).toEqual({ capacity: 4, confirmed: 0, held: 4 });

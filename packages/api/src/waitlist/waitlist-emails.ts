@@ -45,8 +45,7 @@ const strings = {
   },
   en: {
     verifySubject: (t: string) => `Confirm your place on the waiting list: ${t}`,
-    verifyIntro:
-      "You asked to join the waiting list. To confirm, open the link below and press “Confirm”. You are on the list only once you have confirmed.",
+    verifyIntro: "You asked to join the waiting list. To confirm, open the link below and press “Confirm”. You are on the list only once you have confirmed.",
     verifyButton: "Confirm my place",
     verifyExpiry: (d: string) => `The link expires on ${d}.`,
     ignore: "If you did not make this request, please ignore this email.",

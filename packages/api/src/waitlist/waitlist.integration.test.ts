@@ -62,7 +62,8 @@ async function entryOf(email: string) {
 const reasonOf = (p: Promise<unknown>) =>
   p.then(
     () => "ok",
-    (e: { code?: string; reason?: string; cause?: { reason?: string } }) => e.cause?.reason ?? e.reason ?? (e.code === "BAD_REQUEST" ? "invalid_input" : String(e)),
+    (e: { code?: string; reason?: string; cause?: { reason?: string } }) =>
+      e.cause?.reason ?? e.reason ?? (e.code === "BAD_REQUEST" ? "invalid_input" : String(e)),
   );
 
 describe("joining the waiting list", () => {
@@ -237,7 +238,10 @@ describe("offers", () => {
     await closeStartedWaitlists(db.prisma, config, new Date());
 
     expect(await entryOf(offeredTo.email)).toMatchObject({ status: "closed" });
-    const toOffered = await db.prisma.emailOutbox.findMany({ where: { toAddress: offeredTo.email, createdAt: { gt: offer.offeredAt! } }, select: { kind: true } });
+    const toOffered = await db.prisma.emailOutbox.findMany({
+      where: { toAddress: offeredTo.email, createdAt: { gt: offer.offeredAt! } },
+      select: { kind: true },
+    });
     expect(toOffered.map((m) => m.kind).sort()).toEqual(["performance_cancelled"]);
     expect(await entryOf(stillWaiting.email)).toMatchObject({ status: "closed" });
     expect((await lastEmail("waitlist_closed", stillWaiting.email)).subject).toMatch(/^Performance cancelled, waiting list closed/);

@@ -15,21 +15,15 @@ export const waitlistRouter = router({
     return { status: r.status };
   }),
   confirm: publicProcedure.input(waitlistTokenSchema).mutation(async ({ ctx, input }) => {
-    await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [
-      { key: `confirm:addr:${ctx.clientAddress}`, rule: RATE_LIMITS.confirmPerAddress },
-    ]);
+    await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [{ key: `confirm:addr:${ctx.clientAddress}`, rule: RATE_LIMITS.confirmPerAddress }]);
     return confirmWaitlistEntry(ctx.prisma, ctx.config, input.token);
   }),
   status: publicProcedure.input(waitlistStatusSchema).query(async ({ ctx, input }) => {
-    await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [
-      { key: `ticket:addr:${ctx.clientAddress}`, rule: RATE_LIMITS.ticketPerAddress },
-    ]);
+    await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [{ key: `ticket:addr:${ctx.clientAddress}`, rule: RATE_LIMITS.ticketPerAddress }]);
     return waitlistStatus(ctx.prisma, input.token, new Date(), input.locale);
   }),
   leave: publicProcedure.input(waitlistTokenSchema).mutation(async ({ ctx, input }) => {
-    await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [
-      { key: `confirm:addr:${ctx.clientAddress}`, rule: RATE_LIMITS.confirmPerAddress },
-    ]);
+    await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [{ key: `confirm:addr:${ctx.clientAddress}`, rule: RATE_LIMITS.confirmPerAddress }]);
     return leaveWaitlist(ctx.prisma, ctx.config, input.token);
   }),
 });

@@ -176,7 +176,12 @@ export async function confirmWaitlistEntry(prisma: PrismaClient, config: AppConf
     const place = await placeOfPerformance(prisma, found.performanceId);
     positionOutbox = await enqueueEmail(
       prisma,
-      positionEmail(config, { entryId: found.entryId, to: entry.email, locale: entry.locale, partySize: entry.partySize, performance: place }, rawToken, result),
+      positionEmail(
+        config,
+        { entryId: found.entryId, to: entry.email, locale: entry.locale, partySize: entry.partySize, performance: place },
+        rawToken,
+        result,
+      ),
     );
     deliverSoon(prisma, config, positionOutbox);
   }
@@ -322,12 +327,13 @@ export async function moveWaitlistEntry(prisma: PrismaClient, config: AppConfig,
     const [me] = await tx.$queryRaw<{ queueRank: number; status: string }[]>`
       SELECT "queueRank", "status"::text AS "status" FROM "WaitlistEntry" WHERE "id" = ${entryId}::uuid`;
     if (me?.status !== "waiting") throw new DomainError("not_waiting", "Only a waiting entry can be moved.", { status: me?.status ?? null });
-    const [neighbour] = direction === "up"
-      ? await tx.$queryRaw<{ id: string; queueRank: number }[]>`
+    const [neighbour] =
+      direction === "up"
+        ? await tx.$queryRaw<{ id: string; queueRank: number }[]>`
           SELECT "id"::text AS "id", "queueRank" FROM "WaitlistEntry"
           WHERE "performanceId" = ${entry.performanceId}::uuid AND "status" = 'waiting' AND "queueRank" < ${me.queueRank}
           ORDER BY "queueRank" DESC LIMIT 1`
-      : await tx.$queryRaw<{ id: string; queueRank: number }[]>`
+        : await tx.$queryRaw<{ id: string; queueRank: number }[]>`
           SELECT "id"::text AS "id", "queueRank" FROM "WaitlistEntry"
           WHERE "performanceId" = ${entry.performanceId}::uuid AND "status" = 'waiting' AND "queueRank" > ${me.queueRank}
           ORDER BY "queueRank" ASC LIMIT 1`;

@@ -10,7 +10,10 @@ import { diffMigrationsToSchema } from "../schema-engine.ts";
 import { runCli, UsageError } from "./run-cli.ts";
 
 await runCli(async () => {
-  const name = (process.argv[2] ?? "").toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+  const name = (process.argv[2] ?? "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_|_$/g, "");
   if (!name) throw new UsageError("Usage: npm run db:migration:create -- <short_name>");
   const sql = await diffMigrationsToSchema(listMigrations());
   if (!sql || /^-- This is an empty migration\.?$/.test(sql)) {

@@ -49,7 +49,10 @@ function withDatabase(url: string, database: string): string {
 /** One migrated template per migrations checksum; cloning it is much faster than migrating. */
 async function ensureTemplate(adminUrl: string): Promise<string> {
   const migrations = listMigrations();
-  const digest = createHash("sha256").update(migrations.map((m) => m.checksum).join()).digest("hex").slice(0, 12);
+  const digest = createHash("sha256")
+    .update(migrations.map((m) => m.checksum).join())
+    .digest("hex")
+    .slice(0, 12);
   const template = `sipario_tpl_${digest}`;
   const admin = await pgSession(adminUrl);
   try {

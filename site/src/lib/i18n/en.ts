@@ -98,7 +98,8 @@ export const en: Messages = {
   "sent.expired": "The confirmation link has expired. You can ask for a new one below, if seats are still available.",
   "wait.join": "Join the waiting list",
   "wait.joinTitle": "Waiting list",
-  "wait.joinIntro": "If seats come free for your party we will write to you at once and keep them for you for a few hours. First we email you to confirm your sign-up.",
+  "wait.joinIntro":
+    "If seats come free for your party we will write to you at once and keep them for you for a few hours. First we email you to confirm your sign-up.",
   "wait.joinFor.one": "Join the waiting list for {count} person",
   "wait.joinFor.other": "Join the waiting list for {count} people",
   "wait.orJoin": "Not enough seats? Join the waiting list: if seats come free, we keep them for you.",
@@ -146,7 +147,8 @@ export const en: Messages = {
   "confirm.soldOutTitle": "Sold out while you were away",
   "confirm.soldOutText": "While you were away the last seats were confirmed by others. Your booking has not been confirmed.",
   "confirm.limitTitle": "Too many seats for one person",
-  "confirm.limitText": "This email address already holds other seats for this performance: with this booking it would go over the limit per person. This booking has not been confirmed.",
+  "confirm.limitText":
+    "This email address already holds other seats for this performance: with this booking it would go over the limit per person. This booking has not been confirmed.",
   "confirm.rateLimited": "Too many attempts in a short time. Please try again in a few minutes.",
   "confirm.bookAgain": "Book again",
   "confirm.seeShows": "See the shows",

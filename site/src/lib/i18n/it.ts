@@ -96,7 +96,8 @@ export const it = {
   "sent.expired": "Il link di conferma è scaduto. Puoi chiederne uno nuovo qui sotto, se ci sono ancora posti.",
   "wait.join": "Entra in lista d'attesa",
   "wait.joinTitle": "Lista d'attesa",
-  "wait.joinIntro": "Se si liberano posti per il tuo gruppo ti scriviamo subito e li teniamo da parte per te per qualche ora. Prima ti mandiamo un'email per confermare l'iscrizione.",
+  "wait.joinIntro":
+    "Se si liberano posti per il tuo gruppo ti scriviamo subito e li teniamo da parte per te per qualche ora. Prima ti mandiamo un'email per confermare l'iscrizione.",
   "wait.joinFor.one": "Entra in lista d'attesa per {count} persona",
   "wait.joinFor.other": "Entra in lista d'attesa per {count} persone",
   "wait.orJoin": "Non ci sono abbastanza posti? Entra in lista d'attesa: se se ne liberano, li teniamo per te.",
@@ -144,7 +145,8 @@ export const it = {
   "confirm.soldOutTitle": "Posti esauriti nel frattempo",
   "confirm.soldOutText": "Mentre eri via gli ultimi posti sono stati confermati da altri. La tua prenotazione non è stata confermata.",
   "confirm.limitTitle": "Troppi posti per una persona",
-  "confirm.limitText": "Con questo indirizzo email hai già confermato altri posti per questa replica: insieme a questa prenotazione supererebbero il massimo per persona. Questa prenotazione non è stata confermata.",
+  "confirm.limitText":
+    "Con questo indirizzo email hai già confermato altri posti per questa replica: insieme a questa prenotazione supererebbero il massimo per persona. Questa prenotazione non è stata confermata.",
   "confirm.rateLimited": "Troppi tentativi in poco tempo. Riprova tra qualche minuto.",
   "confirm.bookAgain": "Prenota di nuovo",
   "confirm.seeShows": "Guarda gli spettacoli",

@@ -1,14 +1,6 @@
 import type { PrismaClient } from "@sipario/db";
 import type { Cookies } from "@sveltejs/kit";
-import {
-  BOOKED_COOKIE_MAX_AGE_SECONDS,
-  BOOKED_COOKIE_NAME,
-  getConfig,
-  localize,
-  readBookedCookie,
-  signBookedCookie,
-  type ContentLocale,
-} from "@sipario/api";
+import { BOOKED_COOKIE_MAX_AGE_SECONDS, BOOKED_COOKIE_NAME, getConfig, localize, readBookedCookie, signBookedCookie, type ContentLocale } from "@sipario/api";
 
 /**
  * After booking, the "check your email" page needs to know which reservation this browser

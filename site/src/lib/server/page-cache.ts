@@ -43,11 +43,7 @@ export function isShareablePublicRequest(event: RequestEvent, sessionCookieName:
 }
 
 /** Answers from the shared copy when there is one; otherwise renders (once for all waiting visitors). */
-export async function sharedPublicResponse(
-  prisma: PrismaClient,
-  event: RequestEvent,
-  render: () => Response | Promise<Response>,
-): Promise<Response> {
+export async function sharedPublicResponse(prisma: PrismaClient, event: RequestEvent, render: () => Response | Promise<Response>): Promise<Response> {
   const key = `page:${event.locals.locale}:${event.request.url}`;
   // The visitor whose request renders the page keeps that exact response.
   let rendered: Response | undefined;

@@ -38,7 +38,10 @@ export class CheckInFlow {
   state: FlowState = $state({ kind: "ready" });
   private lastAttempt: (() => Promise<void>) | null = null;
 
-  constructor(private readonly door: Door | null = null, private readonly performanceId: () => string = () => "") {}
+  constructor(
+    private readonly door: Door | null = null,
+    private readonly performanceId: () => string = () => "",
+  ) {}
 
   get idle(): boolean {
     return this.state.kind === "ready";
@@ -95,7 +98,13 @@ export class CheckInFlow {
       signal("refused");
       return;
     }
-    const preview: PreviewInfo = { partySize: verdict.partySize, showTitle: verdict.showTitle, startsAt: verdict.startsAt, performanceId, hasNotes: verdict.hasNotes };
+    const preview: PreviewInfo = {
+      partySize: verdict.partySize,
+      showTitle: verdict.showTitle,
+      startsAt: verdict.startsAt,
+      performanceId,
+      hasNotes: verdict.hasNotes,
+    };
     if (door.admitOnScan && !CheckInFlow.needsLook(verdict)) {
       await this.admitOffline(door, token, tokenHash, preview, performanceId, true);
       return;
@@ -141,10 +150,7 @@ export class CheckInFlow {
     if (s.offline && this.door && s.tokenHash) return this.admitOffline(this.door, s.token, s.tokenHash, s.preview, this.performanceId(), false);
     const { token, tokenHash } = s;
     const performanceId = this.performanceId();
-    return this.confirmWith(
-      (signal) => api.checkin.confirm.mutate({ token, ...(performanceId ? { performanceId } : {}) }, { signal }),
-      tokenHash,
-    );
+    return this.confirmWith((signal) => api.checkin.confirm.mutate({ token, ...(performanceId ? { performanceId } : {}) }, { signal }), tokenHash);
   }
 
   manual(reservationId: string): Promise<void> {

@@ -221,8 +221,7 @@ export type StaffT = (key: StaffKey, params?: Record<string, string | number>) =
 
 export function staffT(locale: Locale): StaffT {
   const messages = catalogues[locale] ?? it;
-  return (key, params) =>
-    (messages[key] ?? key).replace(/\{(\w+)\}/g, (m, name: string) => (params && name in params ? String(params[name]) : m));
+  return (key, params) => (messages[key] ?? key).replace(/\{(\w+)\}/g, (m, name: string) => (params && name in params ? String(params[name]) : m));
 }
 
 export function peopleLabel(t: StaffT, locale: Locale, count: number): string {

@@ -13,13 +13,7 @@ export type OfflineVerdict =
  * - in another of today's manifests: wrong_performance, with that show and time;
  * - nowhere: unknown_token (a forged code, or a ticket for another day).
  */
-export function decideOffline(
-  tokenHash: string,
-  performanceId: string,
-  manifests: StoredManifest[],
-  localScans: QueuedScan[],
-  me: string,
-): OfflineVerdict {
+export function decideOffline(tokenHash: string, performanceId: string, manifests: StoredManifest[], localScans: QueuedScan[], me: string): OfflineVerdict {
   const mine = manifests.find((m) => m.performanceId === performanceId);
   const entry = mine?.tickets[tokenHash];
   if (!mine || !entry) {
@@ -33,7 +27,14 @@ export function decideOffline(
   if (entry.checkedInAt) {
     return { kind: "refused", reason: "already_checked_in", data: { checkedInAt: entry.checkedInAt, checkedInBy: entry.checkedInBy ?? "" } };
   }
-  return { kind: "valid", partySize: entry.partySize, hasNotes: entry.hasNotes, showTitle: mine.showTitle, startsAt: mine.startsAt, venueName: mine.venue.name };
+  return {
+    kind: "valid",
+    partySize: entry.partySize,
+    hasNotes: entry.hasNotes,
+    showTitle: mine.showTitle,
+    startsAt: mine.startsAt,
+    venueName: mine.venue.name,
+  };
 }
 
 export interface DoorCounts {
@@ -49,9 +50,7 @@ export interface DoorCounts {
 export function doorCounts(manifest: StoredManifest | undefined, localScans: QueuedScan[]): DoorCounts | null {
   if (!manifest) return null;
   // Admitted by this phone (sent or not): counted until the manifest says so itself.
-  const admittedHere = new Set(
-    localScans.filter((s) => s.performanceId === manifest.performanceId && s.outcome !== "refused").map((s) => s.tokenHash),
-  );
+  const admittedHere = new Set(localScans.filter((s) => s.performanceId === manifest.performanceId && s.outcome !== "refused").map((s) => s.tokenHash));
   let confirmedParties = 0;
   let confirmedSeats = 0;
   let checkedInParties = 0;

@@ -4,18 +4,7 @@
 import { api, call } from "../client.ts";
 import type { DoorConflict, Manifest } from "../types.ts";
 import { decideOffline, doorCounts, type OfflineVerdict } from "./decide.ts";
-import {
-  addScan,
-  allManifests,
-  allScans,
-  getSetting,
-  putManifest,
-  putScans,
-  putSetting,
-  wipeDoorData,
-  type QueuedScan,
-  type StoredManifest,
-} from "./store.ts";
+import { addScan, allManifests, allScans, getSetting, putManifest, putScans, putSetting, wipeDoorData, type QueuedScan, type StoredManifest } from "./store.ts";
 
 /** checkin.sync takes at most this many scans per call (CONTRACT). */
 const SYNC_BATCH = 500;
@@ -87,9 +76,7 @@ export class Door {
     let reached = true;
     for (const performanceId of performanceIds) {
       const previous = this.manifest(performanceId);
-      const r = await call((signal) =>
-        api.checkin.manifest.query({ performanceId, ...(previous ? { since: previous.cursor } : {}) }, { signal }),
-      );
+      const r = await call((signal) => api.checkin.manifest.query({ performanceId, ...(previous ? { since: previous.cursor } : {}) }, { signal }));
       if (!r.ok) {
         if (r.error.kind === "network" || r.error.kind === "timeout") reached = false;
         continue;
