@@ -354,7 +354,9 @@ export async function placeOfPerformance(db: Tx | PrismaClient, performanceId: s
 export async function closeStartedWaitlists(prisma: PrismaClient, config: AppConfig, now = new Date()): Promise<{ closed: number; emailed: number }> {
   return withTransaction(prisma, async (tx) => {
     const rows = await tx.$queryRaw<
-      ({ entryId: string; previous: string; email: string; locale: string; partySize: number; cancelled: boolean } & Parameters<typeof placeOf>[0])[]
+      ({ entryId: string; previous: string; email: string; name: string; locale: string; partySize: number; cancelled: boolean } & Parameters<
+        typeof placeOf
+      >[0])[]
     >`
       WITH due AS (
         SELECT e."id", e."status"::text AS "previous" FROM "WaitlistEntry" e JOIN "Performance" p ON p."id" = e."performanceId"
@@ -367,8 +369,8 @@ export async function closeStartedWaitlists(prisma: PrismaClient, config: AppCon
       closed AS (
         UPDATE "WaitlistEntry" e SET "status" = 'closed', "endedReason" = 'list_closed', "endedAt" = ${now}, "updatedAt" = ${now}
         FROM due WHERE e."id" = due."id"
-        RETURNING e."id", e."performanceId", due."previous", e."email", e."locale", e."partySize")
-      SELECT closed."id"::text AS "entryId", closed."previous", closed."email", closed."locale", closed."partySize",
+        RETURNING e."id", e."performanceId", due."previous", e."email", e."name", e."locale", e."partySize")
+      SELECT closed."id"::text AS "entryId", closed."previous", closed."email", closed."name", closed."locale", closed."partySize",
         p."status" = 'cancelled' AS "cancelled", ${PLACE_COLUMNS}
       FROM closed JOIN "Performance" p ON p."id" = closed."performanceId" ${PLACE_JOINS}`;
     let emailed = 0;
@@ -376,7 +378,7 @@ export async function closeStartedWaitlists(prisma: PrismaClient, config: AppCon
       if (r.previous !== "waiting") continue;
       await enqueueEmail(
         tx,
-        closedEmail(config, { entryId: r.entryId, to: r.email, locale: r.locale, partySize: r.partySize, performance: placeOf(r) }, r.cancelled),
+        closedEmail(config, { entryId: r.entryId, to: r.email, name: r.name, locale: r.locale, partySize: r.partySize, performance: placeOf(r) }, r.cancelled),
       );
       emailed++;
     }

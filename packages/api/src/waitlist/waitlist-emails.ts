@@ -81,6 +81,8 @@ function hourMinute(instant: Date, locale: MailLocale, timeZone: string): string
 interface Recipient {
   entryId: string;
   to: string;
+  /** Who signed up: the greeting, for messages not tied to a reservation (the layout's). */
+  name?: string | null;
   locale: string;
   partySize: number;
   performance: PerformancePlace;
@@ -97,7 +99,13 @@ function compose(
   const perf = performanceFacts(r.performance, config, r.locale);
   const rendered = build(strings[locale], locale, factsBlock(locale, perf, r.partySize), perf.timeZone);
   // Waiting-list messages may have no reservation: the layout takes its language from the payload.
-  return { kind, reservationId, to: r.to, subject: rendered.subject, payload: { text: rendered.text, html: rendered.html, locale } };
+  return {
+    kind,
+    reservationId,
+    to: r.to,
+    subject: rendered.subject,
+    payload: { text: rendered.text, html: rendered.html, locale, ...(r.name ? { name: r.name } : {}) },
+  };
 }
 
 function linkParagraph(url: string, label: string): { text: string; html: string } {

@@ -74,7 +74,14 @@ export async function joinWaitlist(prisma: PrismaClient, config: AppConfig, inpu
   const token = generateToken();
   const closesAt = listClosesAt(performance);
   const verifyExpiresAt = confirmationExpiry(config, closesAt, now);
-  const recipient = (entryId: string) => ({ entryId, to: input.email, locale: input.locale ?? "it", partySize: input.partySize, performance });
+  const recipient = (entryId: string) => ({
+    entryId,
+    to: input.email,
+    name: input.name,
+    locale: input.locale ?? "it",
+    partySize: input.partySize,
+    performance,
+  });
   const outboxId = await withTransaction(prisma, async (tx) => {
     // One active entry per email and performance: the partial unique index decides.
     const [created] = await tx.$queryRaw<{ id: string }[]>`
@@ -172,13 +179,16 @@ export async function confirmWaitlistEntry(prisma: PrismaClient, config: AppConf
   const offered = offers.some((o) => o.entryId === found.entryId);
   if (!offered && result !== null) {
     // Outside the seat lock: the email names the position as it was a moment ago.
-    const entry = await prisma.waitlistEntry.findUniqueOrThrow({ where: { id: found.entryId }, select: { email: true, locale: true, partySize: true } });
+    const entry = await prisma.waitlistEntry.findUniqueOrThrow({
+      where: { id: found.entryId },
+      select: { email: true, name: true, locale: true, partySize: true },
+    });
     const place = await placeOfPerformance(prisma, found.performanceId);
     positionOutbox = await enqueueEmail(
       prisma,
       positionEmail(
         config,
-        { entryId: found.entryId, to: entry.email, locale: entry.locale, partySize: entry.partySize, performance: place },
+        { entryId: found.entryId, to: entry.email, name: entry.name, locale: entry.locale, partySize: entry.partySize, performance: place },
         rawToken,
         result,
       ),
