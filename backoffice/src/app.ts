@@ -117,15 +117,22 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
   adminRouter.use(contentSecurityPolicy());
   adminRouter.use(withoutThirdPartyFonts());
 
-  // The box-office list of a performance, as CSV or as an Excel workbook.
+  // The language the admin chose, else the browser's (Italian unless it asks for English first).
+  const adminLanguage = (req: express.Request): "it" | "en" => req.session.adminUser?.adminLocale ?? (req.acceptsLanguages("it", "en") === "en" ? "en" : "it");
+
+  // The box-office list of a performance, as CSV or as an Excel workbook, in the admin's language.
   const exportRoute =
-    (extension: "csv" | "xlsx", contentType: string, write: (performanceId: string, res: express.Response) => Promise<void>): RequestHandler =>
+    (
+      extension: "csv" | "xlsx",
+      contentType: string,
+      write: (performanceId: string, res: express.Response, language: "it" | "en") => Promise<void>,
+    ): RequestHandler =>
     async (req, res, next) => {
       try {
         const id = String(req.params.id);
         const name = await services.reservationsExportName(id);
         res.status(200).set({ "Content-Type": contentType, "Content-Disposition": `attachment; filename="reservations-${name}.${extension}"` });
-        await write(id, res);
+        await write(id, res, adminLanguage(req));
         res.end();
       } catch (error) {
         if (error instanceof DomainError && error.reason === "not_found" && !res.headersSent) {
@@ -138,9 +145,9 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
   adminRouter.get(
     "/export/performances/:id/reservations.csv",
     requireAdmin(),
-    exportRoute("csv", "text/csv; charset=utf-8", async (id, res) => {
+    exportRoute("csv", "text/csv; charset=utf-8", async (id, res, language) => {
       res.write("\uFEFF"); // lets spreadsheet programs read the accents as UTF-8
-      for await (const line of services.reservationsCsv(id)) {
+      for await (const line of services.reservationsCsv(id, language)) {
         if (!res.write(line)) await new Promise((resolve) => res.once("drain", resolve));
       }
     }),
@@ -148,7 +155,9 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
   adminRouter.get(
     "/export/performances/:id/reservations.xlsx",
     requireAdmin(),
-    exportRoute("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (id, res) => services.writeReservationsXlsx(id, res)),
+    exportRoute("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (id, res, language) =>
+      services.writeReservationsXlsx(id, res, language),
+    ),
   );
 
   adminRouter.use(privacyRoutes(prisma, services));
@@ -156,9 +165,10 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
   adminRouter.get("/export/performances/:id/door-list", requireAdmin(), async (req, res, next) => {
     try {
       const list = await services.doorList(String(req.params.id));
-      // The language the admin chose, else the browser's (Italian unless it asks for English first).
-      const language = req.session.adminUser?.adminLocale ?? (req.acceptsLanguages("it", "en") === "en" ? "en" : "it");
-      res.status(200).type("html").send(renderDoorList(list, language));
+      res
+        .status(200)
+        .type("html")
+        .send(renderDoorList(list, adminLanguage(req)));
     } catch (error) {
       if (error instanceof DomainError && error.reason === "not_found") {
         res.status(404).type("text/plain").send("Performance not found.");

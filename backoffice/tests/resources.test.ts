@@ -384,11 +384,22 @@ describe("operations", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
     expect(res.headers.get("content-disposition")).toMatch(/attachment; filename="reservations-\d{4}-\d{2}-\d{2}-show-[a-z0-9-]+\.csv"/);
-    const text = (await res.text()).replace(/^\uFEFF/, "");
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM: Excel reads the accents as UTF-8
+    const text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, "");
     const lines = text.trimEnd().split("\r\n");
-    expect(lines[0]).toBe("name,email,phone,partySize,status,createdAt,confirmedAt,checkedInAt,notes");
-    expect(text).toContain(`"'=HYPERLINK(""http://evil"")",a@example.org,,1,pending`);
+    // For Italian Excel: ';' between cells, Italian headers and statuses, the venue's clock.
+    expect(lines[0]).toBe("Nome;Email;Telefono;Posti;Stato;Prenotata il (Europe/Rome);Confermata il (Europe/Rome);Entrata alle (Europe/Rome);Note");
+    expect(text).toContain(`"'=HYPERLINK(""http://evil"")";a@example.org;;1;in attesa di conferma;`);
+    expect(text).toMatch(/;\d{2}\/\d{2}\/\d{4} \d{2}:\d{2};/);
     expect(text).toContain(`"line1\nline2, ""quoted"""`);
+    // An admin whose browser asks for English gets English headers (still ';').
+    const english = await fetch(`${h.base}/admin/export/performances/${perf.id}/reservations.csv`, {
+      headers: { cookie: sessionCookie(), "accept-language": "en-GB,en;q=0.9" },
+    });
+    const englishLines = (await english.text()).replace(/^\uFEFF/, "").split("\r\n");
+    expect(englishLines[0]).toBe("Name;Email;Phone;Seats;Status;Booked at (Europe/Rome);Confirmed at (Europe/Rome);Checked in at (Europe/Rome);Notes");
+    expect(englishLines.join("\n")).toContain(";awaiting confirmation;");
     const missing = await fetch(`${h.base}/admin/export/performances/00000000-0000-4000-8000-000000000000/reservations.csv`, {
       headers: { cookie: sessionCookie() },
     });
@@ -415,18 +426,18 @@ describe("operations", () => {
 
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
-    const sheet = workbook.getWorksheet("Reservations")!;
+    const sheet = workbook.getWorksheet("Prenotazioni")!;
     expect(sheet.getRow(1).values).toEqual([
       undefined,
-      "name",
-      "email",
-      "phone",
-      "partySize",
-      "status",
-      "createdAt (Europe/Rome)",
-      "confirmedAt (Europe/Rome)",
-      "checkedInAt (Europe/Rome)",
-      "notes",
+      "Nome",
+      "Email",
+      "Telefono",
+      "Posti",
+      "Stato",
+      "Prenotata il (Europe/Rome)",
+      "Confermata il (Europe/Rome)",
+      "Entrata alle (Europe/Rome)",
+      "Note",
     ]);
     expect(sheet.rowCount).toBe(3);
     const rowOf = (email: string) => [2, 3].map((n) => sheet.getRow(n)).find((row) => row.getCell(2).value === email)!;
@@ -434,6 +445,7 @@ describe("operations", () => {
     expect(evil.getCell(1).type).toBe(ExcelJS.ValueType.String);
     expect(evil.getCell(1).value).toBe('=HYPERLINK("http://evil")');
     expect(evil.getCell(4).value).toBe(3);
+    expect(evil.getCell(5).value).toBe("confermata");
     expect((evil.getCell(7).value as Date).toISOString()).toBe("2026-12-01T19:30:00.000Z");
     expect(rowOf("anna@example.org").getCell(1).value).toBe("Anna Bianchi");
     expect(rowOf("anna@example.org").getCell(7).value).toBeNull(); // not confirmed

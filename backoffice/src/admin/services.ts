@@ -67,8 +67,9 @@ export function makeServices({ prisma, config }: BackofficeServices) {
     createPerformanceRun: (input: api.PerformanceRunInput, actor: AdminActor | null) =>
       api.createPerformanceRun(prisma, config, input, { actor: actorOf(actor) }),
     doorList: (performanceId: string) => api.doorList(prisma, config, performanceId),
-    reservationsCsv: (performanceId: string) => api.reservationsCsv(prisma, performanceId),
-    writeReservationsXlsx: (performanceId: string, output: Writable) => api.writeReservationsXlsx(prisma, performanceId, output),
+    reservationsCsv: (performanceId: string, language: api.ExportLanguage) => api.reservationsCsv(prisma, performanceId, language),
+    writeReservationsXlsx: (performanceId: string, output: Writable, language: api.ExportLanguage) =>
+      api.writeReservationsXlsx(prisma, performanceId, output, language),
     reservationsExportName: (performanceId: string) => api.reservationsExportName(prisma, performanceId),
     waitlistPositions: async (performanceIds: string[]) => {
       const positions = new Map<string, number | null>();

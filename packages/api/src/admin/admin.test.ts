@@ -121,7 +121,8 @@ describe("CSV export", () => {
     expect(lines).toHaveLength(1204);
     expect(new Set(lines).size).toBe(1204); // no row twice across pages
     expect(lines.join("")).not.toContain("Elsewhere");
-    expect(lines[1]!.startsWith("P0000,")).toBe(true);
+    expect(lines[0]).toBe("Nome;Email;Telefono;Posti;Stato;Prenotata il (Europe/Rome);Confermata il (Europe/Rome);Entrata alle (Europe/Rome);Note\r\n");
+    expect(lines[1]!.startsWith("P0000;p0@example.org;;1;in attesa di conferma;")).toBe(true);
     expect(
       await reasonOf(
         (async () => {

@@ -1,6 +1,6 @@
 // The back-office's services. Rate limiting is re-exported here for its login form.
 export { adminDashboard, dayBounds, type DashboardData } from "./dashboard.service.ts";
-export { csvCell, RESERVATION_CSV_COLUMNS, reservationsCsv, reservationsExportName, writeReservationsXlsx } from "./export.service.ts";
+export { csvCell, type ExportLanguage, RESERVATION_CSV_COLUMNS, reservationsCsv, reservationsExportName, writeReservationsXlsx } from "./export.service.ts";
 export {
   ADMIN_LOCALES,
   adminLocaleSchema,
