@@ -280,6 +280,24 @@ describe("adding a run of dates", () => {
 });
 
 describe("the on-sale window in the back-office", () => {
+  it("every form shows every field it edits (a layout renders only what it names)", async () => {
+    const page = await fetch(`${h.base}/admin`, { headers: { cookie: cookie! } });
+    // AdminJS sends each action's layout as elements naming `properties`, nested in `layoutElements`.
+    type Element = { properties?: string[]; layoutElements?: Element[] };
+    type State = { resources: { id: string; editProperties: { propertyPath: string }[]; actions: { name: string; layout?: Element[] | null }[] }[] };
+    const state = JSON.parse((await page.text()).match(/window\.REDUX_STATE = (.*);\n/)![1]!) as State;
+    const named = (elements: Element[]): string[] => elements.flatMap((e) => [...(e.properties ?? []), ...named(e.layoutElements ?? [])]);
+    const missing: string[] = [];
+    for (const resource of state.resources) {
+      for (const action of resource.actions.filter((a) => (a.name === "new" || a.name === "edit") && a.layout)) {
+        const shown = new Set(named(action.layout ?? []));
+        for (const p of resource.editProperties) if (!shown.has(p.propertyPath)) missing.push(`${resource.id}.${action.name}: ${p.propertyPath}`);
+      }
+    }
+    expect(state.resources.find((r) => r.id === "Performance")?.editProperties.map((p) => p.propertyPath)).toContain("bookingOpensAt");
+    expect(missing).toEqual([]);
+  });
+
   it("sets, checks and clears when booking opens and closes", async () => {
     const perf = await factories.performance(h.db.prisma, { startsAt: new Date("2031-06-10T19:00:00Z") });
     const edit = (fields: Record<string, string>) => api.post(`/resources/Performance/records/${perf.id}/edit`, fields);

@@ -36,7 +36,12 @@ function newWindow(startsAt: Date, params: Record<string, unknown>) {
 
 const people = (n: number) => (n === 1 ? "1 person" : `${n} people`);
 
-const EDIT_LAYOUT = sideBySide([
+/**
+ * The form's fields, once: the layout and editProperties both come from it. (A layout
+ * renders only the fields it names: written twice, the on-sale window fields were on the
+ * list and missing from the form.)
+ */
+const EDIT_FIELDS: (string | [string])[] = [
   "show",
   "venue",
   "startsAt",
@@ -44,9 +49,12 @@ const EDIT_LAYOUT = sideBySide([
   "manuallyOccupiedSeats",
   "additionalSeats",
   "isBookingEnabled",
+  "bookingOpensAt",
+  "bookingClosesAt",
   "surtitles",
   ["note"],
-]);
+];
+const EDIT_LAYOUT = sideBySide(EDIT_FIELDS);
 
 /** The visitor-facing facts of one date: surtitles and its note in both languages. */
 function performanceTexts(params: Record<string, unknown>) {
@@ -265,20 +273,7 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         "createdAt",
         "updatedAt",
       ],
-      editProperties: [
-        "show",
-        "venue",
-        "startsAt",
-        "roomCapacity",
-        "manuallyOccupiedSeats",
-        "additionalSeats",
-        "isBookingEnabled",
-        "bookingOpensAt",
-        "bookingClosesAt",
-        "surtitles",
-        "note",
-        "noteEn",
-      ],
+      editProperties: EDIT_FIELDS.flatMap((field) => (typeof field === "string" ? [field] : [field[0], `${field[0]}En`])),
       // Soonest first; past performances only behind the "when" filter (default: upcoming).
       sort: { sortBy: "startsAt", direction: "asc" },
       href: ({ h }) => `${h.resourceUrl({ resourceId: "Performance" })}?filters.when=upcoming`,
