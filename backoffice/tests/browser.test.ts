@@ -1,12 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { factories } from "@sipario/db/testing";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBackoffice, type Harness } from "./helpers.ts";
+import { startBackoffice, type Harness, launchBrowser } from "./helpers.ts";
 
 const RESULTS = join(import.meta.dirname, "..", "test-results");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 let h: Harness;
 let browser: Browser;
@@ -22,18 +21,7 @@ beforeAll(async () => {
   admin = { email: user.email, password };
   await factories.show(h.db.prisma, { title: "Il Giardino dei Ciliegi", slug: "giardino" });
   await factories.venue(h.db.prisma, { name: "Teatro Tordinona", slug: "tordinona" });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-dev-shm-usage",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchBrowser();
   // An admin in Rome: the form's date picker works in the browser's time zone.
   page = await browser.newPage({ viewport: { width: 1600, height: 900 }, timezoneId: "Europe/Rome", locale: "en-GB" });
   // Offline by design: anything outside the back-office is cut (tests/third-party.test.ts

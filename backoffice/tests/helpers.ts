@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import type { AppConfig } from "@sipario/api";
 import { testConfig } from "@sipario/api/testing";
 import { createTestDatabase, type TestDatabase } from "@sipario/db/testing";
+import { chromium, type Browser } from "playwright-core";
 import { createBackofficeApp, type BackofficeApp } from "../src/app.ts";
 
 export interface Harness {
@@ -81,4 +82,20 @@ export function adminApi(base: string, cookie: string | null) {
       return { status: response.status, location: response.headers.get("location"), json: response.status === 200 ? await response.json() : null };
     },
   };
+}
+
+/** Debian's Chromium, headless, with nothing that phones home (the machine is offline). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
 }

@@ -2,15 +2,14 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { factories } from "@sipario/db/testing";
 import type AdminJS from "adminjs";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdmin } from "../src/admin/admin.ts";
 import { adminTranslations, type AdminLanguage } from "../src/admin/locale.ts";
 import { makeServices } from "../src/admin/services.ts";
-import { startBackoffice, type Harness } from "./helpers.ts";
+import { startBackoffice, type Harness, launchBrowser } from "./helpers.ts";
 
 const RESULTS = join(import.meta.dirname, "..", "test-results", "locale");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const VIEWPORT = { width: 1366, height: 900 };
 
 let h: Harness;
@@ -58,18 +57,7 @@ beforeAll(async () => {
   })) {
     recordIds.set(model, row.id);
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-dev-shm-usage",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,7 +1,7 @@
 import { factories } from "@sipario/db/testing";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { type Browser, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBackoffice, type Harness } from "./helpers.ts";
+import { startBackoffice, type Harness, launchBrowser } from "./helpers.ts";
 
 /**
  * GDPR: an admin's browser must not tell anyone else that they opened the back-office
@@ -9,8 +9,6 @@ import { startBackoffice, type Harness } from "./helpers.ts";
  * request each page makes is recorded; any to another origin fails the test, naming the
  * page and listing what it loaded.
  */
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 let h: Harness;
 let browser: Browser;
@@ -24,18 +22,7 @@ beforeAll(async () => {
   admin = { email: user.email, password };
   const performance = await factories.performance(h.db.prisma, {});
   reservationId = (await factories.reservation(h.db.prisma, { performanceId: performance.id, status: "confirmed", confirmedAt: new Date() })).id;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-dev-shm-usage",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchBrowser();
   context = await browser.newContext({ locale: "it-IT" });
   // Requests to other origins are recorded (the "request" event fires first), then cut:
   // the test must not depend on the network, nor leak to it.
