@@ -56,7 +56,7 @@ const envSchema = z.object({
   /** Background job periods (outbox delivery, pending-expiry sweep). */
   OUTBOX_POLL_SECONDS: positiveInt(10),
   SWEEP_INTERVAL_SECONDS: positiveInt(60),
-  /** How long public catalogue reads are reused within one process (0 = off); see catalogue/public-read-cache.ts. */
+  /** How long public catalogue reads are reused within one process (0 = off); see lib/public-read-cache.ts. */
   PUBLIC_READ_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
 });
 

@@ -1,5 +1,6 @@
 export { appRouter, createCaller, type AppRouter, type RouterInputs, type RouterOutputs } from "./root.ts";
-export type { Context, CookieJar, CookieOptions, SessionUser } from "./trpc.ts";
+export type { Context } from "./trpc.ts";
+export type { CookieJar, CookieOptions, SessionUser } from "./lib/request.ts";
 export { MAX_BATCH_SIZE } from "./trpc.ts";
 export { ConfigError, getConfig, loadConfig, setConfig, type AppConfig } from "./config.ts";
 export { BOOKED_COOKIE_MAX_AGE_SECONDS, BOOKED_COOKIE_NAME, readBookedCookie, signBookedCookie } from "./booking/booked-cookie.ts";
@@ -32,23 +33,20 @@ export {
 } from "./auth/device-cookie.ts";
 export { loginInputSchema, type LoginInput } from "./auth/auth.schema.ts";
 export { REPEAT_WINDOW_MS, type CheckInPreview, type CheckInResult, type DoorStats } from "./checkin/checkin.service.ts";
-export {
-  availableSeats,
-  performanceSeatSummary,
-  updatePerformanceCapacity,
-  type CapacityPatch,
-  type PerformanceSeatSummary,
-} from "./capacity/capacity.service.ts";
-export { createReservation, confirmReservation, describeConfirmation, expireStaleReservations } from "./booking/booking.service.ts";
-export { adminConfirmReservation, cancelReservation, resendConfirmationEmail, resendTicketEmail, type Actor } from "./booking/admin.service.ts";
+export { availableSeats, performanceSeatSummary, type PerformanceSeatSummary } from "./capacity/capacity.service.ts";
+export { updatePerformanceCapacity, type CapacityPatch } from "./performance/capacity-edit.service.ts";
+export { adminConfirmReservation, createReservation, confirmReservation, describeConfirmation, expireStaleReservations } from "./booking/booking.service.ts";
+export { cancelReservation } from "./cancellation/cancellation.service.ts";
+export { resendConfirmationEmail, resendTicketEmail } from "./booking/resend.service.ts";
+export type { Actor } from "./audit/audit.service.ts";
 export { createBookingSchema, type CreateBookingInput } from "./booking/booking.schema.ts";
 export { getTicket, cancelTicket, consumeTicketRequest, ticketCalendar } from "./tickets/tickets.service.ts";
-export { generateToken, hashToken, rawTokenSchema, tokenInputSchema } from "./tickets/tokens.ts";
+export { generateToken, hashToken, rawTokenSchema, tokenInputSchema } from "./lib/tokens.ts";
 export { isRawToken, isUuid } from "./lib/ids.ts";
-export { isValidTimeZone } from "./tickets/ticket-time.ts";
-export { ticketUrl, confirmUrl, qrCodes } from "./tickets/ticket-assets.ts";
+export { isValidTimeZone } from "./lib/ticket-time.ts";
+export { ticketUrl, confirmUrl, qrCodes } from "./lib/ticket-assets.ts";
 export { deliverSoon } from "./mail/outbox.service.ts";
-export { cachedPublicRead, invalidatePublicReads } from "./catalogue/public-read-cache.ts";
+export { cachedPublicRead, invalidatePublicReads } from "./lib/public-read-cache.ts";
 export { consumeRateLimits, holdRateLimits, personKey, RATE_LIMITS, type RateLimitRule } from "./rate-limit/rate-limit.service.ts";
 export { clientAddress, UNKNOWN_ADDRESS, type AddressSettings, type AddressSource } from "./rate-limit/client-address.ts";
 export { checkReadiness, READINESS_CACHE_MS, type Readiness } from "./health/readiness.service.ts";
@@ -60,7 +58,7 @@ export {
   nextBookingTransition,
   type BookingState,
   type BookingWindowFacts,
-} from "./season/booking-window.ts";
+} from "./booking/booking-window.ts";
 export {
   cancellationPreview,
   cancelPerformance,
@@ -102,4 +100,4 @@ export {
   type ContentLocale,
   type Translation,
 } from "./i18n/translated.ts";
-export { googleCalendarUrl } from "./tickets/ticket-assets.ts";
+export { googleCalendarUrl } from "./lib/ticket-assets.ts";

@@ -7,7 +7,7 @@ import { CONTROL_CHARACTER_MESSAGE } from "./lib/text.ts";
 import { appRouter } from "./root.ts";
 import { startTrpcHttpServer } from "./testing/http-server.ts";
 import { testConfig } from "./testing/index.ts";
-import { generateToken } from "./tickets/tokens.ts";
+import { generateToken } from "./lib/tokens.ts";
 
 /**
  * Issue 13, finding 16 (site part): a NUL in checkin.search reached PostgreSQL and

@@ -1,33 +1,12 @@
-import type { PrismaClient, UserRole } from "@sipario/db";
+import type { PrismaClient } from "@sipario/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { PerformanceLocker } from "./capacity/capacity.service.ts";
 import type { OnlineAdmission } from "./checkin/checkin.service.ts";
 import type { AdmissionWriter } from "./checkin/door.service.ts";
 import type { AppConfig } from "./config.ts";
 import { DomainError, errorData, isDatabaseInputError, isTransientDatabaseError, toTRPCError } from "./errors.ts";
+import type { CookieJar, SessionUser } from "./lib/request.ts";
 import { getLogger } from "./logger.ts";
-
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: UserRole;
-}
-
-/** Cookie access, shaped like SvelteKit's `event.cookies` so the site passes it through. */
-export interface CookieJar {
-  get(name: string): string | undefined;
-  set(name: string, value: string, options: CookieOptions): void;
-  delete(name: string, options: { path: string }): void;
-}
-export interface CookieOptions {
-  path: string;
-  httpOnly: boolean;
-  sameSite: "lax" | "strict";
-  secure: boolean;
-  expires?: Date;
-  maxAge?: number;
-}
 
 export interface Context {
   prisma: PrismaClient;

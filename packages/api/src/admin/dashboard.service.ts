@@ -1,4 +1,4 @@
-import { dayBounds } from "../tickets/ticket-time.ts";
+import { dayBounds } from "../lib/ticket-time.ts";
 import type { PrismaClient } from "@sipario/db";
 import { performanceSeatSummary } from "../capacity/capacity.service.ts";
 

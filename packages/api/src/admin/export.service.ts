@@ -3,7 +3,7 @@ import type { PrismaClient } from "@sipario/db";
 import ExcelJS from "exceljs";
 import { getConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
-import { safeTimeZone, wallClockAsUtc } from "../tickets/ticket-time.ts";
+import { safeTimeZone, wallClockAsUtc } from "../lib/ticket-time.ts";
 import { isUuid } from "../lib/ids.ts";
 
 const BATCH = 500;

@@ -2,6 +2,17 @@ import type { Prisma, PrismaClient } from "@sipario/db";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
+/** Who did it, for the audit log (a back-office user, a script...). */
+export interface Actor {
+  userId?: string | null;
+  label?: string;
+}
+
+/** The audit columns that name `actor`; without one, the system acted. */
+export function actorAudit(actor: Actor | undefined): Pick<AuditEntry, "userId" | "actorLabel"> {
+  return { userId: actor?.userId ?? null, actorLabel: actor?.label };
+}
+
 export interface AuditEntry {
   /** The signed-in user who acted; null for the system (jobs, CLI). */
   userId: string | null;

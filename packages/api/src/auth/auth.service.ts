@@ -4,7 +4,7 @@ import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
 import { holdRateLimits, personKey, RATE_LIMITS } from "../rate-limit/rate-limit.service.ts";
 import { verifyDeviceCookie } from "./device-cookie.ts";
-import type { SessionUser } from "../trpc.ts";
+import type { SessionUser } from "../lib/request.ts";
 
 /**
  * Checks an email and password. Invariant: an unknown email and a wrong password are

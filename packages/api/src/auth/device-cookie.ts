@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { CookieOptions } from "../trpc.ts";
+import type { CookieOptions } from "../lib/request.ts";
 
 /**
  * Device cookies, as OWASP's "Slow Down Online Guessing Attacks with Device Cookies"

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import type { PrismaClient } from "@sipario/db";
 import type { AppConfig } from "../config.ts";
-import type { CookieOptions, SessionUser } from "../trpc.ts";
+import type { CookieOptions, SessionUser } from "../lib/request.ts";
 
 /**
  * Sessions as the Lucia guide does them (lucia-auth.com/sessions): a random token lives

@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { RATE_LIMITS, consumeRateLimits } from "../rate-limit/rate-limit.service.ts";
-import { hashToken } from "../tickets/tokens.ts";
+import { hashToken } from "../lib/tokens.ts";
 import { publicProcedure, router } from "../trpc.ts";
 import { confirmBookingSchema, createBookingSchema, createBookingSchemaFor, describeBookingSchema } from "./booking.schema.ts";
 import { confirmReservation, createReservation, describeConfirmation } from "./booking.service.ts";

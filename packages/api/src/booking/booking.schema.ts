@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { contentLocaleSchema } from "../i18n/translated.ts";
 import { emailText, lineText, multiLineText } from "../lib/text.ts";
-import { rawTokenSchema, tokenInputSchema } from "../tickets/tokens.ts";
+import { rawTokenSchema, tokenInputSchema } from "../lib/tokens.ts";
 
 /** An optional field: empty or null becomes undefined. */
 export const optionalText = (text: z.ZodString) => text.nullish().transform((v) => v || undefined);

@@ -1,23 +1,24 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@sipario/db";
+import { type Actor, actorAudit, recordAudit } from "../audit/audit.service.ts";
 import { availableSeatsSql, lockPerformance, type PerformanceLocker } from "../capacity/capacity.service.ts";
 import { isUuid } from "../lib/ids.ts";
-import { withTransaction } from "../capacity/transaction.ts";
+import { withTransaction } from "../lib/transaction.ts";
 import type { AppConfig } from "../config.ts";
 import { type ContentLocale, localize } from "../i18n/translated.ts";
 import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
 import { deliverSoon, insertOutboxSql } from "../mail/outbox.service.ts";
-import { ticketUrl } from "../tickets/ticket-assets.ts";
-import { generateToken, hashToken, insertReservationTokenSql } from "../tickets/tokens.ts";
+import { ticketUrl } from "../lib/ticket-assets.ts";
+import { generateToken, hashToken, insertReservationTokenSql } from "../lib/tokens.ts";
 import type { CreateBookingInput } from "./booking.schema.ts";
 
 /** The validated booking.create input (phone/notes optional for other callers). */
 export type CreateReservationInput = Omit<CreateBookingInput, "phone" | "notes"> & { phone?: string; notes?: string };
 import { confirmationEmail, newTicket, performancePlaceSelect, type TicketReservation } from "./emails.ts";
-import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
-import { assertBookingOpen, bookingWindowSelect } from "../season/booking-window.ts";
-import { assertWithinPerPersonLimit } from "../season/per-person-limit.ts";
+import { invalidatePublicReads } from "../lib/public-read-cache.ts";
+import { assertBookingOpen, bookingWindowSelect } from "./booking-window.ts";
+import { assertWithinPerPersonLimit } from "./per-person-limit.ts";
 
 const HOUR = 3_600_000;
 
@@ -344,6 +345,23 @@ export async function confirmReservationById(
   getLogger().info({ reservationId, performanceId: performance.id, partySize: reservation.partySize }, "reservation confirmed");
   deliverSoon(prisma, config, row.outboxId);
   return { reservationId, status: "confirmed", partySize: reservation.partySize, ticketUrl: ticketUrl(config.ORIGIN, token), ticketToken: token };
+}
+
+/**
+ * Confirms a pending (or expired) reservation on the visitor's behalf, under the same
+ * performance lock and capacity rule as booking.confirm, and queues the ticket email.
+ * Throws not_found, reservation_not_pending, not_enough_seats.
+ */
+export async function adminConfirmReservation(
+  prisma: PrismaClient,
+  config: AppConfig,
+  reservationId: string,
+  options: { actor?: Actor } = {},
+): Promise<ConfirmResult> {
+  if (!isUuid(reservationId)) throw new DomainError("not_found", "Reservation not found.");
+  const result = await confirmReservationById(prisma, config, reservationId, { allowExpired: true });
+  if (options.actor) await recordAudit(prisma, { ...actorAudit(options.actor), action: "reservation.confirm", entity: "Reservation", entityId: reservationId });
+  return result;
 }
 
 /**

@@ -2,7 +2,9 @@ import { createTestDatabase, factories, type TestDatabase } from "@sipario/db/te
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppConfig } from "../config.ts";
 import { testCaller, testConfig } from "../testing/index.ts";
-import { adminConfirmReservation, cancelReservation, resendConfirmationEmail, resendTicketEmail } from "./admin.service.ts";
+import { cancelReservation } from "../cancellation/cancellation.service.ts";
+import { adminConfirmReservation } from "./booking.service.ts";
+import { resendConfirmationEmail, resendTicketEmail } from "./resend.service.ts";
 import { confirmReservation, createReservation, describeConfirmation, expireStaleReservations } from "./booking.service.ts";
 
 let db: TestDatabase;

@@ -3,10 +3,10 @@ import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { contentLocale, mapUrl, pairedSelect, pickTranslation, VENUE_TEXT } from "../i18n/translated.ts";
 import type { EnqueueEmail } from "../mail/outbox.service.ts";
-import { mailLocale, QR_CID, renderConfirmationEmail, renderTicketEmail, type PerformanceFacts } from "../mail/templates.ts";
-import { calendarEvent, cancelUrl, confirmUrl, ticketUrl } from "../tickets/ticket-assets.ts";
-import { safeTimeZone, ticketsValidUntil } from "../tickets/ticket-time.ts";
-import { generateToken } from "../tickets/tokens.ts";
+import { mailLocale, QR_CID, renderConfirmationEmail, renderSelfCancelEmail, renderTicketEmail, type PerformanceFacts } from "../mail/templates.ts";
+import { calendarEvent, cancelUrl, confirmUrl, ticketUrl } from "../lib/ticket-assets.ts";
+import { safeTimeZone, ticketsValidUntil } from "../lib/ticket-time.ts";
+import { generateToken } from "../lib/tokens.ts";
 
 /**
  * What the emails need to know about a performance. The English columns of its translated
@@ -171,5 +171,24 @@ export function ticketEmail(
         { filename: "performance.ics", contentType: "text/calendar; charset=utf-8", content: Buffer.from(ics, "utf8").toString("base64") },
       ],
     },
+  };
+}
+
+/** The "your booking is cancelled" email a visitor gets after cancelling their own booking. */
+export function selfCancelEmail(
+  config: AppConfig,
+  reservation: { id: string; email: string; locale: string; partySize: number; performance: PerformancePlace },
+): EnqueueEmail {
+  const rendered = renderSelfCancelEmail({
+    locale: mailLocale(reservation.locale),
+    facts: performanceFacts(reservation.performance, config, reservation.locale),
+    partySize: reservation.partySize,
+  });
+  return {
+    kind: "self_cancel",
+    reservationId: reservation.id,
+    to: reservation.email,
+    subject: rendered.subject,
+    payload: { text: rendered.text, html: rendered.html },
   };
 }

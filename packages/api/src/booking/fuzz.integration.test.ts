@@ -4,7 +4,7 @@ import { staffWithSession } from "../checkin/checkin.fixtures.ts";
 import { flushImmediateDeliveries } from "../mail/outbox.service.ts";
 import { startTrpcHttpServer } from "../testing/http-server.ts";
 import { testConfig } from "../testing/index.ts";
-import { generateToken } from "../tickets/tokens.ts";
+import { generateToken } from "../lib/tokens.ts";
 import { createReservation } from "./booking.service.ts";
 import { joinWaitlist } from "../waitlist/waitlist.service.ts";
 

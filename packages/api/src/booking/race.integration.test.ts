@@ -3,7 +3,7 @@ import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppRouter } from "../root.ts";
 import { type ApiProcess as Server, spawnApiServer } from "../testing/api-process.ts";
-import { generateToken, hashToken } from "../tickets/tokens.ts";
+import { generateToken, hashToken } from "../lib/tokens.ts";
 
 /**
  * Cross-process races, pretix-style: real API processes sharing one real PostgreSQL,

@@ -1,13 +1,6 @@
 import { Prisma, type PrismaClient } from "@sipario/db";
-import { getConfig, type AppConfig } from "../config.ts";
-import { DomainError } from "../errors.ts";
-import { ticketsValidUntil } from "../tickets/ticket-time.ts";
-import { getLogger } from "../logger.ts";
-import { withTransaction, type Tx } from "./transaction.ts";
-import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
-import { recordAudit } from "../audit/audit.service.ts";
-import { deliverOffers, offerFreeSeats } from "../waitlist/offers.ts";
 import { isUuid } from "../lib/ids.ts";
+import type { Tx } from "../lib/transaction.ts";
 
 /** Seats of a performance as configured: room + additional - manually occupied. */
 export function configuredSeats(p: SeatConfiguration): number {
@@ -176,98 +169,4 @@ export async function countConfirmedSeats(tx: Tx, performanceId: string): Promis
     SELECT COALESCE(SUM("partySize"), 0)::int AS "seats" FROM "Reservation"
     WHERE "performanceId" = ${performanceId}::uuid AND "status" = 'confirmed'`;
   return rows[0]?.seats ?? 0;
-}
-
-export interface CapacityPatch {
-  roomCapacity?: number;
-  manuallyOccupiedSeats?: number;
-  additionalSeats?: number;
-  isBookingEnabled?: boolean;
-  startsAt?: Date;
-}
-
-const nonNegativeInt = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 100_000;
-
-/**
- * Edits the seats (and opening/start) of a performance under the same row lock as
- * confirmations, so a concurrent confirmation can never slip between the check and the
- * write. Invariant: confirmed seats + manually occupied seats <= room + additional.
- * Throws DomainError not_found, invalid_input (negative values, manual seats over the
- * room), capacity_below_confirmed (would leave confirmed reservations without seats).
- */
-export async function updatePerformanceCapacity(
-  prisma: PrismaClient,
-  performanceId: string,
-  patch: CapacityPatch,
-  options: { actor?: { userId?: string | null; label?: string }; config?: AppConfig } = {},
-) {
-  for (const key of ["roomCapacity", "manuallyOccupiedSeats", "additionalSeats"] as const) {
-    if (patch[key] !== undefined && !nonNegativeInt(patch[key])) {
-      throw new DomainError("invalid_input", `${key} must be a whole number between 0 and 100000.`);
-    }
-  }
-  if (patch.startsAt !== undefined && (!(patch.startsAt instanceof Date) || Number.isNaN(patch.startsAt.getTime()))) {
-    throw new DomainError("invalid_input", "startsAt must be a valid date.");
-  }
-  if (!isUuid(performanceId)) throw new DomainError("not_found", "Performance not found.");
-  const config = options.config ?? getConfig();
-  const now = new Date();
-  const result = await withTransaction(prisma, async (tx) => {
-    const current = await lockPerformance(tx, performanceId);
-    if (!current) throw new DomainError("not_found", "Performance not found.");
-    const next = {
-      roomCapacity: patch.roomCapacity ?? current.roomCapacity,
-      additionalSeats: patch.additionalSeats ?? current.additionalSeats,
-      manuallyOccupiedSeats: patch.manuallyOccupiedSeats ?? current.manuallyOccupiedSeats,
-    };
-    const total = next.roomCapacity + next.additionalSeats;
-    if (next.manuallyOccupiedSeats > total) {
-      throw new DomainError(
-        "invalid_input",
-        `Manually occupied seats (${next.manuallyOccupiedSeats}) cannot exceed the room capacity plus additional seats (${total}).`,
-      );
-    }
-    const confirmed = await countConfirmedSeats(tx, performanceId);
-    if (confirmed + next.manuallyOccupiedSeats > total) {
-      throw new DomainError(
-        "capacity_below_confirmed",
-        `Not enough seats for the reservations already confirmed: ${confirmed} confirmed seats + ${next.manuallyOccupiedSeats} manually occupied seats need ${confirmed + next.manuallyOccupiedSeats}, but the new capacity would be ${total} (room ${next.roomCapacity} + additional ${next.additionalSeats}). Cancel reservations first or keep at least ${confirmed + next.manuallyOccupiedSeats} seats.`,
-        { confirmedSeats: confirmed, manuallyOccupiedSeats: next.manuallyOccupiedSeats, requestedCapacity: total },
-      );
-    }
-    const updated = await tx.performance.update({
-      where: { id: performanceId },
-      data: {
-        ...next,
-        ...(patch.isBookingEnabled !== undefined ? { isBookingEnabled: patch.isBookingEnabled } : {}),
-        ...(patch.startsAt !== undefined ? { startsAt: patch.startsAt } : {}),
-      },
-      include: { venue: { select: { timeZone: true } } },
-    });
-    if (patch.startsAt !== undefined && patch.startsAt.getTime() !== current.startsAt.getTime()) {
-      // Tickets stay valid until the (new) performance day ends.
-      await tx.reservationToken.updateMany({
-        where: { purpose: "check_in", reservation: { performanceId } },
-        data: { expiresAt: ticketsValidUntil({ startsAt: patch.startsAt, venue: updated.venue }, config) },
-      });
-    }
-    await recordAudit(tx, {
-      userId: options.actor?.userId ?? null,
-      actorLabel: options.actor?.label,
-      action: "performance.capacity",
-      entity: "Performance",
-      entityId: performanceId,
-      changes: { before: current, patch },
-    });
-    getLogger().info({ performanceId, confirmedSeats: confirmed }, "performance capacity updated");
-    // Seats added or released go to the waiting list first, under this same lock.
-    const offers = await offerFreeSeats(tx, config, performanceId, now);
-    const { venue: _venue, ...performance } = updated;
-    const taken = (await seatsTakenByPerformance(tx, [performanceId], now)).get(performanceId) ?? NO_SEATS_TAKEN;
-    return { performance, confirmedSeats: confirmed, availableSeats: availableSeats(next, taken), offers };
-  });
-  deliverOffers(prisma, config, result.offers);
-  invalidatePublicReads(prisma);
-  const { offers: _offers, ...answer } = result;
-  return answer;
 }

@@ -1,7 +1,8 @@
 import { createTestDatabase, factories, type TestDatabase } from "@sipario/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testConfig } from "../testing/index.ts";
-import { availableSeats, availableSeatsSql, performanceSeatSummary, seatsTakenByPerformance, updatePerformanceCapacity } from "./capacity.service.ts";
+import { updatePerformanceCapacity } from "../performance/capacity-edit.service.ts";
+import { availableSeats, availableSeatsSql, performanceSeatSummary, seatsTakenByPerformance } from "./capacity.service.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {

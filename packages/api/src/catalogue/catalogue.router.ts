@@ -1,7 +1,7 @@
 import { publicProcedure, router } from "../trpc.ts";
 import { performanceInputSchema, performancesInputSchema, showInputSchema, showsInputSchema, venueInputSchema } from "./catalogue.schema.ts";
 import { getPerformance, getShow, getVenue, listPerformances, listShows } from "./catalogue.service.ts";
-import { cachedPublicRead } from "./public-read-cache.ts";
+import { cachedPublicRead } from "../lib/public-read-cache.ts";
 
 // Public reads go through the short per-process cache (public-read-cache.ts): the same
 // answers for every visitor of one language, asked for by all of them at once when sales open.

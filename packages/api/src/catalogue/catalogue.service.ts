@@ -2,8 +2,8 @@ import type { PrismaClient } from "@sipario/db";
 import { availableSeats, NO_SEATS_TAKEN, seatsTakenByPerformance } from "../capacity/capacity.service.ts";
 import { DomainError } from "../errors.ts";
 import { type ContentLocale, localize, mapUrl, PERFORMANCE_TEXT, pairedSelect, SHOW_TEXT, VENUE_TEXT } from "../i18n/translated.ts";
-import { bookingWindowSelect, nextBookingTransition, publicBookingFields, type BookingWindowFacts } from "../season/booking-window.ts";
-import { notePublicReadBoundary } from "./public-read-cache.ts";
+import { bookingWindowSelect, nextBookingTransition, publicBookingFields, type BookingWindowFacts } from "../booking/booking-window.ts";
+import { notePublicReadBoundary } from "../lib/public-read-cache.ts";
 
 /** Published shows, by title, their texts in `locale` (else the other language, see `lang`). */
 export async function listShows(prisma: PrismaClient, locale: ContentLocale = "it") {

@@ -5,9 +5,9 @@ import { TRPCError } from "@trpc/server";
 import { expect } from "vitest";
 import { createSession, generateSessionToken } from "../auth/session.service.ts";
 import { errorData } from "../errors.ts";
-import { ticketExpiry } from "../tickets/ticket-time.ts";
-import { generateToken, hashToken } from "../tickets/tokens.ts";
-import type { SessionUser } from "../trpc.ts";
+import { ticketExpiry } from "../lib/ticket-time.ts";
+import { generateToken, hashToken } from "../lib/tokens.ts";
+import type { SessionUser } from "../lib/request.ts";
 
 const HOUR = 3_600_000;
 

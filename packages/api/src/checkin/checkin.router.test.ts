@@ -1,8 +1,8 @@
 import { createTestDatabase, factories, type TestDatabase } from "@sipario/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testCaller, testConfig } from "../testing/index.ts";
-import type { SessionUser } from "../trpc.ts";
-import { generateToken, hashToken } from "../tickets/tokens.ts";
+import type { SessionUser } from "../lib/request.ts";
+import { generateToken, hashToken } from "../lib/tokens.ts";
 import { expectReason, inHours, staffWithSession, ticket } from "./checkin.fixtures.ts";
 import { REPEAT_WINDOW_MS } from "./checkin.service.ts";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { lineText } from "../lib/text.ts";
-import { rawTokenSchema } from "../tickets/tokens.ts";
+import { rawTokenSchema } from "../lib/tokens.ts";
 import { MAX_SCANS_PER_SYNC } from "./door.service.ts";
 
 const uuid = z.uuid("Not a valid id");

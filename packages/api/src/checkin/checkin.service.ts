@@ -4,9 +4,9 @@ import { performanceSeatSummary } from "../capacity/capacity.service.ts";
 import { isUuid } from "../lib/ids.ts";
 import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
-import { localDate, safeTimeZone, ticketExpiry } from "../tickets/ticket-time.ts";
-import { hashToken } from "../tickets/tokens.ts";
-import type { SessionUser } from "../trpc.ts";
+import { localDate, safeTimeZone, ticketExpiry } from "../lib/ticket-time.ts";
+import { hashToken } from "../lib/tokens.ts";
+import type { SessionUser } from "../lib/request.ts";
 
 /**
  * Entrance check-in (ADR-0006, booking flow section 5). Invariants:

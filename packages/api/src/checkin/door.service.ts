@@ -2,8 +2,8 @@ import { Prisma, type PrismaClient } from "@sipario/db";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
-import { hashToken } from "../tickets/tokens.ts";
-import type { SessionUser } from "../trpc.ts";
+import { hashToken } from "../lib/tokens.ts";
+import type { SessionUser } from "../lib/request.ts";
 import { assertCheckInAllowed, loadByToken, REPEAT_WINDOW_MS, staffLabel, withinPerformanceDay, type TicketState } from "./checkin.service.ts";
 
 /**

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { createTestDatabase, factories, type TestDatabase } from "@sipario/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testCaller, testConfig } from "../testing/index.ts";
-import { hashToken } from "../tickets/tokens.ts";
-import type { SessionUser } from "../trpc.ts";
+import { hashToken } from "../lib/tokens.ts";
+import type { SessionUser } from "../lib/request.ts";
 import { expectReason, staffWithSession, ticket } from "./checkin.fixtures.ts";
 import { atomicAdmissionWriter, MAX_SCANS_PER_SYNC } from "./door.service.ts";
 

@@ -2,7 +2,7 @@ import { createTestDatabase, factories, type TestDatabase } from "@sipario/db/te
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RATE_LIMITS } from "../rate-limit/rate-limit.service.ts";
 import { testCaller, testConfig } from "../testing/index.ts";
-import type { SessionUser } from "../trpc.ts";
+import type { SessionUser } from "../lib/request.ts";
 import { expectReason, staffWithSession, ticket } from "./checkin.fixtures.ts";
 
 /**

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/audit.service.ts";
 import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
-import type { SessionUser } from "../trpc.ts";
+import type { SessionUser } from "../lib/request.ts";
 import { staffLabel } from "./checkin.service.ts";
 
 /** How long the staff member who let a party in may take it back (a tap on the wrong ticket). */

@@ -1,9 +1,9 @@
 import { Prisma, type PrismaClient } from "@sipario/db";
 import type { SendMailOptions } from "nodemailer";
 import type { AppConfig } from "../config.ts";
-import type { Tx } from "../capacity/transaction.ts";
+import type { Tx } from "../lib/transaction.ts";
 import { getLogger } from "../logger.ts";
-import { qrPng } from "../tickets/ticket-assets.ts";
+import { qrPng } from "../lib/ticket-assets.ts";
 import { applyLayout, LAYOUT_MARKER, mailBrand } from "./layout.ts";
 import type { MailTransport } from "./transport.ts";
 import { getMailTransport } from "./transport.ts";

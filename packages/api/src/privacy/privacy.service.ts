@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { PrismaClient } from "@sipario/db";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.service.ts";
-import type { Actor } from "../booking/admin.service.ts";
+import type { Actor } from "../audit/audit.service.ts";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { emailText } from "../lib/text.ts";

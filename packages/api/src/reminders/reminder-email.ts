@@ -3,7 +3,7 @@ import { performanceFacts, type PerformancePlace } from "../booking/emails.ts";
 import type { EnqueueEmail } from "../mail/outbox.service.ts";
 import { BUTTON_COLOUR } from "../mail/layout.ts";
 import { escapeHtml, factsBlock, mailLocale, page, type MailLocale } from "../mail/templates.ts";
-import { cancelUrl, ticketUrl } from "../tickets/ticket-assets.ts";
+import { cancelUrl, ticketUrl } from "../lib/ticket-assets.ts";
 
 const strings = {
   it: {

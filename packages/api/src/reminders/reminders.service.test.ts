@@ -5,7 +5,7 @@ import { deliverPendingEmails } from "../mail/outbox.service.ts";
 import { createMailTransport } from "../mail/transport.ts";
 import { startTestSmtp, linkFrom } from "../testing/smtp.ts";
 import { testCaller, testConfig } from "../testing/index.ts";
-import { generateToken, hashToken } from "../tickets/tokens.ts";
+import { generateToken, hashToken } from "../lib/tokens.ts";
 import { claimEvenIfReminded } from "../testing/unsafe-reminders.ts";
 import { type ReminderClaimer, reminderOpensAt, sendDueReminders } from "./reminders.service.ts";
 

@@ -1,11 +1,11 @@
 import type { PrismaClient } from "@sipario/db";
 import { performancePlaceSelect } from "../booking/emails.ts";
-import { type Tx, withTransaction } from "../capacity/transaction.ts";
+import { type Tx, withTransaction } from "../lib/transaction.ts";
 import type { AppConfig } from "../config.ts";
 import { getLogger } from "../logger.ts";
 import { enqueueEmail } from "../mail/outbox.service.ts";
-import { endOfLocalDay, localDate, safeTimeZone, ticketsValidUntil } from "../tickets/ticket-time.ts";
-import { generateToken, hashToken } from "../tickets/tokens.ts";
+import { endOfLocalDay, localDate, safeTimeZone, ticketsValidUntil } from "../lib/ticket-time.ts";
+import { generateToken, hashToken } from "../lib/tokens.ts";
 import { reminderEmail } from "./reminder-email.ts";
 
 const HOUR = 3_600_000;

@@ -2,7 +2,7 @@ import type { PrismaClient } from "@sipario/db";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { isUuid } from "../lib/ids.ts";
-import { safeTimeZone } from "../tickets/ticket-time.ts";
+import { safeTimeZone } from "../lib/ticket-time.ts";
 
 export interface DoorListParty {
   name: string;

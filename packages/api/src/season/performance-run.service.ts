@@ -1,11 +1,11 @@
 import type { PrismaClient } from "@sipario/db";
 import { recordAudit } from "../audit/audit.service.ts";
-import type { Actor } from "../booking/admin.service.ts";
-import { withTransaction } from "../capacity/transaction.ts";
-import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
+import type { Actor } from "../audit/audit.service.ts";
+import { withTransaction } from "../lib/transaction.ts";
+import { invalidatePublicReads } from "../lib/public-read-cache.ts";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
-import { instantOfWallClock, safeTimeZone } from "../tickets/ticket-time.ts";
+import { instantOfWallClock, safeTimeZone } from "../lib/ticket-time.ts";
 import { performanceRunSchema, type PerformanceRunInput } from "./season.schema.ts";
 
 /** At most this many performances in one run (a year of daily shows). */

@@ -1,16 +1,16 @@
 import type { PrismaClient } from "@sipario/db";
 import { recordAudit } from "../audit/audit.service.ts";
-import type { Actor } from "../booking/admin.service.ts";
+import type { Actor } from "../audit/audit.service.ts";
 import { newTicket, performancePlaceSelect } from "../booking/emails.ts";
 import { configuredSeats, lockPerformance, NO_SEATS_TAKEN, seatsTakenByPerformance, type PerformanceLocker } from "../capacity/capacity.service.ts";
-import { withTransaction } from "../capacity/transaction.ts";
-import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
+import { withTransaction } from "../lib/transaction.ts";
+import { invalidatePublicReads } from "../lib/public-read-cache.ts";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { isUuid } from "../lib/ids.ts";
 import { getLogger } from "../logger.ts";
 import { deliverSoon, enqueueEmail } from "../mail/outbox.service.ts";
-import { hashToken } from "../tickets/tokens.ts";
+import { hashToken } from "../lib/tokens.ts";
 import { deliverOffers, offerFreeSeats, type OfferMade } from "../waitlist/offers.ts";
 import { reservationChangeSchema, type ReservationChange } from "./season.schema.ts";
 

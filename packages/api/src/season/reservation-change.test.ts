@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { testConfig } from "../testing/index.ts";
-import { generateToken, hashToken } from "../tickets/tokens.ts";
+import { generateToken, hashToken } from "../lib/tokens.ts";
 import { changeReservation } from "./reservation-change.service.ts";
 
 const HOUR = 3_600_000;

@@ -1,30 +1,25 @@
-import { Prisma, type PrismaClient } from "@sipario/db";
-import { recordAudit } from "../audit/audit.service.ts";
-import type { Actor } from "../booking/admin.service.ts";
+import type { Prisma, PrismaClient } from "@sipario/db";
+import { type Actor, actorAudit, recordAudit } from "../audit/audit.service.ts";
 import { pairedSelect, VENUE_TEXT } from "../i18n/translated.ts";
 import { newTicket, performanceFacts, performancePlaceSelect, type PerformancePlace } from "../booking/emails.ts";
 import { availableSeats, lockPerformance, NO_SEATS_TAKEN, seatsTakenByPerformance, type PerformanceLocker } from "../capacity/capacity.service.ts";
-import { withTransaction, type Tx } from "../capacity/transaction.ts";
-import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
+import { withTransaction, type Tx } from "../lib/transaction.ts";
+import { invalidatePublicReads } from "../lib/public-read-cache.ts";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
-import { assertValidBookingWindow } from "./booking-window.ts";
+import { assertValidBookingWindow } from "../booking/booking-window.ts";
 import { isUuid } from "../lib/ids.ts";
 import { getLogger } from "../logger.ts";
 import { deliverSoon, enqueueEmail, type EnqueueEmail } from "../mail/outbox.service.ts";
-import { mailLocale, renderPerformanceCancelledEmail, renderPerformanceMovedEmail, renderSelfCancelEmail } from "../mail/templates.ts";
-import { calendarEvent, ticketUrl } from "../tickets/ticket-assets.ts";
-import { ticketsValidUntil } from "../tickets/ticket-time.ts";
-import { hashToken } from "../tickets/tokens.ts";
+import { mailLocale, renderPerformanceCancelledEmail, renderPerformanceMovedEmail } from "../mail/templates.ts";
+import { calendarEvent, ticketUrl } from "../lib/ticket-assets.ts";
+import { ticketsValidUntil } from "../lib/ticket-time.ts";
+import { hashToken } from "../lib/tokens.ts";
 import { boxOfficeBookingSchema, type BoxOfficeBookingInput } from "./season.schema.ts";
 
 /** Whom an email about a performance asks visitors to write to: the sender's address. */
 export function contactAddress(config: Pick<AppConfig, "MAIL_FROM">): string {
   return /<([^>]+)>/.exec(config.MAIL_FROM)?.[1] ?? config.MAIL_FROM;
-}
-
-function actorAudit(actor: Actor | undefined) {
-  return { userId: actor?.userId ?? null, actorLabel: actor?.label };
 }
 
 export interface BoxOfficeBooking {
@@ -365,23 +360,4 @@ export async function movePerformance(
 async function venueIdOf(prisma: PrismaClient, performanceId: string): Promise<string | null> {
   const p = await prisma.performance.findUnique({ where: { id: performanceId }, select: { venueId: true } });
   return p?.venueId ?? null;
-}
-
-/** The "your booking is cancelled" email a visitor gets after cancelling their own booking. */
-export function selfCancelEmail(
-  config: AppConfig,
-  reservation: { id: string; email: string; locale: string; partySize: number; performance: PerformancePlace },
-): EnqueueEmail {
-  const rendered = renderSelfCancelEmail({
-    locale: mailLocale(reservation.locale),
-    facts: performanceFacts(reservation.performance, config, reservation.locale),
-    partySize: reservation.partySize,
-  });
-  return {
-    kind: "self_cancel",
-    reservationId: reservation.id,
-    to: reservation.email,
-    subject: rendered.subject,
-    payload: { text: rendered.text, html: rendered.html },
-  };
 }

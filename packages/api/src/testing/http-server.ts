@@ -11,7 +11,8 @@ import { SESSION_COOKIE_NAME, validateSessionToken } from "../auth/session.servi
 import type { AppConfig } from "../config.ts";
 import { getLogger } from "../logger.ts";
 import { appRouter } from "../root.ts";
-import { MAX_BATCH_SIZE, type Context, type CookieJar, type CookieOptions } from "../trpc.ts";
+import type { CookieJar, CookieOptions } from "../lib/request.ts";
+import { MAX_BATCH_SIZE, type Context } from "../trpc.ts";
 
 function requestCookies(req: IncomingMessage, res: ServerResponse): CookieJar {
   const incoming = new Map<string, string>();

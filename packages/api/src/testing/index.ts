@@ -1,7 +1,8 @@
 import type { PrismaClient } from "@sipario/db";
 import { loadConfig, type AppConfig } from "../config.ts";
 import { createCaller } from "../root.ts";
-import type { Context, CookieJar, SessionUser } from "../trpc.ts";
+import type { CookieJar, SessionUser } from "../lib/request.ts";
+import type { Context } from "../trpc.ts";
 
 /** A cookie jar in memory, for callers outside a request. */
 export function memoryCookies(): CookieJar & { values: Map<string, string> } {

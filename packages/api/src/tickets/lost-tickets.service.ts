@@ -1,16 +1,16 @@
 import type { PrismaClient } from "@sipario/db";
 import { performancePlaceSelect, performanceFacts } from "../booking/emails.ts";
 import { confirmationExpiry } from "../booking/booking.service.ts";
-import { withTransaction } from "../capacity/transaction.ts";
+import { withTransaction } from "../lib/transaction.ts";
 import type { AppConfig } from "../config.ts";
 import { contentLocale } from "../i18n/translated.ts";
 import { getLogger } from "../logger.ts";
 import { deliverSoon, enqueueEmail } from "../mail/outbox.service.ts";
 import { escapeHtml, formatDateTime, mailLocale, page } from "../mail/templates.ts";
 import { consumeRateLimits, RATE_LIMITS } from "../rate-limit/rate-limit.service.ts";
-import { confirmUrl, ticketUrl } from "./ticket-assets.ts";
-import { ticketsValidUntil } from "./ticket-time.ts";
-import { generateToken, hashToken } from "./tokens.ts";
+import { confirmUrl, ticketUrl } from "../lib/ticket-assets.ts";
+import { ticketsValidUntil } from "../lib/ticket-time.ts";
+import { generateToken, hashToken } from "../lib/tokens.ts";
 import type { LostTicketsInput } from "./lost-tickets.schema.ts";
 
 const strings = {

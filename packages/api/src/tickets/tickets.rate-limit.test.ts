@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectReason } from "../checkin/checkin.fixtures.ts";
 import { RATE_LIMITS } from "../rate-limit/rate-limit.service.ts";
 import { testCaller, testConfig } from "../testing/index.ts";
-import { generateToken } from "./tokens.ts";
+import { generateToken } from "../lib/tokens.ts";
 
 let db: TestDatabase;
 const config = testConfig(); // RATE_LIMITS on

@@ -1,12 +1,12 @@
 import { getConfig } from "../config.ts";
 import type { PrismaClient } from "@sipario/db";
-import { cancelReservation } from "../booking/admin.service.ts";
+import { cancelReservation } from "../cancellation/cancellation.service.ts";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { consumeRateLimits, RATE_LIMITS } from "../rate-limit/rate-limit.service.ts";
 import { type ContentLocale, localize, mapUrl, pairedSelect, VENUE_TEXT } from "../i18n/translated.ts";
-import { calendarEvent, googleCalendarUrl, qrCodes, ticketUrl } from "./ticket-assets.ts";
-import { hashToken } from "./tokens.ts";
+import { calendarEvent, googleCalendarUrl, qrCodes, ticketUrl } from "../lib/ticket-assets.ts";
+import { hashToken } from "../lib/tokens.ts";
 
 /**
  * Counts one request to a ticket endpoint (tickets.get, tickets.cancel, the ticket page and

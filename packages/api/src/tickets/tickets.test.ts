@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReservation } from "../booking/booking.service.ts";
 import type { AppConfig } from "../config.ts";
 import { testCaller, testConfig } from "../testing/index.ts";
-import { endOfLocalDay, ticketExpiry } from "./ticket-time.ts";
+import { endOfLocalDay, ticketExpiry } from "../lib/ticket-time.ts";
 import { BOOKING_CODE_PATTERN } from "../booking/booking-code.ts";
 import { ticketCalendar } from "./tickets.service.ts";
-import { generateToken, hashToken } from "./tokens.ts";
+import { generateToken, hashToken } from "../lib/tokens.ts";
 
 let db: TestDatabase;
 let config: AppConfig;

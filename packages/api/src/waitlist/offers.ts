@@ -1,13 +1,13 @@
 import { Prisma, type PrismaClient } from "@sipario/db";
 import { availableSeatsSql, lockPerformance, type LockedPerformance } from "../capacity/capacity.service.ts";
-import { withTransaction, type Tx } from "../capacity/transaction.ts";
+import { withTransaction, type Tx } from "../lib/transaction.ts";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
 import { ANONYMISED_NAME } from "../retention/retention.service.ts";
 import { deliverSoon, enqueueEmail } from "../mail/outbox.service.ts";
-import { invalidatePublicReads } from "../catalogue/public-read-cache.ts";
-import { generateToken, hashToken, insertReservationTokenSql } from "../tickets/tokens.ts";
+import { invalidatePublicReads } from "../lib/public-read-cache.ts";
+import { generateToken, hashToken, insertReservationTokenSql } from "../lib/tokens.ts";
 import type { PerformancePlace } from "../booking/emails.ts";
 import { closedEmail, lapsedEmail, offerEmail } from "./waitlist-emails.ts";
 

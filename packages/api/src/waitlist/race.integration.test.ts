@@ -3,7 +3,7 @@ import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppRouter } from "../root.ts";
 import { type ApiProcess as Server, spawnApiServer } from "../testing/api-process.ts";
-import { generateToken, hashToken } from "../tickets/tokens.ts";
+import { generateToken, hashToken } from "../lib/tokens.ts";
 
 /**
  * The waiting list under concurrency, pretix-style: two API processes on one real

@@ -2,7 +2,7 @@ import type { AppConfig } from "../config.ts";
 import { performanceFacts, type PerformancePlace } from "../booking/emails.ts";
 import type { EnqueueEmail } from "../mail/outbox.service.ts";
 import { escapeHtml, factsBlock, formatDateTime, mailLocale, page, type MailLocale, type RenderedEmail } from "../mail/templates.ts";
-import { confirmUrl } from "../tickets/ticket-assets.ts";
+import { confirmUrl } from "../lib/ticket-assets.ts";
 
 /**
  * The waiting-list emails, in the language the visitor signed up in (Italian unless they

@@ -1,7 +1,8 @@
 import { createTestDatabase, factories, type TestDatabase } from "@sipario/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cancelReservation } from "../booking/admin.service.ts";
-import { performanceSeatSummary, updatePerformanceCapacity } from "../capacity/capacity.service.ts";
+import { cancelReservation } from "../cancellation/cancellation.service.ts";
+import { performanceSeatSummary } from "../capacity/capacity.service.ts";
+import { updatePerformanceCapacity } from "../performance/capacity-edit.service.ts";
 import type { AppConfig } from "../config.ts";
 import { flushImmediateDeliveries } from "../mail/outbox.service.ts";
 import { cancelPerformance } from "../season/season.service.ts";

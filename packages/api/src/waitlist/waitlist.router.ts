@@ -1,5 +1,5 @@
 import { RATE_LIMITS, consumeRateLimits } from "../rate-limit/rate-limit.service.ts";
-import { hashToken } from "../tickets/tokens.ts";
+import { hashToken } from "../lib/tokens.ts";
 import { publicProcedure, router } from "../trpc.ts";
 import { joinWaitlistSchema, waitlistStatusSchema, waitlistTokenSchema } from "./waitlist.schema.ts";
 import { confirmWaitlistEntry, joinWaitlist, leaveWaitlist, waitlistStatus } from "./waitlist.service.ts";

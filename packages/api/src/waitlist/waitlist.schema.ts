@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createBookingSchema } from "../booking/booking.schema.ts";
 import { contentLocaleSchema } from "../i18n/translated.ts";
-import { rawTokenSchema, tokenInputSchema } from "../tickets/tokens.ts";
+import { rawTokenSchema, tokenInputSchema } from "../lib/tokens.ts";
 
 /** waitlist.join: the booking form's contact fields and party size, no notes. Strict. */
 export const joinWaitlistSchema = createBookingSchema.omit({ notes: true }).strict();

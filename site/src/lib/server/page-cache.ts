@@ -48,16 +48,21 @@ export async function sharedPublicResponse(prisma: PrismaClient, event: RequestE
   // The visitor whose request renders the page keeps that exact response.
   let rendered: Response | undefined;
   let renderedHere = false;
-  const shared = await cachedPublicRead<SharedResponse>(prisma, key, async () => {
-    renderedHere = true;
-    const response = await render();
-    const shareable = (response.status === 200 || response.status === 404) && !response.headers.has("set-cookie");
-    if (!shareable) {
-      rendered = response;
-      return { shareable, status: response.status, headers: [], body: "" };
-    }
-    return { shareable, status: response.status, headers: [...response.headers], body: await response.text() };
-  });
+  const shared = await cachedPublicRead<SharedResponse>(
+    prisma,
+    key,
+    async () => {
+      renderedHere = true;
+      const response = await render();
+      const shareable = (response.status === 200 || response.status === 404) && !response.headers.has("set-cookie");
+      if (!shareable) {
+        rendered = response;
+        return { shareable, status: response.status, headers: [], body: "" };
+      }
+      return { shareable, status: response.status, headers: [...response.headers], body: await response.text() };
+    },
+    { bytes: (page) => page.body.length + 1_024 },
+  );
   if (shared.shareable) {
     const response = new Response(shared.body, { status: shared.status, headers: shared.headers });
     // As caching proxies do: lets an operator see why a page looks a moment old.

@@ -18,7 +18,11 @@ import { getConfig } from "../config.ts";
  *   under their locks. A seat count shown up to 2 s old only changes what a page says.
  */
 
-type Loader = () => Promise<unknown>;
+/** What a cache miss runs: the read, and how to weigh its answer. */
+interface Loader {
+  load: () => Promise<unknown>;
+  bytes: (value: unknown) => number;
+}
 
 /** The earliest self-inflicted change instant noted by the read in progress. */
 const boundaries = new AsyncLocalStorage<{ at: number | null }>();
@@ -32,8 +36,8 @@ interface DatabaseCache {
 
 const MAX_ENTRIES = 2_000;
 /**
- * Rendered pages are keyed by their full URL, so anyone can add entries with made-up query
- * strings: the cache is bounded by size, not only by count (~64 MB per database).
+ * A caller may key entries by something visitors choose (a URL with made-up query
+ * strings), so the cache is bounded by size, not only by count (~64 MB per database).
  */
 const MAX_BYTES = 64 * 1024 * 1024;
 
@@ -41,13 +45,12 @@ const MAX_BYTES = 64 * 1024 * 1024;
 interface Entry {
   value: unknown;
   changesAt: number | null;
+  bytes: number;
 }
 
-function approximateBytes(entry: Entry): number {
-  const value = entry.value;
-  // null is a real answer ("no such page"), cached like any other.
-  if (value !== null && typeof value === "object" && "body" in value && typeof value.body === "string") return value.body.length + 1_024;
-  return (JSON.stringify(value)?.length ?? 0) + 256;
+/** The default weight of an answer: its JSON's length. null ("no such page") is an answer too. */
+function jsonBytes(value: unknown): number {
+  return JSON.stringify(value)?.length ?? 0;
 }
 const caches = new WeakMap<PrismaClient, DatabaseCache>();
 
@@ -59,7 +62,7 @@ function cacheFor(prisma: PrismaClient): DatabaseCache {
       entries: new LRUCache<string, Entry, Loader>({
         max: MAX_ENTRIES,
         maxSize: MAX_BYTES,
-        sizeCalculation: approximateBytes,
+        sizeCalculation: (entry) => entry.bytes + 256,
         ttl: 2_000, // each fetch passes the configured TTL
         // A read evicted while in flight (many distinct keys) still answers its callers.
         ignoreFetchAbort: true,
@@ -68,8 +71,8 @@ function cacheFor(prisma: PrismaClient): DatabaseCache {
         fetchMethod: async (_key, _stale, { context }) => {
           // Remember the earliest instant the answer changes by itself (notePublicReadBoundary).
           const boundary: { at: number | null } = { at: null };
-          const value = await boundaries.run(boundary, context);
-          return { value, changesAt: boundary.at };
+          const value = await boundaries.run(boundary, context.load);
+          return { value, changesAt: boundary.at, bytes: context.bytes(value) };
         },
       }),
     };
@@ -80,18 +83,25 @@ function cacheFor(prisma: PrismaClient): DatabaseCache {
 
 /**
  * `load()`'s result for `key`, from the cache when it is younger than the TTL. The key must
- * name everything the result depends on (procedure and input, locale).
+ * name everything the result depends on (procedure and input, locale). `options.bytes`
+ * weighs an answer when its JSON would be costly to build (a rendered page: its body).
  */
-export async function cachedPublicRead<T>(prisma: PrismaClient, key: string, load: () => Promise<T>): Promise<T> {
+export async function cachedPublicRead<T>(
+  prisma: PrismaClient,
+  key: string,
+  load: () => Promise<T>,
+  options: { bytes?: (value: T) => number } = {},
+): Promise<T> {
   const ttl = getConfig().PUBLIC_READ_CACHE_MS;
   if (ttl === 0) return load();
   const cache = cacheFor(prisma);
   const cacheKey = `${cache.generation}:${key}`;
-  let entry = (await cache.entries.fetch(cacheKey, { context: load as Loader, ttl }))!;
+  const context = { load, bytes: options.bytes ?? jsonBytes } as Loader;
+  let entry = (await cache.entries.fetch(cacheKey, { context, ttl }))!;
   if (entry.changesAt !== null && entry.changesAt <= Date.now()) {
     // Read before a booking window opened or closed: never served after that instant.
     cache.entries.delete(cacheKey);
-    entry = (await cache.entries.fetch(cacheKey, { context: load as Loader, ttl }))!;
+    entry = (await cache.entries.fetch(cacheKey, { context, ttl }))!;
   }
   // A page rendered from this answer must not outlive it either.
   if (entry.changesAt !== null) notePublicReadBoundary(new Date(entry.changesAt));

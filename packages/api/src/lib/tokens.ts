@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { Prisma } from "@sipario/db";
 import { z } from "zod";
-import { RAW_TOKEN_PATTERN } from "../lib/ids.ts";
-import { lineText } from "../lib/text.ts";
+import { RAW_TOKEN_PATTERN } from "./ids.ts";
+import { lineText } from "./text.ts";
 
 /**
  * Raw tokens (confirmation links, tickets) are 32 bytes from the CSPRNG, base64url: 256

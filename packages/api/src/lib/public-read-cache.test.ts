@@ -1,7 +1,8 @@
 import { createTestDatabase, factories, type TestDatabase } from "@sipario/db/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { adminConfirmReservation, cancelReservation } from "../booking/admin.service.ts";
-import { updatePerformanceCapacity } from "../capacity/capacity.service.ts";
+import { adminConfirmReservation } from "../booking/booking.service.ts";
+import { cancelReservation } from "../cancellation/cancellation.service.ts";
+import { updatePerformanceCapacity } from "../performance/capacity-edit.service.ts";
 import { getConfig, setConfig } from "../config.ts";
 import { testCaller, testConfig } from "../testing/index.ts";
 import { cachedPublicRead, invalidatePublicReads } from "./public-read-cache.ts";
