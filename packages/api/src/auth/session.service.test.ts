@@ -77,6 +77,29 @@ describe("sessions", () => {
     expect((await validateSessionToken(db.prisma, t2, config)).user).toBeNull();
   });
 
+  it("reuses a just-validated session for a few seconds, but forgets the ones this process ends at once", async () => {
+    const { user } = await factories.user(db.prisma, { role: "staff" });
+    const reuse = { reuseRecent: true };
+    const [t1, t2, t3] = [generateSessionToken(), generateSessionToken(), generateSessionToken()];
+    const s1 = await createSession(db.prisma, t1, user.id, config);
+    const s2 = await createSession(db.prisma, t2, user.id, config);
+    await createSession(db.prisma, t3, user.id, config);
+    for (const t of [t1, t2, t3]) expect((await validateSessionToken(db.prisma, t, config, reuse)).user?.id).toBe(user.id);
+
+    // Ended elsewhere (another server, the back-office): still served here within the window...
+    await db.prisma.session.deleteMany({ where: { id: s2.id } });
+    expect((await validateSessionToken(db.prisma, t2, config, reuse)).user?.id).toBe(user.id);
+    // ...while callers that do not opt in always read the database.
+    expect((await validateSessionToken(db.prisma, t2, config)).user).toBeNull();
+    expect((await validateSessionToken(db.prisma, t2, config, reuse)).user).toBeNull();
+
+    // Ended by this process: refused at the very next request.
+    await invalidateSession(db.prisma, s1.id);
+    expect((await validateSessionToken(db.prisma, t1, config, reuse)).user).toBeNull();
+    await invalidateUserSessions(db.prisma, user.id);
+    expect((await validateSessionToken(db.prisma, t3, config, reuse)).user).toBeNull();
+  });
+
   it("cookie options are httpOnly, lax, secure only in production", () => {
     const exp = new Date();
     expect(sessionCookieOptions({ production: false }, exp)).toEqual({ path: "/", httpOnly: true, sameSite: "lax", secure: false, expires: exp });

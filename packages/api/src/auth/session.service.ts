@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import type { PrismaClient } from "@sipario/db";
+import { LRUCache } from "lru-cache";
 import type { AppConfig } from "../config.ts";
 import type { CookieOptions, SessionUser } from "../lib/request.ts";
 
@@ -50,6 +51,19 @@ export async function createSession(prisma: PrismaClient, token: string, userId:
   return session;
 }
 
+/**
+ * How long a process reuses a session it has just validated, without reading it again.
+ * Every signed-in request used to start with that read: at the door it was half of each
+ * scan's statements (docs/performance.md). The price, in docs/security-notes.md: a session
+ * ended by another process (logout served by another server, a password reset or a role
+ * change in the back-office) still works here for at most this long. Sessions this process
+ * ends are forgotten at once.
+ */
+export const SESSION_REUSE_MS = 10_000;
+
+type ValidSession = { session: SessionRecord; user: SessionUser };
+const recentlyValidated = new LRUCache<string, ValidSession>({ max: 10_000, ttl: SESSION_REUSE_MS });
+
 // A cookie value we could have issued: anything else is rejected before touching the database.
 const TOKEN_SHAPE = /^[a-z2-7]{16,128}$/;
 
@@ -62,20 +76,32 @@ export async function validateSessionToken(
   prisma: PrismaClient,
   token: string | null | undefined,
   config: Pick<AppConfig, "SESSION_TTL_DAYS">,
+  options: { reuseRecent?: boolean } = {},
 ): Promise<SessionValidationResult> {
   if (!token || !TOKEN_SHAPE.test(token)) return { session: null, user: null };
   const sessionId = sessionIdFromToken(token);
+  if (options.reuseRecent) {
+    const recent = recentlyValidated.get(sessionId);
+    if (recent && Date.now() < recent.session.expiresAt.getTime()) return recent;
+  }
+  const valid = await readSession(prisma, sessionId, config);
+  if (valid) recentlyValidated.set(sessionId, valid);
+  else recentlyValidated.delete(sessionId);
+  return valid ?? { session: null, user: null };
+}
+
+async function readSession(prisma: PrismaClient, sessionId: string, config: Pick<AppConfig, "SESSION_TTL_DAYS">): Promise<ValidSession | null> {
   // Every signed-in request runs this: one hand-written join rather than Prisma's
   // include, which cost ~3x the client-side CPU for the same statement (door benchmark).
   const [row] = await prisma.$queryRaw<{ id: string; userId: string; expiresAt: Date; email: string; name: string; role: SessionUser["role"] }[]>`
     SELECT s."id", s."userId"::text AS "userId", s."expiresAt", u."email", u."name", u."role"::text AS "role"
     FROM "Session" s JOIN "User" u ON u."id" = s."userId"
     WHERE s."id" = ${sessionId}`;
-  if (!row) return { session: null, user: null };
+  if (!row) return null;
   const now = Date.now();
   if (now >= row.expiresAt.getTime()) {
     await prisma.session.deleteMany({ where: { id: sessionId } });
-    return { session: null, user: null };
+    return null;
   }
   const ttl = sessionTtlMs(config);
   let expiresAt = row.expiresAt;
@@ -84,19 +110,22 @@ export async function validateSessionToken(
     // updateMany: a concurrent logout may have deleted the row; that is not an error.
     await prisma.session.updateMany({ where: { id: sessionId }, data: { expiresAt } });
   }
-  return {
-    session: { id: row.id, userId: row.userId, expiresAt },
-    user: { id: row.userId, email: row.email, name: row.name, role: row.role },
-  };
+  // Frozen: one cached value is handed to many requests.
+  return Object.freeze({
+    session: Object.freeze({ id: row.id, userId: row.userId, expiresAt }),
+    user: Object.freeze({ id: row.userId, email: row.email, name: row.name, role: row.role }),
+  });
 }
 
 /** Deletes one session (logout). Idempotent. */
 export async function invalidateSession(prisma: PrismaClient, sessionId: string): Promise<void> {
+  recentlyValidated.delete(sessionId);
   await prisma.session.deleteMany({ where: { id: sessionId } });
 }
 
 /** Deletes every session of a user (password change, role removal). Idempotent. */
 export async function invalidateUserSessions(prisma: PrismaClient, userId: string): Promise<number> {
+  for (const [id, valid] of recentlyValidated.entries()) if (valid.user.id === userId) recentlyValidated.delete(id);
   const { count } = await prisma.session.deleteMany({ where: { userId } });
   return count;
 }

@@ -164,11 +164,22 @@ function performanceDay(startsAt: Date, timeZone: string, graceHours: number) {
   return day;
 }
 
+// Today's local date, asked by every scan. Zones change offset on whole minutes, so one
+// answer holds for the rest of the minute.
+const today = { minute: -1, timeZone: "", day: "" };
+function localDayOf(now: Date, timeZone: string): string {
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (today.minute !== minute || today.timeZone !== timeZone) {
+    Object.assign(today, { minute, timeZone, day: yyyyMmDd(localDate(now, timeZone)) });
+  }
+  return today.day;
+}
+
 /** True while `now` falls on the performance's local day (or in the grace hours after it). */
 export function withinPerformanceDay(startsAt: Date, timeZone: string, graceHours: number, now: Date): boolean {
   const performance = performanceDay(startsAt, timeZone, graceHours);
   if (now.getTime() >= performance.ticketsExpireAt) return false;
-  return yyyyMmDd(localDate(now, timeZone)) >= performance.day;
+  return localDayOf(now, timeZone) >= performance.day;
 }
 
 function alreadyCheckedIn(checkIn: NonNullable<TicketState["checkIn"]>): DomainError {

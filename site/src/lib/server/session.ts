@@ -13,7 +13,7 @@ export async function resolveSession(
 ): Promise<{ user: SessionUser | null; sessionId: string | null }> {
   const token = cookies.get(SESSION_COOKIE_NAME);
   if (!token) return { user: null, sessionId: null };
-  const { session, user } = await validateSessionToken(prisma, token, config);
+  const { session, user } = await validateSessionToken(prisma, token, config, { reuseRecent: true });
   if (!session || !user) {
     cookies.delete(SESSION_COOKIE_NAME, { path: "/" });
     return { user: null, sessionId: null };
