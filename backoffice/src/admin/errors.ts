@@ -1,10 +1,11 @@
 import { DomainError } from "@sipario/api";
+import { pgErrorOf } from "@sipario/db";
 import { ValidationError } from "adminjs";
 
 type PrismaLikeError = {
   code?: string;
   message?: string;
-  meta?: { target?: string[] | string; driverAdapterError?: { cause?: { kind?: string; constraint?: { fields?: string[]; index?: string } } } };
+  meta?: { target?: string[] | string };
 };
 
 /**
@@ -23,7 +24,7 @@ export function toValidationError(error: unknown, fieldGuess?: (message: string)
     });
   }
   const e = error as PrismaLikeError;
-  const cause = e?.meta?.driverAdapterError?.cause;
+  const cause = pgErrorOf(error);
   switch (e?.code) {
     case "P2002": {
       // Driver adapters name the index ("Show_slug_key") rather than the fields.

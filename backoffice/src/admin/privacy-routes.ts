@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@sipario/db";
-import { personalDataAsText } from "@sipario/api";
+import { isUuid, personalDataAsText } from "@sipario/api";
 import { Router } from "express";
 import { requireAdmin } from "./auth.ts";
 import type { Services } from "./services.ts";
@@ -9,8 +9,6 @@ const EMAIL_OF = {
   reservations: (prisma: PrismaClient, id: string) => prisma.reservation.findUnique({ where: { id }, select: { email: true } }),
   "waitlist-entries": (prisma: PrismaClient, id: string) => prisma.waitlistEntry.findUnique({ where: { id }, select: { email: true } }),
 } as const;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Access on request (GDPR art. 15): everything stored about the email of one reservation or
@@ -25,7 +23,7 @@ export function privacyRoutes(prisma: PrismaClient, services: Services): Router 
       try {
         const kind = String(req.params.kind);
         const id = String(req.params.id);
-        const row = kind in EMAIL_OF && UUID.test(id) ? await EMAIL_OF[kind as keyof typeof EMAIL_OF](prisma, id) : null;
+        const row = kind in EMAIL_OF && isUuid(id) ? await EMAIL_OF[kind as keyof typeof EMAIL_OF](prisma, id) : null;
         if (!row?.email) {
           res.status(404).type("text/plain").send("No such record, or it has no email.");
           return;

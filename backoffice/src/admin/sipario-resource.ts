@@ -1,6 +1,6 @@
 import { Resource, convertFilter } from "@adminjs/prisma";
 import { recordAudit, diffRecords } from "@sipario/api";
-import type { PrismaClient } from "@sipario/db";
+import { pgErrorOf, type PrismaClient } from "@sipario/db";
 import { BaseRecord, type ActionContext, type Filter, type ParamsType } from "adminjs";
 import type { DMMF, DmmfModel } from "./dmmf.ts";
 import { toValidationError } from "./errors.ts";
@@ -252,9 +252,9 @@ class SiparioRecord extends BaseRecord {
 }
 
 function isBadFilter(error: unknown): boolean {
-  const e = error as { name?: string; code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } } };
+  const e = error as { name?: string; code?: string };
   if (e?.name === "PrismaClientValidationError") return true;
-  const cause = e?.meta?.driverAdapterError?.cause;
+  const code = pgErrorOf(error)?.code;
   // 22P02: invalid text representation (a malformed uuid or number in a filter)
-  return cause?.originalCode === "22P02" || cause?.originalCode === "22007" || cause?.originalCode === "22008" || e?.code === "P2023";
+  return code === "22P02" || code === "22007" || code === "22008" || e?.code === "P2023";
 }

@@ -1,3 +1,4 @@
+import { pgErrorOf } from "@sipario/db";
 import { TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { z } from "zod";
 
@@ -83,14 +84,10 @@ const TRANSIENT_PG_CODES = new Set(["40001", "40P01", "57P01", "57P03", "08000",
 /** Prisma's own codes for "cannot reach / lost the server / pool timed out / transaction gone". */
 const TRANSIENT_PRISMA_CODES = new Set(["P1001", "P1002", "P1017", "P2024", "P2028"]);
 export function isTransientDatabaseError(error: unknown): boolean {
-  type AdapterCause = { originalCode?: string; kind?: string };
-  const e = error as { code?: string; name?: string; cause?: AdapterCause; meta?: { driverAdapterError?: { cause?: AdapterCause } } };
-  // Wrapped by Prisma (meta.driverAdapterError) or, from the transaction manager's
-  // commit/rollback, a bare DriverAdapterError whose cause carries the kind.
-  const cause = e?.meta?.driverAdapterError?.cause ?? (e?.name === "DriverAdapterError" ? e.cause : undefined);
-  const code = cause?.originalCode ?? e?.code;
+  const driver = pgErrorOf(error);
+  const code = driver?.code ?? (error as { code?: string } | null)?.code;
   if (code && (TRANSIENT_PG_CODES.has(code) || TRANSIENT_PRISMA_CODES.has(code))) return true;
-  if (["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TransactionWriteConflict"].includes(cause?.kind ?? "")) return true;
+  if (["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TransactionWriteConflict"].includes(driver?.kind ?? "")) return true;
   const text = String((error as Error)?.message ?? "");
   return /ECONNREFUSED|ECONNRESET|Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(text);
 }
@@ -101,10 +98,7 @@ export function isTransientDatabaseError(error: unknown): boolean {
  * tRPC layer and the back-office both answer it with 400 `invalid_input`.
  */
 export function isDatabaseInputError(error: unknown): boolean {
-  type AdapterCause = { originalCode?: string };
-  const e = error as { name?: string; cause?: AdapterCause; meta?: { driverAdapterError?: { cause?: AdapterCause } } };
-  const cause = e?.meta?.driverAdapterError?.cause ?? (e?.name === "DriverAdapterError" ? e.cause : undefined);
-  return typeof cause?.originalCode === "string" && cause.originalCode.startsWith("22");
+  return pgErrorOf(error)?.code?.startsWith("22") ?? false;
 }
 
 /** The shape of `error.data` every client sees (merged into tRPC's default). */

@@ -4,6 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { describeHistory, diagnoseMigrationHistory, diffMigrationsToSchema } from "./schema-engine.ts";
+import { pgErrorOf } from "./errors.ts";
 import { seed } from "./seed.ts";
 import { pgliteSession } from "./sql.ts";
 import { createTestDatabase, factories, type TestDatabase } from "./testing/index.ts";
@@ -145,6 +146,23 @@ describe("database constraints", () => {
     const data = { reservationId: r.id, purpose: "confirmation" as const, tokenHash: "a".repeat(64), expiresAt: new Date() };
     await db.prisma.reservationToken.create({ data });
     await expect(db.prisma.reservationToken.create({ data })).rejects.toMatchObject({ code: "P2002" });
+  });
+});
+
+describe("pgErrorOf", () => {
+  it("finds PostgreSQL's code and the adapter's kind inside Prisma's errors", async () => {
+    const show = await factories.show(db.prisma);
+    const duplicate = await factories.show(db.prisma, { slug: show.slug }).catch((error: unknown) => error);
+    expect(pgErrorOf(duplicate)).toMatchObject({ code: "23505", kind: "UniqueConstraintViolation" });
+    const malformed = await db.prisma.$queryRaw`SELECT ${"not-a-uuid"}::uuid`.catch((error: unknown) => error);
+    expect(pgErrorOf(malformed)?.code).toBe("22P02");
+  });
+
+  it("reads a bare DriverAdapterError (commit, rollback) and answers null for anything else", () => {
+    const bare = Object.assign(new Error("adapter"), { name: "DriverAdapterError", cause: { kind: "ConnectionClosed" } });
+    expect(pgErrorOf(bare)).toEqual({ code: undefined, kind: "ConnectionClosed", constraint: undefined });
+    expect(pgErrorOf(new Error("plain"))).toBeNull();
+    expect(pgErrorOf(undefined)).toBeNull();
   });
 });
 

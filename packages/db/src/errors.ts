@@ -6,16 +6,44 @@ export class DatabaseSetupError extends Error {
   override name = "DatabaseSetupError";
 }
 
+/** What the database driver said about a failed query, as Prisma's driver adapter maps it. */
+export interface PgError {
+  /** PostgreSQL's SQLSTATE ("23505", "40001", "22P02"...), when the driver had one. */
+  code?: string;
+  /** The adapter's name for it: "UniqueConstraintViolation", "DatabaseNotReachable"... */
+  kind?: string;
+  /** For constraint violations, what the adapter names: the fields or the index. */
+  constraint?: { fields?: string[]; index?: string };
+}
+
+interface AdapterCause {
+  kind?: string;
+  originalCode?: string;
+  constraint?: { fields?: string[]; index?: string };
+}
+
+/**
+ * The driver's error inside `error`, or null when the driver raised none. Prisma wraps it
+ * as `meta.driverAdapterError.cause`; the transaction manager's commit and rollback throw
+ * a bare DriverAdapterError whose `cause` is it. The one place that knows these shapes.
+ */
+export function pgErrorOf(error: unknown): PgError | null {
+  const e = error as { name?: string; cause?: AdapterCause; meta?: { driverAdapterError?: { cause?: AdapterCause } } } | null | undefined;
+  const cause = e?.meta?.driverAdapterError?.cause ?? (e?.name === "DriverAdapterError" ? e.cause : undefined);
+  if (!cause || typeof cause !== "object") return null;
+  return { code: cause.originalCode, kind: cause.kind, constraint: cause.constraint };
+}
+
 /** Turns a pg/PGlite connection failure into a one-line, actionable message. */
 export function describeConnectionError(url: string | undefined, error: unknown): DatabaseSetupError {
-  // pg errors carry `code`; Prisma wraps driver errors as meta.driverAdapterError.cause.
-  const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } } })?.meta?.driverAdapterError?.cause;
+  // pg errors carry `code`; through Prisma, the driver's error is inside (pgErrorOf).
+  const driver = pgErrorOf(error);
   const kindToCode: Record<string, string> = {
     DatabaseNotReachable: "ECONNREFUSED",
     DatabaseDoesNotExist: "3D000",
     AuthenticationFailed: "28P01",
   };
-  const code = (error as { code?: string })?.code?.match(/^P\d/) ? (cause?.originalCode ?? kindToCode[cause?.kind ?? ""]) : (error as { code?: string })?.code;
+  const code = (error as { code?: string })?.code?.match(/^P\d/) ? (driver?.code ?? kindToCode[driver?.kind ?? ""]) : (error as { code?: string })?.code;
   const where = url ? safeUrl(url) : "the embedded database";
   const message = error instanceof Error ? error.message : String(error);
   if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "ETIMEDOUT") {

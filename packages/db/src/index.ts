@@ -14,7 +14,7 @@ export type {
   Venue,
 } from "@prisma/client";
 export { closeDatabase, getDatabase, openDatabase, setDatabase, type Database, type DatabaseOptions } from "./client.ts";
-export { assertDatabaseUrl, DatabaseSetupError, describeConnectionError, safeUrl } from "./errors.ts";
+export { assertDatabaseUrl, DatabaseSetupError, describeConnectionError, pgErrorOf, safeUrl, type PgError } from "./errors.ts";
 export { applyMigrations, listMigrations, MigrationError, pendingMigrations } from "./migrate.ts";
 export { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords.ts";
 export { dataDir, repoRoot } from "./paths.ts";

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@sipario/db";
+import { pgErrorOf, type Prisma, type PrismaClient } from "@sipario/db";
 import { isTransientDatabaseError } from "../errors.ts";
 
 /** The client handed to an interactive transaction callback. */
@@ -10,7 +10,7 @@ const MAX_ATTEMPTS = 4;
 export function isRetryableTransactionError(error: unknown): boolean {
   const code = (error as { code?: string })?.code;
   if (code === "P2034") return true;
-  const pgCode = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } })?.meta?.driverAdapterError?.cause?.originalCode;
+  const pgCode = pgErrorOf(error)?.code;
   if (pgCode === "40001" || pgCode === "40P01") return true;
   const message = String((error as Error)?.message ?? "");
   if (/deadlock detected|could not serialize access/i.test(message)) return true;

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { PrismaClient } from "@sipario/db";
+import { pgErrorOf, type PrismaClient } from "@sipario/db";
 import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import { SESSION_COOKIE_NAME, validateSessionToken } from "../auth/session.service.ts";
 import type { AppConfig } from "../config.ts";
@@ -53,14 +53,14 @@ export function createTrpcHttpServer(prisma: PrismaClient, config: AppConfig, ex
       // Diagnostics for the tests: codes and a token-free message, never the input.
       let cause: unknown = error.cause;
       while (cause && (cause as { cause?: unknown }).cause && !(cause as { meta?: unknown }).meta) cause = (cause as { cause?: unknown }).cause;
-      const c = cause as { name?: string; code?: string; message?: string; meta?: { driverAdapterError?: { cause?: unknown } } };
+      const c = cause as { name?: string; code?: string; message?: string };
       getLogger().warn(
         {
           path,
           code: error.code,
           causeName: c?.name,
           causeCode: c?.code,
-          driver: c?.meta?.driverAdapterError?.cause,
+          driver: pgErrorOf(cause),
           message: String(c?.message ?? "")
             .replace(/[A-Za-z0-9_-]{32,}/g, "[redacted]")
             .slice(0, 300),

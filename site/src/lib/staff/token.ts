@@ -1,5 +1,4 @@
-const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
-const TICKET_PATH = /\/tickets\/([A-Za-z0-9_-]{16,128})\/?$/;
+import { isRawToken, ticketTokenOfPath } from "@sipario/api/ids";
 
 /**
  * The ticket token in whatever the scanner or the staff typed: a bare token or the
@@ -7,7 +6,7 @@ const TICKET_PATH = /\/tickets\/([A-Za-z0-9_-]{16,128})\/?$/;
  */
 export function extractTicketToken(text: string): string | null {
   const value = text.trim();
-  if (TOKEN.test(value)) return value;
+  if (isRawToken(value)) return value;
   let url: URL;
   try {
     url = new URL(value);
@@ -18,5 +17,5 @@ export function extractTicketToken(text: string): string | null {
       return null;
     }
   }
-  return TICKET_PATH.exec(url.pathname)?.[1] ?? null;
+  return ticketTokenOfPath(url.pathname);
 }
