@@ -1,6 +1,6 @@
-import { DomainError } from "@sipario/api";
+import { DomainError, type Actor } from "@sipario/api";
 import { NotFoundError, type Action, type ActionContext, type ActionRequest, type ActionResponse } from "adminjs";
-import { actorOf, type AdminActor } from "./sipario-resource.ts";
+import { actorOf } from "./sipario-resource.ts";
 
 /** Words for the page: a message key of locale.ts and the values it names ({{told}}). */
 export interface Words {
@@ -30,7 +30,7 @@ export interface ServiceActionOptions {
   description: string;
   /** Shown only where it can apply; the service still decides. */
   when?: (params: Record<string, unknown>) => boolean;
-  run: (recordId: string, actor: AdminActor, context: ActionContext, payload: Record<string, unknown>) => Promise<unknown>;
+  run: (recordId: string, actor: Actor & { userId: string }, context: ActionContext, payload: Record<string, unknown>) => Promise<unknown>;
   /** Message key of the success notice (locale.ts), or a sentence from the service's answer where it says more. */
   done: string | ((result: never) => string | Words);
   /** What the confirmation screen says the action will do to this record (e.g. how many people will be told). */
@@ -48,7 +48,7 @@ export interface ServiceActionOptions {
   component: string;
 }
 
-function requireActor(context: ActionContext): AdminActor {
+function requireActor(context: ActionContext): Actor & { userId: string } {
   const actor = actorOf(context);
   if (!actor) throw new DomainError("unauthenticated", "Sign in again.");
   return actor;

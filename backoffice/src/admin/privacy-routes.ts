@@ -29,7 +29,7 @@ export function privacyRoutes(prisma: PrismaClient, services: Services): Router 
           return;
         }
         const admin = req.session.adminUser!;
-        const data = await services.personalData(row.email, { id: admin.id, email: admin.email });
+        const data = await services.personalData(row.email, { userId: admin.id, label: admin.email });
         res.set("Content-Disposition", `attachment; filename="personal-data.${format}"`);
         if (format === "json") res.type("application/json").send(`${JSON.stringify(data, null, 2)}\n`);
         else res.type("text/plain; charset=utf-8").send(personalDataAsText(data));

@@ -1,18 +1,14 @@
 import { Resource, convertFilter } from "@adminjs/prisma";
-import { recordAudit, diffRecords } from "@sipario/api";
+import { actorAudit, diffRecords, recordAudit, type Actor } from "@sipario/api";
 import { pgErrorOf, type PrismaClient } from "@sipario/db";
 import { BaseRecord, type ActionContext, type Filter, type ParamsType } from "adminjs";
 import type { DMMF, DmmfModel } from "./dmmf.ts";
 import { toValidationError } from "./errors.ts";
 
-export interface AdminActor {
-  id: string;
-  email: string;
-}
-
-export function actorOf(context: ActionContext | undefined): AdminActor | null {
+/** The signed-in admin, as services and the audit log name who acted; null when signed out. */
+export function actorOf(context: ActionContext | undefined): (Actor & { userId: string }) | null {
   const admin = context?.currentAdmin as { id?: string; email?: string } | undefined;
-  return admin?.id ? { id: admin.id, email: admin.email ?? "" } : null;
+  return admin?.id ? { userId: admin.id, label: admin.email ?? "" } : null;
 }
 
 /** The key under which a create behaviour hands its service's answer (as JSON) to the new action's after hook. */
@@ -20,10 +16,10 @@ export const CREATE_OUTCOME = "createOutcome";
 
 export interface ResourceBehaviour {
   /** Replaces the plain Prisma create (a packages/api service). Returns the new row. */
-  create?: (params: Record<string, unknown>, actor: AdminActor | null) => Promise<Record<string, unknown>>;
+  create?: (params: Record<string, unknown>, actor: Actor | null) => Promise<Record<string, unknown>>;
   /** Replaces the plain Prisma update. Returns the updated row. */
-  update?: (id: string, params: Record<string, unknown>, actor: AdminActor | null) => Promise<Record<string, unknown>>;
-  delete?: (id: string, actor: AdminActor | null) => Promise<void>;
+  update?: (id: string, params: Record<string, unknown>, actor: Actor | null) => Promise<Record<string, unknown>>;
+  delete?: (id: string, actor: Actor | null) => Promise<void>;
   /** Only these params reach an update (others are dropped server-side, whatever the form sent). */
   editable?: string[];
   /** Fills params before create/update (e.g. a slug from the title). */
@@ -162,8 +158,7 @@ export class SiparioResource extends Resource {
       const result: Record<string, unknown> = { ...this.prepareReturnValues(row), ...(extra ? { [CREATE_OUTCOME]: JSON.stringify(extra) } : {}) };
       if (!this.behaviour.auditsItself) {
         await recordAudit(this.prisma, {
-          userId: actor?.id ?? null,
-          actorLabel: actor?.email,
+          ...actorAudit(actor),
           action: "create",
           entity: this.model.name,
           entityId: String(result[this.idProperty.path()] ?? ""),
@@ -196,8 +191,7 @@ export class SiparioResource extends Resource {
         for (const key of this.behaviour.auditRedact ?? []) if (key in changes) changes[key] = "[changed]";
         if (Object.keys(changes).length > 0) {
           await recordAudit(this.prisma, {
-            userId: actor?.id ?? null,
-            actorLabel: actor?.email,
+            ...actorAudit(actor),
             action: "edit",
             entity: this.model.name,
             entityId: id,
@@ -219,8 +213,7 @@ export class SiparioResource extends Resource {
       else await super.delete(id);
       if (this.behaviour.auditsItself !== true) {
         await recordAudit(this.prisma, {
-          userId: actor?.id ?? null,
-          actorLabel: actor?.email,
+          ...actorAudit(actor),
           action: "delete",
           entity: this.model.name,
           entityId: id,

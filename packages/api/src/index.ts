@@ -21,7 +21,7 @@ export {
   type SessionRecord,
   type SessionValidationResult,
 } from "./auth/session.service.ts";
-export { diffRecords, recordAudit, scrubChanges, type AuditEntry } from "./audit/audit.service.ts";
+export { actorAudit, diffRecords, recordAudit, scrubChanges, type Actor, type AuditEntry } from "./audit/audit.service.ts";
 export * from "./admin/index.ts";
 export { authenticateUser } from "./auth/auth.service.ts";
 export {
@@ -38,7 +38,6 @@ export { updatePerformanceCapacity, type CapacityPatch } from "./performance/cap
 export { adminConfirmReservation, createReservation, confirmReservation, describeConfirmation, expireStaleReservations } from "./booking/booking.service.ts";
 export { cancelReservation } from "./cancellation/cancellation.service.ts";
 export { resendConfirmationEmail, resendTicketEmail } from "./booking/resend.service.ts";
-export type { Actor } from "./audit/audit.service.ts";
 export { createBookingSchema, type CreateBookingInput } from "./booking/booking.schema.ts";
 export { getTicket, cancelTicket, consumeTicketRequest, ticketCalendar } from "./tickets/tickets.service.ts";
 export { generateToken, hashToken, rawTokenSchema, tokenInputSchema } from "./lib/tokens.ts";

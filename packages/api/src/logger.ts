@@ -33,6 +33,21 @@ export function redactPath(path: string): string {
   return path.replace(TOKEN_IN_PATH, "/$1/[token]");
 }
 
+const EMAILISH = /[^\s<>"'@]+@[^\s<>"'@]+/g;
+const TOKENISH = /[A-Za-z0-9_-]{32,}/g;
+/**
+ * Any error as one line fit for the log and the outbox's lastError: its code and message,
+ * never an address or a token (an SMTP answer may echo the recipient, a database error
+ * the values of the row). What every background job logs when it fails.
+ */
+export function loggableError(error: unknown): string {
+  const e = error as { code?: string; responseCode?: number; message?: string };
+  const message = String(e?.message ?? error)
+    .replace(EMAILISH, "[address]")
+    .replace(TOKENISH, "[redacted]");
+  return [e?.code, e?.responseCode, message].filter(Boolean).join(" ").slice(0, 480);
+}
+
 /** A logger with Sipario's configuration, writing to `destination` (stdout by default). */
 export function createLogger(destination?: DestinationStream, level?: string): Logger {
   const options = {

@@ -24,7 +24,7 @@ export function checkInResource(deps: ResourceDeps): ResourceWithOptions {
             if (!text(payload.reason)?.trim()) throw new DomainError("invalid_input", "Say why the check-in is undone.", { field: "reason" });
             const checkIn = await prisma.checkIn.findUnique({ where: { id }, select: { reservationId: true } });
             if (!checkIn) throw new DomainError("not_found", "This party is not checked in.");
-            const admin = await prisma.user.findUniqueOrThrow({ where: { id: actor.id }, select: { id: true, email: true, name: true, role: true } });
+            const admin = await prisma.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { id: true, email: true, name: true, role: true } });
             return services.undoCheckIn(checkIn.reservationId, admin, text(payload.reason));
           },
           after: "list",

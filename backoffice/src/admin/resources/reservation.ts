@@ -231,7 +231,7 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
           description: "checkInManuallyDescription",
           when: reservationState("confirmed"),
           run: async (id, actor) => {
-            const admin = await prisma.user.findUniqueOrThrow({ where: { id: actor.id }, select: { id: true, email: true, name: true, role: true } });
+            const admin = await prisma.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { id: true, email: true, name: true, role: true } });
             return services.checkIn(id, admin);
           },
           done: "checkInManuallyDone",
@@ -284,7 +284,7 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
           fields: [{ name: "reason", label: "undoReasonField", type: "textarea", required: true }],
           run: async (id, actor, _context, payload) => {
             if (!text(payload.reason)?.trim()) throw new DomainError("invalid_input", "Say why the check-in is undone.", { field: "reason" });
-            const admin = await prisma.user.findUniqueOrThrow({ where: { id: actor.id }, select: { id: true, email: true, name: true, role: true } });
+            const admin = await prisma.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { id: true, email: true, name: true, role: true } });
             return services.undoCheckIn(id, admin, text(payload.reason));
           },
           done: "undoCheckInDone",

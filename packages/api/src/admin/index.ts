@@ -10,7 +10,6 @@ export {
   deleteUserAsAdmin,
   setAdminLocale,
   updateUserAsAdmin,
-  type Actor,
   type AdminLocale,
   type AdminUserCreate,
   type AdminUserUpdate,

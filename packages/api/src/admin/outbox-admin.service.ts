@@ -1,7 +1,6 @@
 import type { PrismaClient } from "@sipario/db";
-import { recordAudit } from "../audit/audit.service.ts";
 import { DomainError } from "../errors.ts";
-import type { Actor } from "./users.service.ts";
+import { type Actor, actorAudit, recordAudit } from "../audit/audit.service.ts";
 import { isUuid } from "../lib/ids.ts";
 
 /**
@@ -22,7 +21,7 @@ export async function retryEmail(prisma: PrismaClient, outboxId: string, actor: 
       if (!exists) throw new DomainError("not_found", "Email not found.");
       throw new DomainError("invalid_input", `Only a failed email can be retried; this one is ${exists.status}.`);
     }
-    await recordAudit(tx, { userId: actor.userId, actorLabel: actor.label, action: "email.retry", entity: "EmailOutbox", entityId: outboxId });
+    await recordAudit(tx, { ...actorAudit(actor), action: "email.retry", entity: "EmailOutbox", entityId: outboxId });
     return tx.emailOutbox.findUniqueOrThrow({
       where: { id: outboxId },
       select: { id: true, status: true, attempts: true, nextAttemptAt: true, toAddress: true, subject: true, kind: true },

@@ -1,14 +1,9 @@
 import { hashPassword, MIN_PASSWORD_LENGTH, type Prisma, type PrismaClient } from "@sipario/db";
 import { z } from "zod";
-import { recordAudit } from "../audit/audit.service.ts";
+import { type Actor, actorAudit, recordAudit } from "../audit/audit.service.ts";
 import { endSessionsOnCredentialChange } from "../auth/credentials.service.ts";
 import { DomainError } from "../errors.ts";
 import { emailText, lineText, passwordText } from "../lib/text.ts";
-
-export interface Actor {
-  userId: string | null;
-  label?: string;
-}
 
 const email = emailText();
 const password = passwordText().min(MIN_PASSWORD_LENGTH, `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`).max(200);
@@ -68,8 +63,7 @@ export async function createUserAsAdmin(prisma: PrismaClient, input: unknown, ac
       select: publicUser,
     });
     await recordAudit(tx, {
-      userId: actor.userId,
-      actorLabel: actor.label,
+      ...actorAudit(actor),
       action: "create",
       entity: "User",
       entityId: user.id,
@@ -115,7 +109,7 @@ export async function updateUserAsAdmin(prisma: PrismaClient, userId: string, in
     }
     if (passwordHash) changes.passwordChanged = true;
     await endSessionsOnCredentialChange(tx, userId, { passwordChanged: passwordHash !== undefined, roleBefore: current.role, roleAfter: user.role });
-    await recordAudit(tx, { userId: actor.userId, actorLabel: actor.label, action: "edit", entity: "User", entityId: userId, changes });
+    await recordAudit(tx, { ...actorAudit(actor), action: "edit", entity: "User", entityId: userId, changes });
     return user;
   });
 }
@@ -139,8 +133,9 @@ export async function deleteUserAsAdmin(prisma: PrismaClient, userId: string, ac
     }
     await tx.user.delete({ where: { id: userId } });
     await recordAudit(tx, {
-      userId: actor.userId === userId ? null : actor.userId,
-      actorLabel: actor.label,
+      ...actorAudit(actor),
+      // A user who deletes themselves leaves no dangling reference.
+      ...(actor.userId === userId ? { userId: null } : {}),
       action: "delete",
       entity: "User",
       entityId: userId,

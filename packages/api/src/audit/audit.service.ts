@@ -9,7 +9,7 @@ export interface Actor {
 }
 
 /** The audit columns that name `actor`; without one, the system acted. */
-export function actorAudit(actor: Actor | undefined): Pick<AuditEntry, "userId" | "actorLabel"> {
+export function actorAudit(actor: Actor | null | undefined): Pick<AuditEntry, "userId" | "actorLabel"> {
   return { userId: actor?.userId ?? null, actorLabel: actor?.label };
 }
 

@@ -379,25 +379,27 @@ export async function confirmReservation(
   // One statement reads the token, its reservation, what the ticket email needs and the
   // seats still free: when sales open, most confirmations are turned away right after it
   // (not_enough_seats). The locked recount in confirmReservationById still decides.
-  const [token] = await prisma.$queryRaw<(CandidateRow & { tokenId: string; purpose: string; usedAt: Date | null; expiresAt: Date })[]>`
+  const [link] = await prisma.$queryRaw<(CandidateRow & { tokenId: string; purpose: string; usedAt: Date | null; expiresAt: Date })[]>`
     SELECT t."id"::text AS "tokenId", t."purpose"::text AS "purpose", t."usedAt", t."expiresAt", ${candidateColumns(now)}
     FROM "ReservationToken" t
     JOIN "Reservation" r ON r."id" = t."reservationId"
     ${CANDIDATE_JOINS}
     WHERE t."tokenHash" = ${hashToken(rawToken)}`;
-  if (!token || token.purpose !== "confirmation") throw new DomainError("unknown_token", "This confirmation link is not valid.");
-  if (token.usedAt) throw tokenUsed();
-  if (token.expiresAt.getTime() <= now.getTime()) {
-    await expireIfStale(prisma, token.id, now);
+  if (!link || link.purpose !== "confirmation") throw new DomainError("unknown_token", "This confirmation link is not valid.");
+  if (link.usedAt) throw tokenUsed();
+  // The link's row carries its reservation's columns (candidateColumns): `id` is the reservation's.
+  const reservation = toCandidate(link);
+  if (link.expiresAt.getTime() <= now.getTime()) {
+    await expireIfStale(prisma, reservation.id, now);
     throw new DomainError("token_expired", "This confirmation link has expired. Please book again.");
   }
   // Confirmed means this link (or an admin on its behalf) was already used: say so.
-  if (token.status === "confirmed") throw tokenUsed();
-  if (token.status !== "pending") throw notPending(token.status);
-  return confirmReservationById(prisma, config, token.id, {
-    confirmationTokenId: token.tokenId,
+  if (reservation.status === "confirmed") throw tokenUsed();
+  if (reservation.status !== "pending") throw notPending(reservation.status);
+  return confirmReservationById(prisma, config, reservation.id, {
+    confirmationTokenId: link.tokenId,
     now,
-    candidate: toCandidate(token),
+    candidate: reservation,
     perPersonLimit: config.MAX_SEATS_PER_EMAIL,
     ...options,
   });

@@ -1,8 +1,8 @@
 import type { PrismaClient } from "@sipario/db";
 import { expireStaleReservations } from "../booking/booking.service.ts";
 import type { AppConfig } from "../config.ts";
-import { getLogger } from "../logger.ts";
-import { deliverPendingEmails, describeMailError, flushImmediateDeliveries } from "../mail/outbox.service.ts";
+import { getLogger, loggableError } from "../logger.ts";
+import { deliverPendingEmails, flushImmediateDeliveries } from "../mail/outbox.service.ts";
 import type { MailTransport } from "../mail/transport.ts";
 import { getMailTransport } from "../mail/transport.ts";
 import { purgeExpiredSessions } from "../auth/session.service.ts";
@@ -56,7 +56,7 @@ export function startBackgroundJobs(options: { prisma: PrismaClient; config: App
       if (busy || stopped) return;
       busy = true;
       const p = fn()
-        .catch((error) => log.error({ job: name, error: describeMailError(error) }, "background job failed"))
+        .catch((error) => log.error({ job: name, error: loggableError(error) }, "background job failed"))
         .finally(() => {
           busy = false;
           running.delete(p);

@@ -2,7 +2,7 @@ import { Prisma, type PrismaClient } from "@sipario/db";
 import type { SendMailOptions } from "nodemailer";
 import type { AppConfig } from "../config.ts";
 import type { Tx } from "../lib/transaction.ts";
-import { getLogger } from "../logger.ts";
+import { getLogger, loggableError } from "../logger.ts";
 import { qrPng } from "../lib/ticket-assets.ts";
 import { applyLayout, LAYOUT_MARKER, mailBrand } from "./layout.ts";
 import type { MailTransport } from "./transport.ts";
@@ -149,17 +149,6 @@ async function toMessage(row: ClaimedRow, from: string | undefined, body: { html
   };
 }
 
-const EMAILISH = /[^\s<>"'@]+@[^\s<>"'@]+/g;
-const TOKENISH = /[A-Za-z0-9_-]{32,}/g;
-/** SMTP errors may echo the recipient: keep only what helps diagnose, never addresses or tokens. */
-export function describeMailError(error: unknown): string {
-  const e = error as { code?: string; responseCode?: number; message?: string };
-  const message = String(e?.message ?? error)
-    .replace(EMAILISH, "[address]")
-    .replace(TOKENISH, "[redacted]");
-  return [e?.code, e?.responseCode, message].filter(Boolean).join(" ").slice(0, 480);
-}
-
 /**
  * Delivers due messages. Safe to run in several processes at once: each row is claimed
  * by exactly one worker (SKIP LOCKED + lease), so a message is never sent twice unless a
@@ -184,7 +173,7 @@ export async function deliverPendingEmails(prisma: PrismaClient, transport: Mail
       report.sent++;
       log.info({ outboxId: row.id, kind: row.kind, attempts: row.attempts }, "email sent");
     } catch (error) {
-      const lastError = describeMailError(error);
+      const lastError = loggableError(error);
       const failed = row.attempts >= maxAttempts;
       const delaySeconds = Math.min(MAX_BACKOFF_SECONDS, base * 2 ** (row.attempts - 1));
       await prisma.emailOutbox
@@ -194,7 +183,7 @@ export async function deliverPendingEmails(prisma: PrismaClient, transport: Mail
             ? { status: "failed", lastError }
             : { lastError, nextAttemptAt: new Date(Date.now() + delaySeconds * 1000 * (0.9 + Math.random() * 0.2)) },
         })
-        .catch((e) => log.error({ outboxId: row.id, error: describeMailError(e) }, "could not record email failure"));
+        .catch((e) => log.error({ outboxId: row.id, error: loggableError(e) }, "could not record email failure"));
       if (failed) report.failed++;
       else report.retried++;
       log[failed ? "error" : "warn"](
@@ -244,7 +233,7 @@ export function deliverSoon(prisma: PrismaClient, config: AppConfig, outboxId: s
         retryBaseSeconds: config.MAIL_RETRY_BASE_SECONDS,
       });
     } catch (error) {
-      getLogger().warn({ outboxId, error: describeMailError(error) }, "immediate email delivery failed");
+      getLogger().warn({ outboxId, error: loggableError(error) }, "immediate email delivery failed");
     } finally {
       active--;
       waiting.shift()?.();

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import type { PrismaClient } from "@sipario/db";
 import { z } from "zod";
-import { recordAudit } from "../audit/audit.service.ts";
-import type { Actor } from "../audit/audit.service.ts";
+import { type Actor, actorAudit, recordAudit } from "../audit/audit.service.ts";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { emailText } from "../lib/text.ts";
@@ -98,8 +97,7 @@ export async function erasePersonalData(prisma: PrismaClient, config: AppConfig,
         rateLimitRowsDeleted: counters,
       };
       await recordAudit(tx, {
-        userId: actor.userId ?? null,
-        actorLabel: actor.label,
+        ...actorAudit(actor),
         action: "privacy.erase",
         entity: "Person",
         entityId: personFingerprint(email),
@@ -231,8 +229,7 @@ export async function exportPersonalData(prisma: PrismaClient, input: unknown, a
     emails: emails.map((m) => ({ kind: m.kind, subject: m.subject, status: m.status, createdAt: m.createdAt.toISOString(), sentAt: iso(m.sentAt) })),
   };
   await recordAudit(prisma, {
-    userId: actor.userId ?? null,
-    actorLabel: actor.label,
+    ...actorAudit(actor),
     action: "privacy.export",
     entity: "Person",
     entityId: personFingerprint(email),

@@ -1,6 +1,5 @@
 import type { PrismaClient } from "@sipario/db";
-import { recordAudit } from "../audit/audit.service.ts";
-import type { Actor } from "../audit/audit.service.ts";
+import { type Actor, actorAudit, recordAudit } from "../audit/audit.service.ts";
 import { withTransaction } from "../lib/transaction.ts";
 import { invalidatePublicReads } from "../lib/public-read-cache.ts";
 import type { AppConfig } from "../config.ts";
@@ -112,8 +111,7 @@ export async function createPerformanceRun(
       select: { id: true },
     });
     await recordAudit(tx, {
-      userId: options.actor?.userId ?? null,
-      actorLabel: options.actor?.label,
+      ...actorAudit(options.actor),
       action: "performance.run",
       entity: "Show",
       entityId: input.showId,

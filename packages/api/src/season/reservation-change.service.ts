@@ -1,6 +1,5 @@
 import type { PrismaClient } from "@sipario/db";
-import { recordAudit } from "../audit/audit.service.ts";
-import type { Actor } from "../audit/audit.service.ts";
+import { type Actor, actorAudit, recordAudit } from "../audit/audit.service.ts";
 import { newTicket, performancePlaceSelect } from "../booking/emails.ts";
 import { configuredSeats, lockPerformance, NO_SEATS_TAKEN, seatsTakenByPerformance, type PerformanceLocker } from "../capacity/capacity.service.ts";
 import { withTransaction } from "../lib/transaction.ts";
@@ -125,8 +124,7 @@ export async function changeReservation(
       await tx.reservationToken.updateMany({ where: { reservationId, purpose: "check_in" }, data: { expiresAt: ticket.expiresAt } });
     }
     await recordAudit(tx, {
-      userId: options.actor?.userId ?? null,
-      actorLabel: options.actor?.label,
+      ...actorAudit(options.actor),
       action: "reservation.change",
       entity: "Reservation",
       entityId: reservationId,

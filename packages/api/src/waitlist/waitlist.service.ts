@@ -6,11 +6,10 @@ import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
 import { deliverSoon, enqueueEmail } from "../mail/outbox.service.ts";
-import { recordAudit } from "../audit/audit.service.ts";
+import { type Actor, actorAudit, recordAudit } from "../audit/audit.service.ts";
 import { performancePlaceSelect } from "../booking/emails.ts";
 import { type ContentLocale, localize } from "../i18n/translated.ts";
 import { generateToken, hashToken } from "../lib/tokens.ts";
-import type { Actor } from "../audit/audit.service.ts";
 import { confirmationExpiry } from "../booking/booking.service.ts";
 import { deliverOffers, listClosesAt, offerToEntry, placeOfPerformance, waitlistGuard, withSeatRelease, type OfferMade } from "./offers.ts";
 import type { JoinWaitlistInput } from "./waitlist.schema.ts";
@@ -323,7 +322,7 @@ async function entryForAdmin(prisma: PrismaClient, entryId: string) {
 }
 
 async function audit(tx: Tx | PrismaClient, actor: Actor, action: string, entryId: string, changes?: Record<string, unknown>) {
-  await recordAudit(tx, { userId: actor.userId ?? null, actorLabel: actor.label, action, entity: "WaitlistEntry", entityId: entryId, changes });
+  await recordAudit(tx, { ...actorAudit(actor), action, entity: "WaitlistEntry", entityId: entryId, changes });
 }
 
 /**
