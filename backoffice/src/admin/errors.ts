@@ -13,11 +13,11 @@ type PrismaLikeError = {
  * AdminJS shows on the form (field message + notice) instead of answering 500.
  * Anything else is a bug and is rethrown.
  */
-export function toValidationError(error: unknown, fieldGuess?: (message: string) => string | undefined): unknown {
+export function toValidationError(error: unknown): unknown {
   if (error instanceof ValidationError) return error;
   if (error instanceof DomainError) {
     if (error.reason === "rate_limited" || error.reason === "unavailable") return error;
-    const field = (error.details.field as string | undefined) ?? fieldGuess?.(error.message);
+    const field = error.details.field as string | undefined;
     return new ValidationError(field ? { [field]: { message: error.message, type: error.reason } } : {}, {
       message: error.message,
       type: error.reason,

@@ -32,8 +32,6 @@ export interface ResourceBehaviour {
   virtualFilters?: Record<string, (value: string) => Record<string, unknown>>;
   /** Adds computed params (e.g. a readable title) to records read from the database. */
   decorate?: (records: BaseRecord[]) => Promise<void>;
-  /** Field guess for a DomainError without `details.field`. */
-  fieldFor?: (message: string) => string | undefined;
 }
 
 /**
@@ -167,7 +165,7 @@ export class SiparioResource extends Resource {
       }
       return result;
     } catch (error) {
-      throw toValidationError(error, this.behaviour.fieldFor);
+      throw toValidationError(error);
     }
   }
 
@@ -201,7 +199,7 @@ export class SiparioResource extends Resource {
       }
       return result;
     } catch (error) {
-      throw toValidationError(error, this.behaviour.fieldFor);
+      throw toValidationError(error);
     }
   }
 
@@ -221,7 +219,7 @@ export class SiparioResource extends Resource {
         });
       }
     } catch (error) {
-      throw toValidationError(error, this.behaviour.fieldFor);
+      throw toValidationError(error);
     }
   }
 }

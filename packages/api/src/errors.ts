@@ -49,8 +49,8 @@ function stackless<T>(value: T): T {
 /**
  * An expected outcome a client is told about (a sold-out performance, a used link), not
  * a bug: it carries no stack trace. Capturing one, and tRPC copying it (source-mapped
- * under tsx), was ~4% of a confirmation's CPU in the on-sale benchmark, where most
- * confirmations end in `not_enough_seats`.
+ * under tsx), showed in the on-sale profile, where most confirmations end in
+ * `not_enough_seats` (docs/performance.md).
  */
 export class DomainError extends Error {
   override name = "DomainError";

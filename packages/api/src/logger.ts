@@ -57,7 +57,7 @@ export function createLogger(destination?: DestinationStream, level?: string): L
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   // Asynchronous stdout: a busy process batches its lines into fewer writes instead of one
-  // blocking write per request (a tenth of a door scan's CPU, docs/performance.md). Pino
+  // blocking write per request (measured in docs/performance.md). Pino
   // flushes what is buffered when the process exits.
   return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }

@@ -37,7 +37,7 @@ export interface GuardOverrides {
 
 /**
  * The most calls one HTTP request may batch. Unbounded, one request carried 1,000 calls
- * and eight of them slowed everyone to 940 ms (issue 13, finding 12). Our own clients
+ * and eight of them slowed everyone down (issue 13, finding 12). Our own clients
  * batch at most 4 (site/src/lib/staff/client.ts, maxItems); larger batches answer 400.
  */
 export const MAX_BATCH_SIZE = 10;

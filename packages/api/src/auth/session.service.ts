@@ -92,7 +92,8 @@ export async function validateSessionToken(
 
 async function readSession(prisma: PrismaClient, sessionId: string, config: Pick<AppConfig, "SESSION_TTL_DAYS">): Promise<ValidSession | null> {
   // Every signed-in request runs this: one hand-written join rather than Prisma's
-  // include, which cost ~3x the client-side CPU for the same statement (door benchmark).
+  // include, which costs several times the client-side CPU for the same statement
+  // (measured in docs/performance.md).
   const [row] = await prisma.$queryRaw<{ id: string; userId: string; expiresAt: Date; email: string; name: string; role: SessionUser["role"] }[]>`
     SELECT s."id", s."userId"::text AS "userId", s."expiresAt", u."email", u."name", u."role"::text AS "role"
     FROM "Session" s JOIN "User" u ON u."id" = s."userId"

@@ -293,7 +293,6 @@ export async function confirmReservationById(
         personSeats: number;
         status: string | null;
         tokenUsed: boolean | null;
-        consumed: number;
         confirmed: number;
         outboxId: string | null;
       }[]
@@ -324,10 +323,10 @@ export async function confirmReservationById(
         UPDATE "WaitlistEntry" SET "status" = 'booked', "updatedAt" = ${now}
         WHERE "reservationId" IN (SELECT "id" FROM res) AND "status" IN ('offered', 'lapsed')
         RETURNING "id"),
+      -- PostgreSQL runs every data-modifying CTE whether or not the final SELECT reads it.
       ticket AS (${insertReservationTokenSql("check_in", token, tokenExpiresAt, Prisma.raw("res"), now)}),
       mail AS (${insertOutboxSql(email, Prisma.raw("res"), now)})
-      SELECT state.*, (SELECT COUNT(*) FROM tok)::int AS "consumed", (SELECT COUNT(*) FROM res)::int AS "confirmed",
-        (SELECT "id"::text FROM mail) AS "outboxId", (SELECT COUNT(*) FROM ticket)::int AS "tickets", (SELECT COUNT(*) FROM entry)::int AS "entries"
+      SELECT state.*, (SELECT COUNT(*) FROM res)::int AS "confirmed", (SELECT "id"::text FROM mail) AS "outboxId"
       FROM state`;
     return row;
   });

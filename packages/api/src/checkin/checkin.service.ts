@@ -80,7 +80,7 @@ export interface TicketState {
 }
 
 // Every scan reads this: one hand-written statement (Prisma's nested select compiles to the
-// same joins, at ~3x the client-side CPU per call in the door benchmark).
+// same joins at several times the client-side CPU per call; docs/performance.md).
 const STATE_COLUMNS = Prisma.sql`r."id"::text AS "reservationId", r."status"::text AS "status", r."partySize", r."name", r."notes",
   p."id"::text AS "performanceId", p."startsAt", s."title" AS "showTitle", v."name" AS "venueName", v."timeZone",
   c."checkedInAt", c."checkedInById"::text AS "checkedInById", u."name" AS "checkedInByName", u."email" AS "checkedInByEmail"`;

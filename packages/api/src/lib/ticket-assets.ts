@@ -15,10 +15,10 @@ export function cancelUrl(origin: string, token: string): string {
 const QR_OPTIONS = { errorCorrectionLevel: "M", margin: 2 } as const;
 
 /**
- * PNG rendering is CPU work on the event loop (a 480 px image took ~25 ms here, which
- * stalls every request of the process); scale 5 (~200 px) scans fine and the SVG is
- * there for print sizes. One PNG row filter (Paeth) instead of pngjs's default of trying
- * all five per row: same pixels, ~2 ms instead of ~5-6 ms, 2.2 KB either way.
+ * PNG rendering is CPU work on the event loop, which stalls every request of the process:
+ * scale 5 (~200 px) scans fine and the SVG is there for print sizes. One PNG row filter
+ * (Paeth) instead of pngjs's default of trying all five per row: the same pixels and size
+ * for a fraction of the CPU (docs/performance.md).
  */
 export async function qrPng(url: string): Promise<Buffer> {
   return QRCode.toBuffer(url, { ...QR_OPTIONS, type: "png", scale: 5, rendererOpts: { filterType: 4 } as QRCode.QRCodeToBufferOptions["rendererOpts"] });
