@@ -10,6 +10,7 @@ import { SYSTEM_FONTS } from "./no-third-party.ts";
 import { buildResources } from "./resources/index.ts";
 import { adminTranslations, ADMIN_LANGUAGES, type AdminLanguage } from "./locale.ts";
 import type { Services } from "./services.ts";
+import { tonightPageHandler } from "./tonight-page.ts";
 
 const componentsDir = fileURLToPath(new URL("./components/", import.meta.url));
 
@@ -24,6 +25,7 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
     ExportCsv: componentLoader.add("SiparioExportCsv", join(componentsDir, "ExportCsv.jsx")),
     PersonalData: componentLoader.add("SiparioPersonalData", join(componentsDir, "PersonalData.jsx")),
     StatusBadge: componentLoader.add("SiparioStatusBadge", join(componentsDir, "StatusBadge.jsx")),
+    Tonight: componentLoader.add("SiparioTonight", join(componentsDir, "Tonight.jsx")),
   };
   // Wraps the sidebar logo, mounted on every signed-in page: remembers a language chosen in the top bar.
   componentLoader.override("SidebarBranding", join(componentsDir, "SidebarBranding.jsx"));
@@ -35,6 +37,8 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
     componentLoader,
     resources: buildResources({ ...deps, dmmf, components }),
     dashboard: { component: components.Dashboard, handler: async () => deps.services.dashboard() },
+    // The box office's home on a performance day (the dashboard's first link).
+    pages: { tonight: { component: components.Tonight, icon: "Moon", handler: tonightPageHandler(deps.services) } },
     // The company's name and accent, from the site settings the site itself shows (read per page).
     branding: async () => {
       const { name, accent } = await companyLook(deps.prisma);

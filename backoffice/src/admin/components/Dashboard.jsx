@@ -69,6 +69,14 @@ const Dashboard = () => {
   return (
     <Box p="xl" data-testid="sipario-dashboard">
       <H2 mb="xl">{tc("Dashboard.title")}</H2>
+      {/* The box office's home on a performance day comes first. */}
+      <Box variant="container" mb="xl">
+        <Text fontSize="lg">
+          <a href="/admin/pages/tonight" data-testid="dashboard-tonight-link">
+            <strong>{tc("Dashboard.tonightLink")}</strong>
+          </a>
+        </Text>
+      </Box>
       <Section title={tc("Dashboard.upcoming")} testId="dashboard-upcoming">
         <Text fontSize="sm" mb="lg">
           <Swatch color="#1a7f37" /> {tc("Dashboard.legendCheckedIn")} <Swatch color="#4268f6" /> {tc("Dashboard.legendConfirmed")} <Swatch color="#c9d4fb" />{" "}

@@ -21,3 +21,5 @@ export { manualCheckIn } from "../checkin/checkin.service.ts";
 // The one undo rule (the staff member within minutes, admins any time), for the admin action.
 export { UNDO_WINDOW_MS, undoCheckIn, type UndoneCheckIn } from "../checkin/undo.service.ts";
 export { doorConflicts, type DoorConflict } from "../checkin/door.service.ts";
+// The back-office's "Tonight" page (issue 17).
+export { tonightBoard, tonightInputSchema, type TonightBoard, type TonightInput, type TonightParty, type TonightPerformance } from "./tonight.service.ts";
