@@ -2,12 +2,12 @@ import "./admin/env.ts";
 import AdminJSExpress from "@adminjs/express";
 import { ForbiddenError, NotFoundError, ValidationError } from "adminjs";
 import { randomUUID } from "node:crypto";
-import { DomainError, getLogger, isDatabaseInputError, redactPath, type AppConfig } from "@sipario/api";
+import { DomainError, getLogger, isDatabaseInputError, POSTER_LIMITS, posterFile, redactPath, type AppConfig } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import { ADMIN_ROOT, ADMIN_STYLES, clearStaleBundle, createAdmin } from "./admin/admin.ts";
 import { createSessionMiddleware, makeAuthenticate, requireAdmin, revalidateAdmin, sameOriginOnly, SESSION_COOKIE } from "./admin/auth.ts";
-import { readBody, refuseHostileUrls } from "./admin/body.ts";
+import { POSTER_UPLOAD_PATH, readBody, readUpload, refuseHostileUrls } from "./admin/body.ts";
 import { contentSecurityPolicy } from "./admin/csp.ts";
 import { withoutThirdPartyFonts } from "./admin/no-third-party.ts";
 import { privacyRoutes } from "./admin/privacy-routes.ts";
@@ -106,7 +106,7 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
   adminRouter.use(refuseHostileUrls());
   adminRouter.use(sameOriginOnly(() => config.backofficeOrigin, { production: config.production }));
   adminRouter.use(refuseHeadOnApi());
-  adminRouter.use(readBody({ acceptsJson: (path) => path.startsWith("/api/") }));
+  adminRouter.use(readBody({ acceptsJson: (path) => path.startsWith("/api/"), ownBody: (path) => POSTER_UPLOAD_PATH.test(path) }));
   adminRouter.use(sessions.middleware);
   adminRouter.use(revalidateAdmin(prisma));
   adminRouter.use((_req, res, next) => {
@@ -176,6 +176,38 @@ export async function createBackofficeApp({ prisma, config }: { prisma: PrismaCl
       }
       next(error);
     }
+  });
+
+  // A show's poster: the image itself as the body (the only route past the 1 MB cap),
+  // checked, resized and stored by packages/api's storePoster. JSON answers for the form's component.
+  adminRouter.post("/upload/shows/:id/poster", requireAdmin(), readUpload(POSTER_LIMITS.maxBytes), async (req, res, next) => {
+    try {
+      const admin = req.session.adminUser!;
+      const stored = await services.storePoster(String(req.params.id), req.body as Buffer, { userId: admin.id, label: admin.email });
+      res.status(200).json(stored);
+    } catch (error) {
+      if (error instanceof DomainError && error.reason === "invalid_input") {
+        res.status(422).json({ problem: error.details.problem, message: error.message });
+        return;
+      }
+      if (error instanceof DomainError && error.reason === "not_found") {
+        res.status(404).json({ problem: "not_found", message: error.message });
+        return;
+      }
+      next(error);
+    }
+  });
+
+  // The uploaded posters, for the form's preview (the site serves them to the public).
+  adminRouter.get("/posters/:name", requireAdmin(), (req, res) => {
+    const file = posterFile(config, String(req.params.name));
+    if (!file) {
+      res.status(404).type("text/plain").send("Not found.");
+      return;
+    }
+    res.sendFile(file, { headers: { "Content-Type": "image/webp" } }, (error) => {
+      if (error && !res.headersSent) res.status(404).type("text/plain").send("Not found.");
+    });
   });
 
   // Our stylesheet (no secrets): served before sign-in, since the login page uses it.

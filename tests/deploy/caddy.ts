@@ -23,7 +23,7 @@ export async function freePort(): Promise<number> {
 export function localCaddyfile(sitePort: number, backofficePort: number): string {
   const original = readFileSync(join(root, "deploy", "Caddyfile"), "utf8");
   const config = `{\n\tadmin off\n\tauto_https off\n}\n${original
-    .replace("reverse_proxy backoffice:3001", `reverse_proxy 127.0.0.1:${backofficePort}`)
+    .replaceAll("reverse_proxy backoffice:3001", `reverse_proxy 127.0.0.1:${backofficePort}`)
     .replace(/name site\n(\s*)port 3000/, `name localhost\n$1port ${sitePort}`)}`;
   if (!config.includes(`port ${sitePort}`) || !config.includes(`127.0.0.1:${backofficePort}`)) {
     throw new Error("deploy/Caddyfile changed shape: its upstreams could not be pointed at the test servers");

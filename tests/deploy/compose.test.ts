@@ -73,6 +73,13 @@ describe("compose.yaml", () => {
     expect(services.proxy!.image).toMatch(/^caddy:2\.\d+/);
   });
 
+  it("keeps uploaded posters on a volume: written by the back-office, read by the site", () => {
+    expect(compose.volumes ?? {}).toHaveProperty("posters");
+    expect((services.backoffice!.volumes ?? []).map(String)).toContain("posters:/app/posters");
+    expect((services.site!.volumes ?? []).map(String)).toContain("posters:/app/posters:ro");
+    for (const name of ["site", "backoffice"]) expect(services[name]!.environment?.POSTER_DIR, name).toBe("/app/posters");
+  });
+
   it("keeps PostgreSQL internal, persistent and health-checked", () => {
     const pg = services.postgres!;
     expect(pg.ports ?? []).toEqual([]);

@@ -132,7 +132,7 @@ async function checkThroughCaddy(sitePort: number, boPort: number) {
   const dir = mkdtempSync(join(tmpdir(), "sipario-caddy-"));
   const original = readFileSync(join(root, "deploy", "Caddyfile"), "utf8");
   const config = `{\n\tadmin off\n\tauto_https off\n}\n${original
-    .replace("reverse_proxy backoffice:3001", `reverse_proxy 127.0.0.1:${boPort}`)
+    .replaceAll("reverse_proxy backoffice:3001", `reverse_proxy 127.0.0.1:${boPort}`)
     .replace(/name site\n(\s*)port 3000/, `name localhost\n$1port ${sitePort}`)}`;
   expect(config).toContain(`port ${sitePort}`);
   expect(config).toContain(`127.0.0.1:${boPort}`);

@@ -26,6 +26,7 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
     PersonalData: componentLoader.add("SiparioPersonalData", join(componentsDir, "PersonalData.jsx")),
     StatusBadge: componentLoader.add("SiparioStatusBadge", join(componentsDir, "StatusBadge.jsx")),
     Tonight: componentLoader.add("SiparioTonight", join(componentsDir, "Tonight.jsx")),
+    PosterUpload: componentLoader.add("SiparioPosterUpload", join(componentsDir, "PosterUpload.jsx")),
   };
   // Wraps the sidebar logo, mounted on every signed-in page: remembers a language chosen in the top bar.
   componentLoader.override("SidebarBranding", join(componentsDir, "SidebarBranding.jsx"));

@@ -12,10 +12,12 @@ interface IncomingForm {
 const formidable = createRequire(import.meta.url)("formidable") as { IncomingForm: new () => IncomingForm };
 
 /**
- * Forms and the admin API are small. Raise it together with `request_body max_size` in
- * deploy/Caddyfile if an upload is ever added.
+ * Forms and the admin API are small. The one upload (a show's poster, POSTER_UPLOAD_PATH)
+ * reads its own body up to MAX_UPLOAD_BYTES; deploy/Caddyfile has the same two limits.
  */
 export const MAX_BODY_BYTES = 1_000_000;
+/** The poster upload's route: its body is the image itself, read by readUpload(). */
+export const POSTER_UPLOAD_PATH = /^\/upload\/shows\/[^/]+\/poster$/;
 const MAX_FIELDS = 500;
 
 /**
@@ -72,8 +74,9 @@ function badField(fields: Record<string, unknown>): string | null {
  * The parsed fields are handed to AdminJS the way express-formidable does it
  * (`req.fields`, marked parsed), so AdminJS's own parser steps aside.
  */
-export function readBody(options: { acceptsJson: (path: string) => boolean }): RequestHandler {
+export function readBody(options: { acceptsJson: (path: string) => boolean; ownBody?: (path: string) => boolean }): RequestHandler {
   return (req, res, next) => {
+    if (req.method === "POST" && options.ownBody?.(req.path)) return next();
     const parsed = (fields: Record<string, unknown>) => {
       Object.assign(req, { fields, files: {}, express_formidable: { parsed: true } });
       next();
@@ -161,5 +164,27 @@ export function refuseHostileUrls(): RequestHandler {
       if (isPrototypeName(name) || (name === "sortBy" && isPrototypeName(value))) return refuse(res, 400, "The address is not valid.");
     }
     next();
+  };
+}
+
+/**
+ * The body of an upload route: the file's bytes as sent (`Content-Type: application/octet-stream`
+ * or an image type; what it really is, the route finds out from the bytes), at most
+ * `limit` bytes, counted as they arrive; 413 past it, 415 for a form or JSON.
+ */
+export function readUpload(limit: number): RequestHandler {
+  return (req, res, next) => {
+    const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    if (type !== "application/octet-stream" && !type.startsWith("image/")) return refuse(res, 415, "Send the file itself.", true);
+    const declared = req.headers["content-length"];
+    if (Number(declared ?? 0) > limit) return refuse(res, 413, "File too large.", true);
+    getRawBody(req, { limit, length: declared }, (error, body) => {
+      if (error) {
+        const status = (error as { type?: string }).type === "entity.too.large" ? 413 : 400;
+        return refuse(res, status, status === 413 ? "File too large." : "The request could not be read.", true);
+      }
+      Object.assign(req, { body });
+      next();
+    });
   };
 }

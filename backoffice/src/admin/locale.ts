@@ -124,7 +124,10 @@ export const resourceWords: Record<string, ResourceWords> = {
         "Curtain up to curtain down, in minutes. It also sets the end of the event in visitors' calendars.",
       ],
       languageHelp: ["Il codice di due lettere della lingua parlata in scena: it, en…", "The two-letter code of the language spoken on stage: it, en…"],
-      posterHelp: ["L'indirizzo dell'immagine della locandina (https://… oppure /posters/…).", "The poster image's address (https://… or /posters/…)."],
+      posterHelp: [
+        "La locandina: carica un'immagine JPEG, PNG o WebP (fino a 12 MB); il sito la mostra ridimensionata.",
+        "The poster: upload a JPEG, PNG or WebP image (up to 12 MB); the site shows it resized.",
+      ],
     },
   },
   Venue: {
@@ -712,6 +715,26 @@ const globalWords = {
       xlsx: ["Scarica Excel (.xlsx)", "Download Excel (.xlsx)"],
       csv: ["Scarica CSV", "Download CSV"],
       doorList: ["Elenco di sala da stampare (A4)", "Printable door list (A4)"],
+    },
+    PosterUpload: {
+      alt: ["La locandina attuale", "The current poster"],
+      none: ["Nessuna locandina: il sito mostra quella predefinita.", "No poster: the site shows the default one."],
+      help: [
+        "JPEG, PNG o WebP, fino a 12 MB e 50 milioni di pixel, almeno 200 pixel per lato. Il sito la mostra ridimensionata (al massimo 800×1200). La locandina cambia subito, senza salvare.",
+        "JPEG, PNG or WebP, up to 12 MB and 50 million pixels, at least 200 pixels a side. The site shows it resized (at most 800×1200). The poster changes at once, without saving.",
+      ],
+      saveFirst: ["Salva lo spettacolo, poi carica la locandina.", "Save the show first, then upload its poster."],
+      working: ["Caricamento…", "Uploading…"],
+      done: ["Locandina caricata: il sito la mostra già.", "Poster uploaded: the site already shows it."],
+      errors: {
+        too_big: ["Il file è troppo grande: al massimo 12 MB.", "The file is too large: 12 MB at most."],
+        not_an_image: ["Il file non è un'immagine (o è danneggiato).", "The file is not an image (or it is damaged)."],
+        wrong_type: ["Formato non accettato: carica un JPEG, PNG o WebP.", "Format not accepted: upload a JPEG, PNG or WebP."],
+        too_many_pixels: ["L'immagine è troppo grande: al massimo 50 milioni di pixel.", "The image is too large: 50 million pixels at most."],
+        too_small: ["L'immagine è troppo piccola: almeno 200 pixel per lato.", "The image is too small: at least 200 pixels a side."],
+        not_found: ["Lo spettacolo non esiste più.", "The show no longer exists."],
+        failed: ["Il caricamento non è riuscito. Riprova.", "The upload failed. Try again."],
+      },
     },
     PersonalData: {
       intro: [

@@ -63,6 +63,7 @@ export function makeServices({ prisma, config }: BackofficeServices) {
     createPerformanceRun: (input: api.PerformanceRunInput, actor: Actor | null) =>
       api.createPerformanceRun(prisma, config, input, { actor: actor ?? undefined }),
     doorList: (performanceId: string) => api.doorList(prisma, config, performanceId),
+    storePoster: (showId: string, bytes: Buffer, actor: Actor | null) => api.storePoster(prisma, config, showId, bytes, actor),
     // The "Tonight" page: times on the company's clock for the page itself, each performance on its venue's.
     tonight: async (input: api.TonightInput) => ({ ...(await api.tonightBoard(prisma, config, input)), timeZone: config.TIME_ZONE }),
     reservationsCsv: (performanceId: string, language: api.ExportLanguage) => api.reservationsCsv(prisma, performanceId, language),

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { dataDir } from "@sipario/db";
 import { z } from "zod";
 
@@ -58,6 +58,8 @@ const envSchema = z.object({
   SWEEP_INTERVAL_SECONDS: positiveInt(60),
   /** How long public catalogue reads are reused within one process (0 = off); see lib/public-read-cache.ts. */
   PUBLIC_READ_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  // Where uploaded posters are kept (a volume in compose); unset: .data/posters.
+  POSTER_DIR: z.string().optional(),
 });
 
 export type AppConfig = Omit<z.output<typeof envSchema>, "ORIGIN" | "MAX_SEATS_PER_EMAIL"> & {
@@ -67,6 +69,8 @@ export type AppConfig = Omit<z.output<typeof envSchema>, "ORIGIN" | "MAX_SEATS_P
   production: boolean;
   sessionSecret: string;
   backofficeOrigin: string;
+  /** POSTER_DIR, absolute. */
+  posterDir: string;
 };
 
 export class ConfigError extends Error {
@@ -90,7 +94,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const backofficeOrigin = cfg.BACKOFFICE_ORIGIN?.replace(/\/+$/, "") ?? `http://${cfg.HOST === "0.0.0.0" ? "localhost" : cfg.HOST}:${cfg.BACKOFFICE_PORT}`;
   const ORIGIN = cfg.ORIGIN ?? `http://localhost:${cfg.PORT}`;
   const MAX_SEATS_PER_EMAIL = cfg.MAX_SEATS_PER_EMAIL ?? cfg.MAX_PARTY_SIZE;
-  return { ...cfg, ORIGIN, MAX_SEATS_PER_EMAIL, production, sessionSecret: cfg.SESSION_SECRET ?? developmentSecret(), backofficeOrigin };
+  return {
+    ...cfg,
+    ORIGIN,
+    MAX_SEATS_PER_EMAIL,
+    production,
+    sessionSecret: cfg.SESSION_SECRET ?? developmentSecret(),
+    backofficeOrigin,
+    posterDir: resolve(cfg.POSTER_DIR ?? join(dataDir(), "posters")),
+  };
 }
 
 /** Outside production, a secret generated once and kept under .data/, never committed. */

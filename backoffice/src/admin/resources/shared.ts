@@ -16,6 +16,7 @@ export interface ComponentIds {
   ExportCsv: string;
   PersonalData: string;
   StatusBadge: string;
+  PosterUpload: string;
 }
 
 export interface ResourceDeps {

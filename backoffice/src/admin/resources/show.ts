@@ -1,4 +1,4 @@
-import { DomainError } from "@sipario/api";
+import { DomainError, POSTER_LIMITS } from "@sipario/api";
 import type { ResourceWithOptions } from "adminjs";
 import { anyOf, englishOf, modelResource, programme, searchProperty, sideBySide, slugPrefill, text, type ResourceDeps } from "./shared.ts";
 
@@ -52,7 +52,12 @@ export function showResource(deps: ResourceDeps): ResourceWithOptions {
       properties: {
         ...searchProperty,
         slug: { isRequired: false, description: "slugHelp" },
-        posterImage: { description: "posterHelp" },
+        // Uploaded, not typed: the component sends the image to /admin/upload/shows/<id>/poster.
+        posterImage: {
+          description: "posterHelp",
+          components: { edit: deps.components.PosterUpload, show: deps.components.PosterUpload },
+          props: { maxBytes: POSTER_LIMITS.maxBytes },
+        },
         ...englishOf(TRANSLATED),
         description: { type: "textarea" },
         descriptionEn: { type: "textarea", isRequired: false, description: "englishHelp" },

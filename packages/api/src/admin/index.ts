@@ -23,3 +23,5 @@ export { UNDO_WINDOW_MS, undoCheckIn, type UndoneCheckIn } from "../checkin/undo
 export { doorConflicts, type DoorConflict } from "../checkin/door.service.ts";
 // The back-office's "Tonight" page (issue 17).
 export { tonightBoard, tonightInputSchema, type TonightBoard, type TonightInput, type TonightParty, type TonightPerformance } from "./tonight.service.ts";
+// Uploaded posters (issue 17): stored by the back-office, served by the site.
+export { POSTER_LIMITS, POSTER_URL_PREFIX, posterFile, storePoster, type PosterProblem } from "./poster.service.ts";
