@@ -169,6 +169,32 @@ describe("the Tonight page in Chromium", () => {
   }
 });
 
+describe("the Tonight page refreshes itself", () => {
+  it("shows an arrival recorded elsewhere after its 30-second poll, without a reload", { timeout: 180_000 }, async () => {
+    const page = await signedIn("it-IT", { width: 1366, height: 900 });
+    try {
+      // The page's timers run on a clock the test moves (no waiting, no wall-clock race).
+      await page.clock.install();
+      await page.goto(`${h.base}/admin/pages/tonight`);
+      await page.waitForSelector('[data-testid="tonight-performance"]', { timeout: 60_000 });
+      expect(await figure(page, "tonight-arrived")).toBe("2");
+      const anna = await h.db.prisma.reservation.findFirstOrThrow({ where: { name: "Anna Verdi" } });
+      const staff = await h.db.prisma.user.findFirstOrThrow({ where: { role: "admin" } });
+      await h.db.prisma.checkIn.create({ data: { reservationId: anna.id, checkedInById: staff.id, source: "manual", checkedInAt: new Date() } });
+      try {
+        await page.clock.runFor(29_000);
+        expect(await figure(page, "tonight-arrived")).toBe("2");
+        await page.clock.runFor(2_000);
+        await expect.poll(() => figure(page, "tonight-arrived")).toBe("5");
+      } finally {
+        await h.db.prisma.checkIn.delete({ where: { reservationId: anna.id } });
+      }
+    } finally {
+      await page.context().close();
+    }
+  });
+});
+
 describe("the Tonight data endpoint", () => {
   it("needs a signed-in admin and checks its query", async () => {
     const anonymous = await adminApi(h.base, null).get("/pages/tonight");
