@@ -2,7 +2,7 @@ import type { PrismaClient } from "@sipario/db";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { contentLocale, mapUrl, pairedSelect, pickTranslation, VENUE_TEXT } from "../i18n/translated.ts";
-import type { EnqueueEmail } from "../mail/outbox.service.ts";
+import { type EnqueueEmail, outboxMessage } from "../mail/outbox.service.ts";
 import { mailLocale, QR_CID, renderConfirmationEmail, renderSelfCancelEmail, renderTicketEmail, type PerformanceFacts } from "../mail/templates.ts";
 import { calendarEvent, cancelUrl, confirmUrl, ticketUrl } from "../lib/ticket-assets.ts";
 import { safeTimeZone, ticketsValidUntil } from "../lib/ticket-time.ts";
@@ -89,13 +89,7 @@ export function confirmationEmail(
     confirmUrl: confirmUrl(config.ORIGIN, input.token),
     expiresAt: input.expiresAt,
   });
-  return {
-    kind: "confirmation",
-    reservationId: input.reservationId,
-    to: input.to,
-    subject: rendered.subject,
-    payload: { text: rendered.text, html: rendered.html },
-  };
+  return outboxMessage("confirmation", input.to, rendered, input.reservationId);
 }
 
 /**
@@ -158,20 +152,12 @@ export function ticketEmail(
     venueCity: input.performance.venue.city,
     url,
   });
-  return {
-    kind: "ticket",
-    reservationId: input.reservationId,
-    to: input.to,
-    subject: rendered.subject,
-    payload: {
-      text: rendered.text,
-      html: rendered.html,
-      attachments: [
-        { filename: "ticket-qr.png", contentType: "image/png", qrCodeOf: url, cid: QR_CID },
-        { filename: "performance.ics", contentType: "text/calendar; charset=utf-8", content: Buffer.from(ics, "utf8").toString("base64") },
-      ],
-    },
-  };
+  return outboxMessage("ticket", input.to, rendered, input.reservationId, {
+    attachments: [
+      { filename: "ticket-qr.png", contentType: "image/png", qrCodeOf: url, cid: QR_CID },
+      { filename: "performance.ics", contentType: "text/calendar; charset=utf-8", content: Buffer.from(ics, "utf8").toString("base64") },
+    ],
+  });
 }
 
 /** The "your booking is cancelled" email a visitor gets after cancelling their own booking. */
@@ -184,11 +170,5 @@ export function selfCancelEmail(
     facts: performanceFacts(reservation.performance, config, reservation.locale),
     partySize: reservation.partySize,
   });
-  return {
-    kind: "self_cancel",
-    reservationId: reservation.id,
-    to: reservation.email,
-    subject: rendered.subject,
-    payload: { text: rendered.text, html: rendered.html },
-  };
+  return outboxMessage("self_cancel", reservation.email, rendered, reservation.id);
 }

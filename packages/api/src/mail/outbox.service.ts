@@ -5,6 +5,7 @@ import type { Tx } from "../lib/transaction.ts";
 import { getLogger, loggableError } from "../logger.ts";
 import { qrPng } from "../lib/ticket-assets.ts";
 import { applyLayout, LAYOUT_MARKER, mailBrand } from "./layout.ts";
+import type { RenderedEmail } from "./templates.ts";
 import type { MailTransport } from "./transport.ts";
 import { getMailTransport } from "./transport.ts";
 
@@ -51,6 +52,17 @@ export function insertOutboxSql(email: EnqueueEmail, reservations: Prisma.Sql, n
     SELECT gen_random_uuid(), ${email.kind}, "id", ${email.to}, ${email.subject.slice(0, 300)}, ${JSON.stringify(email.payload)}::jsonb, 'pending', 0, ${now}, ${now}, ${now}
     FROM ${reservations}
     RETURNING "id"`;
+}
+
+/** A rendered email as an outbox message to `to`; `extra` adds attachments or the layout's language and greeting. */
+export function outboxMessage(
+  kind: EnqueueEmail["kind"],
+  to: string,
+  rendered: RenderedEmail,
+  reservationId: string | null,
+  extra: Omit<OutboxPayload, "text" | "html"> = {},
+): EnqueueEmail {
+  return { kind, reservationId, to, subject: rendered.subject, payload: { text: rendered.text, html: rendered.html, ...extra } };
 }
 
 /** Writes one message into the outbox inside the caller's transaction; returns its id. */

@@ -141,7 +141,7 @@ export function factsBlock(locale: MailLocale, facts: PerformanceFacts, partySiz
     [s.seats, String(partySize)],
     ...extra,
   ];
-  const map = facts.mapUrl ? { text: `${s.map}: ${facts.mapUrl}`, html: `<p><a href="${escapeHtml(facts.mapUrl)}">${escapeHtml(s.map)}</a></p>` } : null;
+  const map = facts.mapUrl ? linkParagraph(facts.mapUrl, s.map) : null;
   return {
     text: rows.map(([k, v]) => `${k}: ${v}`).join("\n") + (map ? `\n${map.text}` : ""),
     html:
@@ -149,6 +149,23 @@ export function factsBlock(locale: MailLocale, facts: PerformanceFacts, partySiz
         .map(([k, v]) => `<tr><th align="left" valign="top">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
         .join("")}</table>` + (map ? map.html : ""),
   };
+}
+
+/** A link on its own line: `label: url` in the text part, a plain link in the HTML. */
+export function linkParagraph(url: string, label: string): { text: string; html: string } {
+  return { text: `${label}: ${url}`, html: `<p><a href="${escapeHtml(url)}">${escapeHtml(label)}</a></p>` };
+}
+
+const BUTTON_STYLE = `display:inline-block;padding:10px 16px;background:${BUTTON_COLOUR};color:#fff;text-decoration:none;border-radius:4px`;
+
+/** The message's main action as a button; the layout gives it the company's colour. */
+export function buttonHtml(url: string, label: string): string {
+  return `<p><a href="${escapeHtml(url)}" style="${BUTTON_STYLE}">${escapeHtml(label)}</a></p>`;
+}
+
+/** A paragraph of small print (what to ignore, what the attachment is). */
+export function smallPrint(text: string): string {
+  return `<p><small>${escapeHtml(text)}</small></p>`;
 }
 
 /** An email's body: the outbox puts it in the shared layout (mail/layout.ts) when it sends it. */
@@ -171,8 +188,8 @@ export function renderConfirmationEmail(input: {
     text: [s.confirmIntro, "", facts.text, "", `${s.confirmButton}: ${input.confirmUrl}`, "", expiry, "", s.ignore].join("\n"),
     html: page(
       `<p>${escapeHtml(s.confirmIntro)}</p>${facts.html}` +
-        `<p><a href="${escapeHtml(input.confirmUrl)}" style="display:inline-block;padding:10px 16px;background:${BUTTON_COLOUR};color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(s.confirmButton)}</a></p>` +
-        `<p>${escapeHtml(input.confirmUrl)}</p><p>${escapeHtml(expiry)}</p><p><small>${escapeHtml(s.ignore)}</small></p>`,
+        buttonHtml(input.confirmUrl, s.confirmButton) +
+        `<p>${escapeHtml(input.confirmUrl)}</p><p>${escapeHtml(expiry)}</p>${smallPrint(s.ignore)}`,
     ),
   };
 }
@@ -199,9 +216,9 @@ export function renderTicketEmail(input: {
     html: page(
       `<p>${escapeHtml(intro)}</p>${facts.html}` +
         `<p><img src="cid:${QR_CID}" alt="QR" width="240" height="240"></p>` +
-        `<p><a href="${escapeHtml(input.ticketUrl)}">${escapeHtml(s.ticketLink)}</a></p>` +
+        linkParagraph(input.ticketUrl, s.ticketLink).html +
         `<p>${escapeHtml(s.cancelText)} <a href="${escapeHtml(input.cancelUrl)}">${escapeHtml(s.cancelLink)}</a></p>` +
-        `<p><small>${escapeHtml(s.calendar)}</small></p>`,
+        smallPrint(s.calendar),
     ),
   };
 }
@@ -239,7 +256,7 @@ export function renderPerformanceMovedEmail(input: {
     text: [s.movedIntro, "", facts.text, "", before, "", s.movedTicket, "", s.movedCalendar, "", contact].join("\n"),
     html: page(
       `<p>${escapeHtml(s.movedIntro)}</p>${facts.html}<p>${escapeHtml(before)}</p>` +
-        `<p>${escapeHtml(s.movedTicket)}</p><p><small>${escapeHtml(s.movedCalendar)}</small></p><p>${escapeHtml(contact)}</p>`,
+        `<p>${escapeHtml(s.movedTicket)}</p>${smallPrint(s.movedCalendar)}<p>${escapeHtml(contact)}</p>`,
     ),
   };
 }

@@ -1,8 +1,7 @@
 import type { AppConfig } from "../config.ts";
 import { performanceFacts, type PerformancePlace } from "../booking/emails.ts";
-import type { EnqueueEmail } from "../mail/outbox.service.ts";
-import { BUTTON_COLOUR } from "../mail/layout.ts";
-import { escapeHtml, factsBlock, mailLocale, page, type MailLocale } from "../mail/templates.ts";
+import { type EnqueueEmail, outboxMessage } from "../mail/outbox.service.ts";
+import { buttonHtml, escapeHtml, factsBlock, mailLocale, page, type MailLocale } from "../mail/templates.ts";
 import { cancelUrl, ticketUrl } from "../lib/ticket-assets.ts";
 
 const strings = {
@@ -37,9 +36,9 @@ export function reminderEmail(
   const text = [s.intro, "", block.text, "", `${s.ticketLink}: ${url}`, "", `${s.cancelText} ${cancel}`].join("\n");
   const html = page(
     `<p>${escapeHtml(s.intro)}</p>${block.html}` +
-      `<p><a href="${escapeHtml(url)}" style="display:inline-block;padding:10px 16px;background:${BUTTON_COLOUR};color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(s.ticketLink)}</a></p>` +
+      buttonHtml(url, s.ticketLink) +
       `<p>${escapeHtml(url)}</p>` +
       `<p><small>${escapeHtml(s.cancelText)} <a href="${escapeHtml(cancel)}">${escapeHtml(s.cancelLink)}</a></small></p>`,
   );
-  return { kind: "reminder", reservationId: input.reservationId, to: input.to, subject: s.subject(facts.showTitle), payload: { text, html } };
+  return outboxMessage("reminder", input.to, { subject: s.subject(facts.showTitle), text, html }, input.reservationId);
 }

@@ -5,11 +5,12 @@ import { testConfig } from "../testing/index.ts";
 import { unlockedPerformanceRead } from "../testing/unsafe-capacity.ts";
 import { readThenCancelHolders } from "../testing/unsafe-season.ts";
 import type { PerformanceLocker } from "../capacity/capacity.service.ts";
+import { changeReservation } from "./reservation-change.service.ts";
 import { cancelPerformance, createBoxOfficeReservation } from "./season.service.ts";
 
 /**
  * Season races on a real PostgreSQL, many transactions at once through one pool. Each has a
- * control run with the guard swapped for the naive variant from testing/unsafe-season.ts,
+ * control run with the guard swapped for a naive variant from testing/ (unsafe-season.ts, unsafe-capacity.ts),
  * showing that the race does happen without it.
  */
 const realPostgres = await requireRealPostgres();
@@ -46,20 +47,19 @@ async function confirmedSeats(performanceId: string): Promise<number> {
   return sum._sum.partySize ?? 0;
 }
 
+/** "ok", or the reason a contender was refused. */
+const outcome = (attempt: Promise<unknown>): Promise<string> =>
+  attempt.then(
+    () => "ok",
+    (e: { reason?: string }) => e.reason ?? "error",
+  );
+
 describe.skipIf(!realPostgres)("box-office bookings racing with online confirmations and with each other", () => {
   // 50 parties of 2 want 100 seats of 60; the box office sells 10 at the same moment.
   async function race(lock?: PerformanceLocker) {
     const { performanceId, tokens } = await pendingVisitors(50, 60);
-    const online = tokens.map((token) =>
-      confirmReservation(db.prisma, config, token).then(
-        () => "ok",
-        (e: { reason?: string }) => e.reason ?? "error",
-      ),
-    );
-    const boxOffice = createBoxOfficeReservation(db.prisma, config, { performanceId, name: "Walk-in group", partySize: 10 }, { lock }).then(
-      () => "ok",
-      (e: { reason?: string }) => e.reason ?? "error",
-    );
+    const online = tokens.map((token) => outcome(confirmReservation(db.prisma, config, token)));
+    const boxOffice = outcome(createBoxOfficeReservation(db.prisma, config, { performanceId, name: "Walk-in group", partySize: 10 }, { lock }));
     const outcomes = await Promise.all([...online, boxOffice]);
     return { outcomes, seats: await confirmedSeats(performanceId) };
   }
@@ -89,10 +89,7 @@ describe.skipIf(!realPostgres)("box-office bookings racing with online confirmat
     const performance = await factories.performance(db.prisma, { roomCapacity: 60, startsAt: new Date(Date.now() + 7 * 86_400_000) });
     const outcomes = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        createBoxOfficeReservation(db.prisma, config, { performanceId: performance.id, name: `Desk ${i}`, partySize: 10 }, { lock }).then(
-          () => "ok",
-          (e: { reason?: string }) => e.reason ?? "error",
-        ),
+        outcome(createBoxOfficeReservation(db.prisma, config, { performanceId: performance.id, name: `Desk ${i}`, partySize: 10 }, { lock })),
       ),
     );
     return { outcomes, seats: await confirmedSeats(performance.id) };
@@ -161,5 +158,50 @@ describe.skipIf(!realPostgres)("cancelPerformance twice at once", () => {
   it("control: read-then-cancel without the lock emails people twice", async () => {
     const { emails } = await twice({ lock: unlockedPerformanceRead, takeHolders: readThenCancelHolders });
     expect(emails.some((e) => e._count._all > 1)).toBe(true);
+  }, 120_000);
+});
+
+// Changes racing for the last seats: ten parties of 1 grow to 3 at once where only 10
+// seats are free, while the box office sells too.
+
+/** 20 seats; ten box-office parties of 1 (no email, so no ticket mail); each asks for 3 at once. */
+async function growParties(lock?: PerformanceLocker) {
+  const performance = await factories.performance(db.prisma, { roomCapacity: 20, startsAt: new Date(Date.now() + 7 * 86_400_000) });
+  const parties = await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      db.prisma.reservation.create({
+        data: { performanceId: performance.id, name: `Party ${i}`, partySize: 1, status: "confirmed", source: "box_office", confirmedAt: new Date() },
+      }),
+    ),
+  );
+  const outcomes = await Promise.all(parties.map((r) => outcome(changeReservation(db.prisma, config, r.id, { partySize: 3 }, { lock }))));
+  return { outcomes, seats: await confirmedSeats(performance.id), performanceId: performance.id };
+}
+
+describe.skipIf(!realPostgres)("changes racing for the last seats", () => {
+  it("never oversell: exactly five parties grow", async () => {
+    const { outcomes, seats } = await growParties();
+    expect(seats).toBe(20);
+    expect(outcomes.sort()).toEqual([...Array(5).fill("not_enough_seats"), ...Array(5).fill("ok")]);
+  }, 120_000);
+
+  it("control: changes reading the performance without its lock oversell", async () => {
+    let seats = 0;
+    for (let attempt = 1; attempt <= 5 && seats <= 20; attempt++) ({ seats } = await growParties(unlockedPerformanceRead));
+    expect(seats).toBeGreaterThan(20);
+  }, 300_000);
+
+  it("a change and box-office desks at once never oversell", async () => {
+    const performance = await factories.performance(db.prisma, { roomCapacity: 10, startsAt: new Date(Date.now() + 7 * 86_400_000) });
+    const party = await db.prisma.reservation.create({
+      data: { performanceId: performance.id, name: "Grows", partySize: 2, status: "confirmed", source: "box_office", confirmedAt: new Date() },
+    });
+    await Promise.all([
+      changeReservation(db.prisma, config, party.id, { partySize: 6 }).catch(() => null),
+      ...Array.from({ length: 5 }, (_, i) =>
+        createBoxOfficeReservation(db.prisma, config, { performanceId: performance.id, name: `Desk ${i}`, partySize: 2 }).catch(() => null),
+      ),
+    ]);
+    expect(await confirmedSeats(performance.id)).toBeLessThanOrEqual(10);
   }, 120_000);
 });

@@ -10,7 +10,7 @@ import { DomainError } from "../errors.ts";
 import { assertValidBookingWindow } from "../booking/booking-window.ts";
 import { isUuid } from "../lib/ids.ts";
 import { getLogger } from "../logger.ts";
-import { deliverSoon, enqueueEmail, type EnqueueEmail } from "../mail/outbox.service.ts";
+import { deliverSoon, enqueueEmail, type EnqueueEmail, outboxMessage } from "../mail/outbox.service.ts";
 import { mailLocale, renderPerformanceCancelledEmail, renderPerformanceMovedEmail } from "../mail/templates.ts";
 import { calendarEvent, ticketUrl } from "../lib/ticket-assets.ts";
 import { ticketsValidUntil } from "../lib/ticket-time.ts";
@@ -320,17 +320,9 @@ export async function movePerformance(
         venueCity: after.venue.city,
         url: config.ORIGIN,
       });
-      return {
-        kind: "performance_moved",
-        reservationId: h.id,
-        to: h.email!,
-        subject: rendered.subject,
-        payload: {
-          text: rendered.text,
-          html: rendered.html,
-          attachments: [{ filename: "performance.ics", contentType: "text/calendar; charset=utf-8", content: Buffer.from(ics, "utf8").toString("base64") }],
-        },
-      };
+      return outboxMessage("performance_moved", h.email!, rendered, h.id, {
+        attachments: [{ filename: "performance.ics", contentType: "text/calendar; charset=utf-8", content: Buffer.from(ics, "utf8").toString("base64") }],
+      });
     });
     if (emails.length > 0) {
       await tx.emailOutbox.createMany({

@@ -5,8 +5,8 @@ import { withTransaction } from "../lib/transaction.ts";
 import type { AppConfig } from "../config.ts";
 import { contentLocale } from "../i18n/translated.ts";
 import { getLogger } from "../logger.ts";
-import { deliverSoon, enqueueEmail } from "../mail/outbox.service.ts";
-import { escapeHtml, formatDateTime, mailLocale, page } from "../mail/templates.ts";
+import { deliverSoon, enqueueEmail, outboxMessage } from "../mail/outbox.service.ts";
+import { escapeHtml, formatDateTime, linkParagraph, mailLocale, page, smallPrint } from "../mail/templates.ts";
 import { consumeRateLimits, RATE_LIMITS } from "../rate-limit/rate-limit.service.ts";
 import { confirmUrl, ticketUrl } from "../lib/ticket-assets.ts";
 import { ticketsValidUntil } from "../lib/ticket-time.ts";
@@ -87,7 +87,7 @@ export async function sendLostTickets(
       ],
     };
   });
-  const text = [s.intro, "", ...items.flatMap((i) => [i.heading, ...i.lines, `${i.label}: ${i.url}`, ""]), s.ignore].join("\n");
+  const text = [s.intro, "", ...items.flatMap((i) => [i.heading, ...i.lines, linkParagraph(i.url, i.label).text, ""]), s.ignore].join("\n");
   const html = page(
     `<p>${escapeHtml(s.intro)}</p>` +
       items
@@ -95,17 +95,17 @@ export async function sendLostTickets(
           (i) =>
             `<h2 style="font-size:1.1rem;margin:1.2rem 0 0.3rem">${escapeHtml(i.heading)}</h2>` +
             `<p style="margin:0">${i.lines.map(escapeHtml).join("<br>")}</p>` +
-            `<p><a href="${escapeHtml(i.url)}">${escapeHtml(i.label)}</a></p>`,
+            linkParagraph(i.url, i.label).html,
         )
         .join("") +
-      `<p><small>${escapeHtml(s.ignore)}</small></p>`,
+      smallPrint(s.ignore),
   );
   const outboxId = await withTransaction(prisma, async (tx) => {
     await tx.reservationToken.createMany({
       data: items.map((i) => ({ reservationId: i.reservationId, purpose: i.purpose, tokenHash: hashToken(i.token), expiresAt: i.expiresAt })),
     });
     // Not tied to one reservation: the layout's greeting and language travel in the payload.
-    return enqueueEmail(tx, { kind: "lost_tickets", to: input.email, subject: s.subject, payload: { text, html, locale, name: reservations[0]!.name } });
+    return enqueueEmail(tx, outboxMessage("lost_tickets", input.email, { subject: s.subject, text, html }, null, { locale, name: reservations[0]!.name }));
   });
   getLogger().info({ bookings: items.length }, "lost tickets emailed");
   deliverSoon(prisma, config, outboxId);

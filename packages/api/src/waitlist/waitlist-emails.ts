@@ -1,7 +1,18 @@
 import type { AppConfig } from "../config.ts";
 import { performanceFacts, type PerformancePlace } from "../booking/emails.ts";
-import type { EnqueueEmail } from "../mail/outbox.service.ts";
-import { escapeHtml, factsBlock, formatDateTime, mailLocale, page, type MailLocale, type RenderedEmail } from "../mail/templates.ts";
+import { type EnqueueEmail, outboxMessage } from "../mail/outbox.service.ts";
+import {
+  buttonHtml,
+  escapeHtml,
+  factsBlock,
+  formatDateTime,
+  linkParagraph,
+  mailLocale,
+  page,
+  smallPrint,
+  type MailLocale,
+  type RenderedEmail,
+} from "../mail/templates.ts";
 import { confirmUrl } from "../lib/ticket-assets.ts";
 
 /**
@@ -72,8 +83,6 @@ const strings = {
   },
 } as const;
 
-const BUTTON_STYLE = "display:inline-block;padding:10px 16px;background:#7a1f2b;color:#fff;text-decoration:none;border-radius:4px";
-
 function hourMinute(instant: Date, locale: MailLocale, timeZone: string): string {
   return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "it-IT", { timeZone, hour: "2-digit", minute: "2-digit" }).format(instant);
 }
@@ -99,17 +108,7 @@ function compose(
   const perf = performanceFacts(r.performance, config, r.locale);
   const rendered = build(strings[locale], locale, factsBlock(locale, perf, r.partySize), perf.timeZone);
   // Waiting-list messages may have no reservation: the layout takes its language from the payload.
-  return {
-    kind,
-    reservationId,
-    to: r.to,
-    subject: rendered.subject,
-    payload: { text: rendered.text, html: rendered.html, locale, ...(r.name ? { name: r.name } : {}) },
-  };
-}
-
-function linkParagraph(url: string, label: string): { text: string; html: string } {
-  return { text: `${label}: ${url}`, html: `<p><a href="${escapeHtml(url)}">${escapeHtml(label)}</a></p>` };
+  return outboxMessage(kind, r.to, rendered, reservationId, { locale, ...(r.name ? { name: r.name } : {}) });
 }
 
 /** "Confirm your place": the /waitlist/<token> link (GET changes nothing; the page POSTs). */
@@ -121,8 +120,8 @@ export function verifyEmail(config: AppConfig, r: Recipient, token: string, expi
       subject: s.verifySubject(r.performance.show.title),
       text: [s.verifyIntro, "", facts.text, "", `${s.verifyButton}: ${url}`, "", expiry, "", s.ignore].join("\n"),
       html: page(
-        `<p>${escapeHtml(s.verifyIntro)}</p>${facts.html}<p><a href="${escapeHtml(url)}" style="${BUTTON_STYLE}">${escapeHtml(s.verifyButton)}</a></p>` +
-          `<p>${escapeHtml(url)}</p><p>${escapeHtml(expiry)}</p><p><small>${escapeHtml(s.ignore)}</small></p>`,
+        `<p>${escapeHtml(s.verifyIntro)}</p>${facts.html}${buttonHtml(url, s.verifyButton)}` +
+          `<p>${escapeHtml(url)}</p><p>${escapeHtml(expiry)}</p>${smallPrint(s.ignore)}`,
       ),
     };
   });
@@ -135,7 +134,7 @@ export function alreadyOnListEmail(config: AppConfig, r: Recipient, token: strin
     return {
       subject: s.againSubject(r.performance.show.title),
       text: [s.againIntro, "", facts.text, "", link.text, "", s.ignore].join("\n"),
-      html: page(`<p>${escapeHtml(s.againIntro)}</p>${facts.html}${link.html}<p><small>${escapeHtml(s.ignore)}</small></p>`),
+      html: page(`<p>${escapeHtml(s.againIntro)}</p>${facts.html}${link.html}${smallPrint(s.ignore)}`),
     };
   });
 }
@@ -170,7 +169,7 @@ export function offerEmail(
         subject: s.offerSubject(r.performance.show.title, hourMinute(input.offerExpiresAt, locale, zone)),
         text: [s.offerIntro(until), "", facts.text, "", `${s.offerButton}: ${confirm}`, "", `${s.declineText} ${decline}`].join("\n"),
         html: page(
-          `<p>${escapeHtml(s.offerIntro(until))}</p>${facts.html}<p><a href="${escapeHtml(confirm)}" style="${BUTTON_STYLE}">${escapeHtml(s.offerButton)}</a></p>` +
+          `<p>${escapeHtml(s.offerIntro(until))}</p>${facts.html}${buttonHtml(confirm, s.offerButton)}` +
             `<p>${escapeHtml(confirm)}</p><p>${escapeHtml(s.declineText)} <a href="${escapeHtml(decline)}">${escapeHtml(s.declineLink)}</a></p>`,
         ),
       };
