@@ -14,6 +14,7 @@ export {
   invalidateSession,
   invalidateUserSessions,
   purgeExpiredSessions,
+  resumeSession,
   SESSION_COOKIE_NAME,
   sessionCookieOptions,
   sessionIdFromToken,

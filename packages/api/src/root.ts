@@ -3,6 +3,7 @@ import { authRouter } from "./auth/auth.router.ts";
 import { checkinRouter } from "./checkin/checkin.router.ts";
 import { bookingRouter } from "./booking/booking.router.ts";
 import { catalogueRouter } from "./catalogue/catalogue.router.ts";
+import { contentRouter } from "./content/content.router.ts";
 import { healthRouter } from "./health/health.router.ts";
 import { ticketsRouter } from "./tickets/tickets.router.ts";
 import { waitlistRouter } from "./waitlist/waitlist.router.ts";
@@ -11,6 +12,7 @@ import { createCallerFactory, router } from "./trpc.ts";
 export const appRouter = router({
   health: healthRouter,
   catalogue: catalogueRouter,
+  content: contentRouter,
   booking: bookingRouter,
   tickets: ticketsRouter,
   auth: authRouter,

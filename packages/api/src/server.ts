@@ -1,5 +1,6 @@
 /** Server-only pieces: background jobs and mail delivery (never imported by browser code). */
 export { startBackgroundJobs, runExclusive, JOB_LOCKS, type BackgroundJobs } from "./jobs/jobs.service.ts";
+export { startProcessJobs, stopProcessJobs } from "./jobs/process-jobs.ts";
 export { createMailTransport, getMailTransport, setMailTransport, type MailTransport } from "./mail/transport.ts";
 export {
   deliverPendingEmails,

@@ -1,11 +1,13 @@
 import { createTestDatabase, factories, type TestDatabase } from "@sipario/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testConfig } from "../testing/index.ts";
+import { memoryCookies, testConfig } from "../testing/index.ts";
 import {
   createSession,
   generateSessionToken,
   invalidateSession,
   invalidateUserSessions,
+  resumeSession,
+  SESSION_COOKIE_NAME,
   sessionCookieOptions,
   sessionIdFromToken,
   validateSessionToken,
@@ -104,5 +106,27 @@ describe("sessions", () => {
     const exp = new Date();
     expect(sessionCookieOptions({ production: false }, exp)).toEqual({ path: "/", httpOnly: true, sameSite: "lax", secure: false, expires: exp });
     expect(sessionCookieOptions({ production: true }, exp).secure).toBe(true);
+  });
+
+  it("resumeSession re-issues a valid session's cookie and deletes an ended or malformed one", async () => {
+    const { user } = await factories.user(db.prisma, { role: "staff", name: "Door Two" });
+    const token = generateSessionToken();
+    const session = await createSession(db.prisma, token, user.id, config);
+    const cookies = memoryCookies();
+    expect(await resumeSession(db.prisma, config, cookies)).toEqual({ user: null, sessionId: null });
+    cookies.values.set(SESSION_COOKIE_NAME, token);
+    expect(await resumeSession(db.prisma, config, cookies)).toEqual({
+      user: { id: user.id, email: user.email, name: "Door Two", role: "staff" },
+      sessionId: session.id,
+    });
+    expect(cookies.values.get(SESSION_COOKIE_NAME)).toBe(token);
+
+    // Signed out (this process forgets its reused copy at once, ADR-0020).
+    await invalidateSession(db.prisma, session.id);
+    expect(await resumeSession(db.prisma, config, cookies)).toEqual({ user: null, sessionId: null });
+    expect(cookies.values.has(SESSION_COOKIE_NAME)).toBe(false);
+    cookies.values.set(SESSION_COOKIE_NAME, "not-a-token!");
+    expect(await resumeSession(db.prisma, config, cookies)).toEqual({ user: null, sessionId: null });
+    expect(cookies.values.has(SESSION_COOKIE_NAME)).toBe(false);
   });
 });

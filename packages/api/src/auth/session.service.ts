@@ -3,7 +3,7 @@ import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import type { PrismaClient } from "@sipario/db";
 import { LRUCache } from "lru-cache";
 import type { AppConfig } from "../config.ts";
-import type { CookieOptions, SessionUser } from "../lib/request.ts";
+import type { CookieJar, CookieOptions, SessionUser } from "../lib/request.ts";
 
 /**
  * Sessions as the Lucia guide does them (lucia-auth.com/sessions): a random token lives
@@ -116,6 +116,29 @@ async function readSession(prisma: PrismaClient, sessionId: string, config: Pick
     session: Object.freeze({ id: row.id, userId: row.userId, expiresAt }),
     user: Object.freeze({ id: row.userId, email: row.email, name: row.name, role: row.role }),
   });
+}
+
+/**
+ * The session a request's cookie names, for a server handing its cookies over (the site's
+ * `event.cookies`): a valid session's cookie is re-issued with its (possibly slid) expiry;
+ * an invalid or expired one is deleted so the browser stops sending it. Never throws for a
+ * bad cookie (only for database failures).
+ */
+export async function resumeSession(
+  prisma: PrismaClient,
+  config: Pick<AppConfig, "SESSION_TTL_DAYS" | "production">,
+  cookies: CookieJar,
+): Promise<{ user: SessionUser | null; sessionId: string | null }> {
+  const token = cookies.get(SESSION_COOKIE_NAME);
+  if (!token) return { user: null, sessionId: null };
+  // A session validated moments ago is reused (ADR-0020): every signed-in request runs this.
+  const { session, user } = await validateSessionToken(prisma, token, config, { reuseRecent: true });
+  if (!session || !user) {
+    cookies.delete(SESSION_COOKIE_NAME, deleteSessionCookieOptions());
+    return { user: null, sessionId: null };
+  }
+  cookies.set(SESSION_COOKIE_NAME, token, sessionCookieOptions(config, session.expiresAt));
+  return { user, sessionId: session.id };
 }
 
 /** Deletes one session (logout). Idempotent. */

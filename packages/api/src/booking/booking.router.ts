@@ -2,8 +2,16 @@ import { TRPCError } from "@trpc/server";
 import { RATE_LIMITS, consumeRateLimits } from "../rate-limit/rate-limit.service.ts";
 import { hashToken } from "../lib/tokens.ts";
 import { publicProcedure, router } from "../trpc.ts";
-import { confirmBookingSchema, createBookingSchema, createBookingSchemaFor, describeBookingSchema } from "./booking.schema.ts";
+import {
+  bookingSummarySchema,
+  confirmBookingSchema,
+  createBookingSchema,
+  createBookingSchemaFor,
+  describeBookingSchema,
+  resendConfirmationSchema,
+} from "./booking.schema.ts";
 import { confirmReservation, createReservation, describeConfirmation } from "./booking.service.ts";
+import { bookingSummary, resendOwnConfirmation } from "./receipt.service.ts";
 
 export const bookingRouter = router({
   /** What the confirmation page shows before the visitor confirms; changes nothing. */
@@ -24,6 +32,10 @@ export const bookingRouter = router({
       const r = await createReservation(ctx.prisma, ctx.config, input);
       return { reservationId: r.reservationId, status: r.status, performanceId: r.performanceId, partySize: r.partySize };
     }),
+  /** The "check your email" page: the booking this browser just made, named by its receipt. NOT_FOUND. */
+  summary: publicProcedure.input(bookingSummarySchema).query(({ ctx, input }) => bookingSummary(ctx.prisma, ctx.config, input.receipt, input.locale)),
+  /** A new confirmation link for that booking, at most once a minute: TOO_MANY_REQUESTS rate_limited. */
+  resend: publicProcedure.input(resendConfirmationSchema).mutation(({ ctx, input }) => resendOwnConfirmation(ctx.prisma, ctx.config, input.receipt)),
   confirm: publicProcedure.input(confirmBookingSchema).mutation(async ({ ctx, input }) => {
     await consumeRateLimits(ctx.prisma, ctx.config.RATE_LIMITS, [{ key: `confirm:addr:${ctx.clientAddress}`, rule: RATE_LIMITS.confirmPerAddress }]);
     const r = await confirmReservation(ctx.prisma, ctx.config, input.token, new Date(), { lock: ctx.guards?.performanceLocker });

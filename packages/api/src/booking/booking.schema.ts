@@ -37,3 +37,17 @@ export const confirmBookingSchema = tokenInputSchema;
 /** Reading a confirmation link: its texts in the visitor's language (unset: Italian). */
 export const describeBookingSchema = z.object({ token: rawTokenSchema, locale: contentLocaleSchema.optional() }).strict();
 export type ConfirmBookingInput = z.infer<typeof confirmBookingSchema>;
+
+/**
+ * The signed value of the sipario_booked cookie (booked-cookie.ts) that names the booking
+ * this browser just made; its signature is checked by the service.
+ */
+const receiptSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._-]+$/, "Malformed receipt");
+/** booking.summary: the "check your email" page, in the visitor's language. */
+export const bookingSummarySchema = z.object({ receipt: receiptSchema, locale: contentLocaleSchema.optional() }).strict();
+/** booking.resend: a new confirmation link for that booking. */
+export const resendConfirmationSchema = z.object({ receipt: receiptSchema }).strict();

@@ -20,9 +20,17 @@ function assertId(id: string): void {
 /**
  * Issues a fresh confirmation link for a pending (or expired: it becomes pending again)
  * reservation and emails it. Older confirmation links stop working (unknown_token).
+ * With `notWithinMs`, refuses (rate_limited, with retryAfterSeconds) when the last link
+ * went out less than that long ago; checked under the reservation's row lock, so two
+ * requests at once send one email.
  * Throws not_found, reservation_not_pending, booking_closed (performance started).
  */
-export async function resendConfirmationEmail(prisma: PrismaClient, config: AppConfig, reservationId: string, options: { actor?: Actor; now?: Date } = {}) {
+export async function resendConfirmationEmail(
+  prisma: PrismaClient,
+  config: AppConfig,
+  reservationId: string,
+  options: { actor?: Actor; now?: Date; notWithinMs?: number } = {},
+) {
   assertId(reservationId);
   const now = options.now ?? new Date();
   const reservation = await reservationForEmail(prisma, reservationId);
@@ -40,6 +48,13 @@ export async function resendConfirmationEmail(prisma: PrismaClient, config: AppC
       data: { status: "pending" },
     });
     if (updated.count !== 1) throw new DomainError("reservation_not_pending", "Only a pending or expired reservation can get a new confirmation link.");
+    if (options.notWithinMs) {
+      const sentAt = await lastConfirmationSentAt(tx, reservationId);
+      const wait = sentAt ? sentAt.getTime() + options.notWithinMs - now.getTime() : 0;
+      if (wait > 0) {
+        throw new DomainError("rate_limited", "A new confirmation link was sent a moment ago.", { retryAfterSeconds: Math.ceil(wait / 1000) });
+      }
+    }
     await tx.reservationToken.deleteMany({ where: { reservationId, purpose: "confirmation" } });
     await tx.reservationToken.create({ data: { reservationId, purpose: "confirmation", tokenHash: hashToken(token), expiresAt } });
     if (options.actor) await audit(tx, options.actor, "reservation.resend_confirmation", reservationId);
@@ -59,6 +74,22 @@ export async function resendConfirmationEmail(prisma: PrismaClient, config: AppC
   getLogger().info({ reservationId }, "confirmation email re-sent");
   deliverSoon(prisma, config, outboxId);
   return { reservationId, outboxId, expiresAt, confirmationToken: token };
+}
+
+/** When the latest confirmation link went out: its email, else (not queued yet) its token. */
+async function lastConfirmationSentAt(tx: Tx, reservationId: string): Promise<Date | null> {
+  const email = await tx.emailOutbox.findFirst({
+    where: { reservationId, kind: "confirmation" },
+    orderBy: { createdAt: "desc" },
+    select: { createdAt: true },
+  });
+  if (email) return email.createdAt;
+  const token = await tx.reservationToken.findFirst({
+    where: { reservationId, purpose: "confirmation" },
+    orderBy: { createdAt: "desc" },
+    select: { createdAt: true },
+  });
+  return token?.createdAt ?? null;
 }
 
 /**

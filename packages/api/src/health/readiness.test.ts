@@ -1,6 +1,7 @@
 // Issue 13, finding 13: /readyz used to open a fresh database connection per request.
 import { createTestDatabase, type TestDatabase } from "@sipario/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { testCaller, testConfig } from "../testing/index.ts";
 import { checkReadiness, READINESS_CACHE_MS } from "./readiness.service.ts";
 
 let db: TestDatabase;
@@ -34,5 +35,14 @@ describe("readiness", () => {
     expect(answer.ready).toBe(false);
     expect(answer.body.checks.smtp).toEqual({ ok: false, detail: "SMTP_URL is not set" });
     expect(JSON.stringify(answer.body)).not.toMatch(/postgres(ql)?:\/\//);
+  });
+
+  it("health.ready answers the same through tRPC, and refuses unknown input", async () => {
+    const api = testCaller(db.prisma, { config: testConfig({ SMTP_URL: "smtp://127.0.0.1:2525" }) });
+    expect(await api.health.ready()).toEqual({
+      ready: true,
+      body: { status: "ready", checks: { database: { ok: true }, migrations: { ok: true }, smtp: { ok: true } } },
+    });
+    await expect(api.health.ready({ verbose: true } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });

@@ -1,6 +1,5 @@
-import { cachedPublicRead } from "@sipario/api";
-import type { PrismaClient } from "@sipario/db";
 import type { RequestEvent } from "@sveltejs/kit";
+import { cachedPublicResponse } from "./trpc.ts";
 
 /**
  * Rendered public pages (and the public catalogue's tRPC answers, below), shared by every anonymous visitor for the public-read cache's TTL
@@ -43,13 +42,12 @@ export function isShareablePublicRequest(event: RequestEvent, sessionCookieName:
 }
 
 /** Answers from the shared copy when there is one; otherwise renders (once for all waiting visitors). */
-export async function sharedPublicResponse(prisma: PrismaClient, event: RequestEvent, render: () => Response | Promise<Response>): Promise<Response> {
+export async function sharedPublicResponse(event: RequestEvent, render: () => Response | Promise<Response>): Promise<Response> {
   const key = `page:${event.locals.locale}:${event.request.url}`;
   // The visitor whose request renders the page keeps that exact response.
   let rendered: Response | undefined;
   let renderedHere = false;
-  const shared = await cachedPublicRead<SharedResponse>(
-    prisma,
+  const shared = await cachedPublicResponse<SharedResponse>(
     key,
     async () => {
       renderedHere = true;

@@ -1,8 +1,30 @@
-import { clientAddress as addressOf, createCaller, errorData, getConfig, type Context } from "@sipario/api";
+import { clientAddress as addressOf, cachedPublicRead, createCaller, errorData, getConfig, resumeSession, type Context, type SessionUser } from "@sipario/api";
 import { getDatabase } from "@sipario/db";
 import type { RequestEvent } from "@sveltejs/kit";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+
+/*
+ * The tRPC context set-up: the one module of the site that holds the database handle.
+ * Pages and endpoints reach the domain through serverCaller(event) (or the browser through
+ * /api/trpc); the hooks use the two helpers below, which fill the context's `user` /
+ * `sessionId` and share rendered pages through the same cache the api's services clear.
+ */
+
+/** The signed-in staff member of a request (session cookie refreshed or deleted: the api's resumeSession). */
+export async function resolveSession(event: RequestEvent): Promise<{ user: SessionUser | null; sessionId: string | null }> {
+  const { prisma } = await getDatabase();
+  return resumeSession(prisma, getConfig(), event.cookies);
+}
+
+/**
+ * `load()` through the api's public-read cache (packages/api/src/lib/public-read-cache.ts) of this
+ * process's database, which every confirmation, cancellation or capacity edit clears.
+ */
+export async function cachedPublicResponse<T>(key: string, load: () => Promise<T>, options: { bytes?: (value: T) => number } = {}): Promise<T> {
+  const { prisma } = await getDatabase();
+  return cachedPublicRead(prisma, key, load, options);
+}
 
 /** The tRPC context of one request, the same for server-side calls and /api/trpc. */
 export async function createContext(event: RequestEvent): Promise<Context> {

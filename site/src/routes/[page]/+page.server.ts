@@ -1,21 +1,22 @@
-import { getDatabase } from "@sipario/db";
 import { error } from "@sveltejs/kit";
-import { companyPage } from "$lib/server/content";
+import { renderMarkdown } from "$lib/server/markdown";
+import { callFailure, serverCaller } from "$lib/server/trpc";
 import type { PageServerLoad } from "./$types";
 
-/** Company page slugs (about, contacts...): lower-case words joined by dashes. */
-const PAGE_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
 /**
- * A published company page in the visitor's language, else its Italian original.
- * The slug is checked here rather than by a route param matcher: SvelteKit loads
- * matchers with a dynamic import() on every request, and under tsx each one is a round
- * trip to the module-hooks thread (~4% of a door scan's CPU in the benchmark).
+ * A published company page in the visitor's language, else its Italian original. The slug
+ * is checked by content.page's input schema rather than by a route param matcher:
+ * SvelteKit loads matchers with a dynamic import() on every request, and under tsx each
+ * one is a round trip to the module-hooks thread (~4% of a door scan's CPU in the benchmark).
  */
-export const load: PageServerLoad = async ({ params, locals }) => {
-  if (!PAGE_SLUG.test(params.page) || params.page.length > 120) error(404, "Not found");
-  const { prisma } = await getDatabase();
-  const page = await companyPage(prisma, params.page, locals.locale);
-  if (!page) error(404, "Not found");
-  return { page };
+export const load: PageServerLoad = async (event) => {
+  try {
+    const { body, ...page } = await (await serverCaller(event)).content.page({ slug: event.params.page, locale: event.locals.locale });
+    return { page: { ...page, html: renderMarkdown(body) } };
+  } catch (e) {
+    // A malformed slug is just a page that does not exist.
+    const failure = callFailure(e);
+    if (failure.status === 404 || failure.status === 400) error(404, "Not found");
+    throw e;
+  }
 };

@@ -1,16 +1,15 @@
-import { checkReadiness, getConfig } from "@sipario/api";
-import { getDatabase } from "@sipario/db";
 import { json } from "@sveltejs/kit";
+import { serverCaller } from "$lib/server/trpc";
 import type { RequestHandler } from "./$types";
 
 /**
  * Readiness: the database answers (through the pool), every migration is applied and mail
- * can go out; 503 otherwise. One answer per second is shared (packages/api health).
+ * can go out; 503 otherwise. One answer per second is shared (health.ready).
  */
-export const GET: RequestHandler = async () => {
+export const GET: RequestHandler = async (event) => {
   let answer;
   try {
-    answer = await checkReadiness((await getDatabase()).prisma, getConfig());
+    answer = await (await serverCaller(event)).health.ready();
   } catch {
     // Opening the database itself failed (first request after a start without it).
     answer = {

@@ -1,35 +1,35 @@
-import { getConfig, resendConfirmationEmail } from "@sipario/api";
-import { getDatabase } from "@sipario/db";
 import { fail } from "@sveltejs/kit";
-import { bookingSummary, rememberedBookingId, RESEND_AFTER_MS } from "$lib/server/booking";
-import { callFailure } from "$lib/server/trpc";
+import { bookingReceipt } from "$lib/server/booking";
+import { callFailure, serverCaller } from "$lib/server/trpc";
 import type { Actions, PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = async ({ cookies, locals }) => {
-  const id = rememberedBookingId(cookies);
-  const booking = id ? await bookingSummary((await getDatabase()).prisma, id, locals.locale) : null;
-  return { booking };
+/** A receipt that is malformed, forged, expired or names no booking: "no recent booking". */
+const isMissing = (reason: string) => reason === "not_found" || reason === "invalid_input";
+
+export const load: PageServerLoad = async (event) => {
+  const receipt = bookingReceipt(event.cookies);
+  if (!receipt) return { booking: null };
+  try {
+    return { booking: await (await serverCaller(event)).booking.summary({ receipt, locale: event.locals.locale }) };
+  } catch (e) {
+    if (isMissing(callFailure(e).reason)) return { booking: null };
+    throw e;
+  }
 };
 
 export const actions: Actions = {
-  /**
-   * A new confirmation email, at most once a minute per booking: the rule is checked
-   * against the outbox (shared by every server process), not against this browser.
-   */
-  resend: async ({ cookies }) => {
-    const id = rememberedBookingId(cookies);
-    const { prisma } = await getDatabase();
-    const booking = id ? await bookingSummary(prisma, id) : null;
-    if (!id || !booking) return fail(404, { resend: "missing" as const });
-    if (booking.lastSentAt && Date.now() - new Date(booking.lastSentAt).getTime() < RESEND_AFTER_MS) {
-      return fail(429, { resend: "too_soon" as const });
-    }
+  /** A new confirmation email; booking.resend allows one a minute per booking. */
+  resend: async (event) => {
+    const receipt = bookingReceipt(event.cookies);
+    if (!receipt) return fail(404, { resend: "missing" as const });
     try {
-      await resendConfirmationEmail(prisma, getConfig(), id);
+      await (await serverCaller(event)).booking.resend({ receipt });
     } catch (e) {
-      const reason = (e as { reason?: unknown }).reason;
-      if (typeof reason === "string") return fail(409, { resend: "cannot" as const });
-      callFailure(e);
+      const failure = callFailure(e);
+      if (isMissing(failure.reason)) return fail(404, { resend: "missing" as const });
+      if (failure.reason === "rate_limited") return fail(429, { resend: "too_soon" as const });
+      // Confirmed or cancelled meanwhile, or the performance has started.
+      if (failure.status === 409) return fail(409, { resend: "cannot" as const });
       throw e;
     }
     return { resend: "sent" as const };

@@ -1,24 +1,26 @@
-import { cachedPublicRead, pickTranslation } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
-import type { Locale } from "$lib/i18n";
-import { renderMarkdown } from "./markdown";
+import { cachedPublicRead } from "../lib/public-read-cache.ts";
+import { DomainError } from "../errors.ts";
+import { type ContentLocale, pickTranslation } from "../i18n/translated.ts";
 
-// Every page's layout reads these: through the short public-read cache (see
-// packages/api/src/catalogue/public-read-cache.ts; edits show within its TTL).
+/**
+ * What the site shows around and between the catalogue: the company's settings (name,
+ * words, accent colour) and its pages (about, contacts, privacy). Every page's layout reads
+ * these, so they go through the short public-read cache (catalogue/public-read-cache.ts):
+ * back-office edits show within its TTL.
+ */
 
 export interface SiteSettings {
   name: string;
   tagline: string;
   description: string;
+  /** `#rrggbb`, safe to put in a stylesheet. */
   accent: string;
   /** The language of each translated setting (the visitor's, else the other one). */
-  lang: { tagline: Locale; description: Locale };
+  lang: { tagline: ContentLocale; description: ContentLocale };
 }
 
-const DEFAULTS = {
-  name: "Sipario",
-  accent: "#b3261e",
-};
+const DEFAULTS = { name: "Sipario", accent: "#b3261e" };
 
 /**
  * Translated settings (docs/adr/0016): `company.tagline` is the Italian text and
@@ -28,12 +30,16 @@ const TRANSLATED_SETTINGS = ["company.tagline", "company.description"] as const;
 
 const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
 
-/** The company's look and words (SiteSetting rows) in `locale`, with safe defaults for missing or bad values. */
-export function siteSettings(prisma: PrismaClient, locale: Locale = "it"): Promise<SiteSettings> {
+/**
+ * The company's look and words (SiteSetting rows) in `locale`, with safe defaults for a
+ * missing or malformed value: the accent is always a `#rrggbb` colour. Never throws a
+ * domain error.
+ */
+export function siteSettings(prisma: PrismaClient, locale: ContentLocale = "it"): Promise<SiteSettings> {
   return cachedPublicRead(prisma, `content.settings:${locale}`, () => loadSiteSettings(prisma, locale));
 }
 
-async function loadSiteSettings(prisma: PrismaClient, locale: Locale): Promise<SiteSettings> {
+async function loadSiteSettings(prisma: PrismaClient, locale: ContentLocale): Promise<SiteSettings> {
   const rows = await prisma.siteSetting.findMany({
     where: { key: { in: ["company.name", "theme.accent", ...TRANSLATED_SETTINGS.flatMap((key) => [key, `${key}.en`])] } },
   });
@@ -59,14 +65,14 @@ export interface MenuPage {
 }
 
 /**
- * Published company pages for the menu, in menuOrder: the visitor's language, falling
- * back to Italian for a slug that has no translation.
+ * Published company pages for the menu, in menuOrder then slug: the visitor's language,
+ * falling back to Italian for a slug that has no translation.
  */
-export function menuPages(prisma: PrismaClient, locale: Locale): Promise<MenuPage[]> {
+export function menuPages(prisma: PrismaClient, locale: ContentLocale = "it"): Promise<MenuPage[]> {
   return cachedPublicRead(prisma, `content.menu:${locale}`, () => loadMenuPages(prisma, locale));
 }
 
-async function loadMenuPages(prisma: PrismaClient, locale: Locale): Promise<MenuPage[]> {
+async function loadMenuPages(prisma: PrismaClient, locale: ContentLocale): Promise<MenuPage[]> {
   const rows = await prisma.page.findMany({
     where: { isPublished: true, locale: { in: [locale, "it"] } },
     orderBy: [{ menuOrder: "asc" }, { slug: "asc" }],
@@ -84,21 +90,27 @@ async function loadMenuPages(prisma: PrismaClient, locale: Locale): Promise<Menu
 
 export interface CompanyPage {
   title: string;
-  /** Rendered and sanitised Markdown. */
-  html: string;
+  /** The admin's Markdown, as written: the site renders and sanitises it. */
+  body: string;
   lang: string;
   updatedAt: string;
 }
 
-/** A published company page in the visitor's language, else its Italian original; null if none. */
-export function companyPage(prisma: PrismaClient, slug: string, locale: Locale): Promise<CompanyPage | null> {
-  return cachedPublicRead(prisma, `content.page:${locale}:${slug}`, async () => {
+/**
+ * A published company page in `locale`, else its Italian original. Throws not_found when
+ * there is neither (that answer is cached too, so unknown slugs cost no more queries than
+ * known ones).
+ */
+export async function companyPage(prisma: PrismaClient, slug: string, locale: ContentLocale = "it"): Promise<CompanyPage> {
+  const page = await cachedPublicRead(prisma, `content.page:${locale}:${slug}`, async (): Promise<CompanyPage | null> => {
     const rows = await prisma.page.findMany({
       where: { slug, isPublished: true, locale: { in: [locale, "it"] } },
       select: { title: true, body: true, locale: true, updatedAt: true },
     });
-    const page = rows.find((r) => r.locale === locale) ?? rows[0];
-    if (!page) return null;
-    return { title: page.title, html: renderMarkdown(page.body), lang: page.locale, updatedAt: page.updatedAt.toISOString() };
+    const found = rows.find((r) => r.locale === locale) ?? rows[0];
+    if (!found) return null;
+    return { title: found.title, body: found.body, lang: found.locale, updatedAt: found.updatedAt.toISOString() };
   });
+  if (!page) throw new DomainError("not_found", "Page not found.");
+  return page;
 }
