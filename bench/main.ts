@@ -24,8 +24,9 @@ import {
   type Catalogue,
 } from "./lib/fixtures.ts";
 import { Client, Recorder, round, runConcurrently, runFor, type CallResult, type OpStats } from "./lib/load.ts";
+import { backofficeWork, ensureBenchAdmin, startBackoffice, type BackofficeProcess } from "./lib/backoffice.ts";
 import { startMailCatcher, type MailCatcher } from "./lib/mail.ts";
-import { cpuMs, repoRoot, startServer, type ServerProcess } from "./lib/processes.ts";
+import { cpuMs, productionNodeFlags, repoRoot, startServer, type ServerProcess } from "./lib/processes.ts";
 
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
@@ -71,6 +72,8 @@ for (const pair of (argv.find((a) => a.startsWith("--set="))?.slice(6) ?? "").sp
   (P as Record<string, number>)[key!] = Number(value);
 }
 const POOL_PER_PROCESS = 10; // the servers' default DATABASE_POOL_SIZE
+/** Issue 12's memory budget: peak RSS (VmHWM) per process. */
+const RSS_BUDGET_MIB = { site: 200, backoffice: 250 };
 
 interface Row {
   servers: number;
@@ -92,6 +95,8 @@ interface ConfigResult {
   rows: Row[];
   checks: { name: string; ok: boolean; detail: string }[];
   peakRssMiB: Record<string, number>;
+  /** The back-office's peak RSS after a box office's work during the rush (see lib/backoffice.ts). */
+  backofficePeakRssMiB?: number;
   explain: { name: string; plan: string; seqScanOnBigTable: boolean; background: boolean }[];
   notes: string[];
 }
@@ -104,8 +109,8 @@ async function main() {
   const adminUrl = process.env.BENCH_DATABASE_URL ?? DEFAULT_ADMIN_URL;
   // The site and the packages it imports, compiled from the current sources (turbo's cache
   // makes this quick when nothing changed; a stale build would measure old code).
-  log("building the site and the packages it imports (turbo run build --filter=@sipario/site...)");
-  await run("npx", ["turbo", "run", "build", "--filter=@sipario/site...", "--output-logs=errors-only"], repoRoot);
+  log("building the site, the back-office and the packages they import (turbo run build)");
+  await run("npx", ["turbo", "run", "build", "--filter=@sipario/site...", "--filter=@sipario/backoffice...", "--output-logs=errors-only"], repoRoot);
   const loadAtStart = os.loadavg().map(round);
   const mail = await startMailCatcher();
   const results: ConfigResult[] = [];
@@ -115,15 +120,17 @@ async function main() {
     pgVersion = db.serverVersion;
     log(`servers=${n}: database ${db.name}`);
     const servers: ServerProcess[] = [];
+    let backoffice: BackofficeProcess | undefined;
     const cleanup = async () => {
-      await Promise.all(servers.map((s) => s.stop()));
+      await Promise.all([...servers.map((s) => s.stop()), backoffice?.stop()]);
       await db.drop();
     };
     process.once("SIGINT", () => void cleanup().finally(() => process.exit(130)));
     try {
       for (let i = 0; i < n; i++) servers.push(await startServer({ databaseUrl: db.url, smtpUrl: mail.url, name: `bench-s${n}-${i}` }));
-      log(`servers=${n}: ${servers.map((s) => `${s.kind} pid ${s.pid} ${s.origin}`).join(", ")}`);
-      results.push(await runConfig(n, db, servers, mail));
+      backoffice = await startBackoffice(db.url, join(repoRoot, "bench", "results", "logs"), productionNodeFlags("backoffice"));
+      log(`servers=${n}: ${servers.map((s) => `${s.kind} pid ${s.pid} ${s.origin}`).join(", ")}; back-office pid ${backoffice.pid} ${backoffice.base}`);
+      results.push(await runConfig(n, db, servers, mail, backoffice));
     } finally {
       await cleanup();
     }
@@ -161,7 +168,7 @@ function run(cmd: string, args: string[], cwd: string): Promise<void> {
   });
 }
 
-async function runConfig(n: number, db: BenchDatabase, servers: ServerProcess[], mail: MailCatcher): Promise<ConfigResult> {
+async function runConfig(n: number, db: BenchDatabase, servers: ServerProcess[], mail: MailCatcher, backoffice: BackofficeProcess): Promise<ConfigResult> {
   serverPids = servers.map((s) => s.pid);
   currentServers = servers;
   const result: ConfigResult = { servers: n, serverKind: servers[0]!.kind, rows: [], checks: [], peakRssMiB: {}, explain: [], notes: [] };
@@ -187,6 +194,17 @@ async function runConfig(n: number, db: BenchDatabase, servers: ServerProcess[],
       result.checks.push(...r.checks);
     }
     sampleRss();
+    // The box office at work while the sales are open: the back-office's memory budget.
+    const busiest = await db.pool.query(`SELECT "performanceId"::text AS id FROM "Reservation" GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`);
+    const admin = await ensureBenchAdmin(db.pool);
+    const work = await backofficeWork(backoffice, admin, busiest.rows[0]?.id ?? cat.shows[0]!.id);
+    result.backofficePeakRssMiB = backoffice.peakRssMiB() ?? undefined;
+    log(`back-office: ${work.requests} requests, peak RSS ${result.backofficePeakRssMiB} MiB`);
+    result.checks.push({
+      name: `back-office (${n}): every page and export answered`,
+      ok: work.failures.length === 0,
+      detail: work.failures.length ? work.failures.join("; ") : `${work.requests} requests`,
+    });
     if (want("door")) {
       const r = await doorRush(n, db, clients, basePool, mail, cat);
       result.rows.push(...r.rows);
@@ -793,13 +811,16 @@ function markdown(report: { date: string; quick: boolean; machine: Record<string
       );
     }
   }
-  lines.push("", "| servers | peak RSS per server process (VmHWM) | server |", "|---:|---|---|");
+  lines.push("", "| servers | process | peak RSS (VmHWM) | budget |", "|---:|---|---|---|");
+  const budget = (values: number[], max: number) => `<= ${max} MiB: ${values.length && values.every((v) => v <= max) ? "met" : "**missed**"}`;
   for (const r of report.results) {
+    const site = Object.values(r.peakRssMiB);
     lines.push(
-      `| ${r.servers} | ${Object.values(r.peakRssMiB)
-        .map((v) => `${v} MiB`)
-        .join(", ")} | ${r.serverKind === "site" ? "site build" : "api test server"} |`,
+      `| ${r.servers} | ${r.serverKind === "site" ? "site build" : "api test server"} | ${site.map((v) => `${v} MiB`).join(", ")} | ${budget(site, RSS_BUDGET_MIB.site)} |`,
     );
+    if (r.backofficePeakRssMiB !== undefined) {
+      lines.push(`| ${r.servers} | back-office | ${r.backofficePeakRssMiB} MiB | ${budget([r.backofficePeakRssMiB], RSS_BUDGET_MIB.backoffice)} |`);
+    }
   }
   lines.push("", "Checks:");
   for (const r of report.results) for (const c of r.checks) lines.push(`- [${c.ok ? "x" : " "}] ${c.name}: ${c.detail}`);

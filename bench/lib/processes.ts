@@ -8,7 +8,7 @@ import { isAlive } from "../../packages/db/src/pid.ts";
 
 /**
  * Server processes for the bench and the fault tests: the production build of the site
- * (site/build/index.js, run as `node --import tsx`), or, when it is not built, the api's
+ * (site/build/index.js, with production's node flags), or, when it is not built, the api's
  * bare tRPC test server. Each is a real child process with its own pid, so it can be
  * SIGKILLed and its peak RSS read from /proc.
  */
@@ -71,6 +71,20 @@ export function siteSnapshot(): string {
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   snapshot = join(dir, "build", "index.js");
   return snapshot;
+}
+
+/**
+ * The V8/Node flags production starts an app with: read from its `command` in compose.yaml
+ * (the Dockerfile's CMD says the same, tests/deploy checks both), so the bench measures the
+ * memory and CPU of exactly what is deployed. BENCH_SERVER_NODE_OPTIONS adds to them.
+ */
+export function productionNodeFlags(service: "site" | "backoffice"): string[] {
+  const compose = readFileSync(join(repoRoot, "compose.yaml"), "utf8");
+  const block = compose.split(/^ {2}(?=[a-z-]+:\s*$)/m).find((b) => b.startsWith(`${service}:`));
+  const line = block?.match(/^\s+command:\s*(\[.*\])\s*$/m)?.[1];
+  if (!line) throw new Error(`compose.yaml: no command for the ${service} service`);
+  const command = JSON.parse(line) as string[];
+  return command.slice(1, -1);
 }
 
 export function siteIsBuilt(): boolean {
@@ -148,7 +162,7 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     : [];
   if (kind === "site") {
     // As deploy/Dockerfile and compose.yaml run it.
-    args = [...counter, ...prof, "--max-semi-space-size=32", siteSnapshot()];
+    args = [...counter, ...prof, ...productionNodeFlags("site"), siteSnapshot()];
   } else {
     const entry = apiServerCandidates.find((f) => existsSync(f));
     if (!entry) throw new Error("neither site/build/index.js nor the api test server exists");

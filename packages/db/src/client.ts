@@ -1,9 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { assertDatabaseUrl, DatabaseSetupError, describeConnectionError } from "./errors.ts";
 import { dataDir } from "./paths.ts";
 import { isAlive } from "./pid.ts";
@@ -60,12 +59,15 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       close: () => prisma.$disconnect(),
     };
   }
+  // The embedded database's modules load only when it is used: a process on PostgreSQL
+  // (every production process) never keeps PGlite's JavaScript in memory.
+  const [{ PGlite: EmbeddedPostgres }, { PrismaPGlite }] = await Promise.all([import("@electric-sql/pglite"), import("pglite-prisma-adapter")]);
   const owned = !options.pglite;
   const dir = options.embeddedDir ?? join(dataDir(), "pglite");
   const release = owned ? lockEmbeddedDir(dir) : () => {};
   let pglite: PGlite;
   try {
-    pglite = options.pglite ?? (await PGlite.create(dir));
+    pglite = options.pglite ?? (await EmbeddedPostgres.create(dir));
   } catch (error) {
     release();
     throw new DatabaseSetupError(`Cannot open the embedded database in ${dir}: ${(error as Error).message}`);

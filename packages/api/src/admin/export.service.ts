@@ -1,6 +1,5 @@
 import type { Writable } from "node:stream";
 import type { PrismaClient } from "@sipario/db";
-import ExcelJS from "exceljs";
 import { getConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { safeTimeZone, wallClockAsUtc } from "../lib/ticket-time.ts";
@@ -193,6 +192,9 @@ export async function writeReservationsXlsx(prisma: PrismaClient, performanceId:
     if (typeof out.status === "string") out.status = STATUS_WORDS[language][out.status] ?? out.status;
     return out;
   };
+  // Loaded on the first export, not at start: exceljs and its zip/csv stack are ~170 modules
+  // (~2 MB of source) that the site, which never exports, would otherwise keep in memory.
+  const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(language === "it" ? "Prenotazioni" : "Reservations", { views: [{ state: "frozen", ySplit: 1 }] });
   sheet.columns = RESERVATION_CSV_COLUMNS.map((key) => ({

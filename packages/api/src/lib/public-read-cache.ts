@@ -34,12 +34,19 @@ interface DatabaseCache {
   entries: LRUCache<string, Entry, Loader>;
 }
 
-const MAX_ENTRIES = 2_000;
+/**
+ * An entry is useful for the TTL only, and within 2 s a theatre's visitors ask for a few
+ * hundred distinct answers at most (shows x languages x page and data requests). Expired
+ * entries and those of an older generation stay until evicted, so these bounds are what
+ * the cache really occupies under load: they are part of the site's memory budget
+ * (docs/performance.md, "Memory").
+ */
+const MAX_ENTRIES = 500;
 /**
  * A caller may key entries by something visitors choose (a URL with made-up query
- * strings), so the cache is bounded by size, not only by count (~64 MB per database).
+ * strings), so the cache is bounded by size, not only by count (~16 MB per database).
  */
-const MAX_BYTES = 64 * 1024 * 1024;
+const MAX_BYTES = 16 * 1024 * 1024;
 
 /** What the cache holds: the answer, and the instant it changes by itself, if any. */
 interface Entry {
