@@ -164,7 +164,7 @@ describe("programme through AdminJS's API", () => {
   });
 });
 
-describe("capacity edits go through updatePerformanceCapacity", () => {
+describe("performance edits go through updatePerformance", () => {
   it("refuses a capacity below the confirmed seats and manual seats over capacity, changing nothing", async () => {
     const { perf } = await performanceWith({ roomCapacity: 20, confirmed: [6, 4] });
     const path = `/resources/Performance/records/${perf.id}/edit`;
@@ -189,13 +189,54 @@ describe("capacity edits go through updatePerformanceCapacity", () => {
     expect(row).toMatchObject({ roomCapacity: 20, manuallyOccupiedSeats: 0, additionalSeats: 0 });
     expect(await seats(perf.id)).toBe(10);
 
-    // Control: an edit that leaves room for the confirmed parties is applied and audited.
+    // Control: an edit that leaves room for the confirmed parties is applied and audited, once.
     const ok = await api.post(path, { roomCapacity: "12", manuallyOccupiedSeats: "1" });
     expect(ok.json.record.errors).toEqual({});
     expect(await seats(perf.id)).toBe(1);
     const audit = await h.db.prisma.auditLog.findMany({ where: { entityId: perf.id, userId: adminId } });
-    expect(audit.map((a) => a.action).sort()).toEqual(["edit", "performance.capacity"]);
+    expect(audit.map((a) => a.action)).toEqual(["edit"]);
     expect(audit.find((a) => a.action === "edit")!.changes).toMatchObject({ roomCapacity: { from: 20, to: 12 } });
+  });
+});
+
+describe("performance create and edit through the services (issue 14)", () => {
+  it("one edit of show, venue and seats is one transaction and one audit row; tickets follow the new venue's zone", async () => {
+    const rome = await factories.venue(h.db.prisma, { timeZone: "Europe/Rome" });
+    const lisbon = await factories.venue(h.db.prisma, { timeZone: "Europe/Lisbon" });
+    const perf = await factories.performance(h.db.prisma, { venueId: rome.id, roomCapacity: 120, startsAt: new Date("2031-06-10T22:30:00Z") });
+    const r = await factories.reservation(h.db.prisma, {
+      performanceId: perf.id,
+      status: "confirmed",
+      confirmedAt: new Date(),
+      email: null,
+      source: "box_office",
+    });
+    const token = await h.db.prisma.reservationToken.create({
+      data: { reservationId: r.id, purpose: "check_in", tokenHash: "e".repeat(64), expiresAt: new Date("2031-06-10T22:00:00Z") },
+    });
+    const show = await factories.show(h.db.prisma);
+    const edited = await api.post(`/resources/Performance/records/${perf.id}/edit`, { show: show.id, venue: lisbon.id, roomCapacity: "110" });
+    expect(edited.json.record.errors).toEqual({});
+    expect(await h.db.prisma.performance.findUniqueOrThrow({ where: { id: perf.id } })).toMatchObject({
+      showId: show.id,
+      venueId: lisbon.id,
+      roomCapacity: 110,
+    });
+    const audit = await h.db.prisma.auditLog.findMany({ where: { entityId: perf.id } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      action: "edit",
+      userId: adminId,
+      changes: { roomCapacity: { from: 120, to: 110 }, venueId: { from: rome.id, to: lisbon.id } },
+    });
+    // 22:30 UTC is 23:30 on 10 June in Lisbon (00:30 on the 11th in Rome): the day ends at 23:00 UTC, + TICKET_GRACE_HOURS.
+    const grace = h.config.TICKET_GRACE_HOURS * 3_600_000;
+    const t = await h.db.prisma.reservationToken.findUniqueOrThrow({ where: { id: token.id } });
+    expect(t.expiresAt.toISOString()).toBe(new Date(Date.parse("2031-06-10T23:00:00Z") + grace).toISOString());
+
+    // A refusal from the service lands on the form's own field.
+    const unknownVenue = await api.post(`/resources/Performance/records/${perf.id}/edit`, { venue: show.id });
+    expect(Object.keys(unknownVenue.json.record.errors)).toEqual(["venue"]);
   });
 });
 

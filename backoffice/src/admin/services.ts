@@ -16,8 +16,10 @@ export interface BackofficeServices {
 export function makeServices({ prisma, config }: BackofficeServices) {
   return {
     seatSummary: (ids: string[]) => api.performanceSeatSummary(prisma, ids),
-    updateCapacity: (id: string, patch: api.CapacityPatch, actor: Actor | null) =>
-      api.updatePerformanceCapacity(prisma, id, patch, { actor: actor ?? undefined, config }),
+    // Show, venue, seats, start and on-sale window in one transaction under the performance lock.
+    createPerformance: (input: api.CreatePerformanceInput, actor: Actor | null) => api.createPerformance(prisma, config, input, { actor: actor ?? undefined }),
+    updatePerformance: (id: string, input: api.UpdatePerformanceInput, actor: Actor | null) =>
+      api.updatePerformance(prisma, config, id, input, { actor: actor ?? undefined }),
     cancelReservation: (id: string, actor: Actor | null) => api.cancelReservation(prisma, id, { actor: actor ?? undefined, config }),
     confirmReservation: (id: string, actor: Actor | null) => api.adminConfirmReservation(prisma, config, id, { actor: actor ?? undefined }),
     resendConfirmation: (id: string, actor: Actor | null) => api.resendConfirmationEmail(prisma, config, id, { actor: actor ?? undefined }),
@@ -35,7 +37,6 @@ export function makeServices({ prisma, config }: BackofficeServices) {
       api.createBoxOfficeReservation(prisma, config, input, { actor: actor ?? undefined }),
     cancelPerformance: (id: string, actor: Actor | null) => api.cancelPerformance(prisma, config, id, { actor: actor ?? undefined }),
     holdersToTell: (id: string) => api.holdersToTell(prisma, id),
-    setBookingWindow: (id: string, window: { opensAt?: Date | null; closesAt?: Date | null }) => api.setBookingWindow(prisma, id, window),
     cancellationPreview: (id: string) => api.cancellationPreview(prisma, id),
     movePerformance: (id: string, change: { startsAt?: Date; venueId?: string }, actor: Actor | null) =>
       api.movePerformance(prisma, config, id, change, { actor: actor ?? undefined }),

@@ -26,8 +26,8 @@ export interface ResourceBehaviour {
   prepare?: (params: Record<string, unknown>, mode: "create" | "update") => Promise<Record<string, unknown>> | Record<string, unknown>;
   /** Personal fields: the audit row says they changed, not what they were (retention). */
   auditRedact?: string[];
-  /** The service writes its own audit rows (for every write, or only for create). */
-  auditsItself?: boolean | "create";
+  /** The writes whose service records its own audit row: the resource then adds none (one row per edit). */
+  auditsItself?: readonly ("create" | "update" | "delete")[];
   /** Filters that are not columns: name -> Prisma where fragment. */
   virtualFilters?: Record<string, (value: string) => Record<string, unknown>>;
   /** Adds computed params (e.g. a readable title) to records read from the database. */
@@ -54,6 +54,10 @@ export class SiparioResource extends Resource {
       const field = { name, kind: "scalar", type: "String", isList: false, isRequired: false, isId: false, isReadOnly: false };
       this.propertiesObject[name] = new PropertyClass(field, Object.keys(this.propertiesObject).length, this.enums);
     }
+  }
+
+  private auditsItself(write: "create" | "update" | "delete"): boolean {
+    return this.behaviour.auditsItself?.includes(write) ?? false;
   }
 
   // @adminjs/prisma types its delegate loosely (every method optional).
@@ -154,7 +158,7 @@ export class SiparioResource extends Resource {
       // for the new action's after hook.
       const extra = (row as { [CREATE_OUTCOME]?: Record<string, unknown> })[CREATE_OUTCOME];
       const result: Record<string, unknown> = { ...this.prepareReturnValues(row), ...(extra ? { [CREATE_OUTCOME]: JSON.stringify(extra) } : {}) };
-      if (!this.behaviour.auditsItself) {
+      if (!this.auditsItself("create")) {
         await recordAudit(this.prisma, {
           ...actorAudit(actor),
           action: "create",
@@ -184,7 +188,7 @@ export class SiparioResource extends Resource {
         ? await this.behaviour.update(id, prepared, actor)
         : await this.delegate.update({ where: { [this.idProperty.path()]: id }, data: this.prepareParams(prepared) });
       const result = this.prepareReturnValues(row);
-      if (this.behaviour.auditsItself !== true) {
+      if (!this.auditsItself("update")) {
         const changes: Record<string, unknown> = diffRecords(before.params, result);
         for (const key of this.behaviour.auditRedact ?? []) if (key in changes) changes[key] = "[changed]";
         if (Object.keys(changes).length > 0) {
@@ -209,7 +213,7 @@ export class SiparioResource extends Resource {
       const before = await super.findOne(id);
       if (this.behaviour.delete) await this.behaviour.delete(id, actor);
       else await super.delete(id);
-      if (this.behaviour.auditsItself !== true) {
+      if (!this.auditsItself("delete")) {
         await recordAudit(this.prisma, {
           ...actorAudit(actor),
           action: "delete",

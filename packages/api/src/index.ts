@@ -65,12 +65,13 @@ export {
   createBoxOfficeReservation,
   holdersToTell,
   movePerformance,
-  setBookingWindow,
   type BoxOfficeBooking,
   type PerformanceCancellation,
   type PerformanceMove,
 } from "./season/season.service.ts";
 export { boxOfficeBookingSchema, type BoxOfficeBookingInput, type PerformanceRunInput, type ReservationChange } from "./season/season.schema.ts";
+export { createPerformance, updatePerformance } from "./performance/performance.service.ts";
+export type { CreatePerformanceInput, UpdatePerformanceInput } from "./performance/performance.schema.ts";
 export { changeReservation, type ReservationChanged } from "./season/reservation-change.service.ts";
 export { doorList, type DoorList, type DoorListParty } from "./season/door-list.service.ts";
 export { createPerformanceRun, planPerformanceRun, type PerformanceRunPlan } from "./season/performance-run.service.ts";

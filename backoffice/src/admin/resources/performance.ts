@@ -1,4 +1,4 @@
-import { assertValidBookingWindow, DomainError, type PerformanceCancellation, type PerformanceMove, type PerformanceRunInput } from "@sipario/api";
+import { DomainError, type PerformanceCancellation, type PerformanceMove, type PerformanceRunInput } from "@sipario/api";
 import type { ActionContext, ActionRequest, ActionResponse, RecordJSON, ResourceWithOptions } from "adminjs";
 import type { Services } from "../services.ts";
 import {
@@ -26,16 +26,6 @@ function optionalDate(value: unknown, field: string): Date | null | undefined {
   return date(value, field);
 }
 
-/** The on-sale window of a new performance, checked by the same rule as edits. */
-function newWindow(startsAt: Date, params: Record<string, unknown>) {
-  const opensAt = optionalDate(params.bookingOpensAt, "bookingOpensAt") ?? null;
-  const closesAt = optionalDate(params.bookingClosesAt, "bookingClosesAt") ?? null;
-  assertValidBookingWindow(startsAt, opensAt, closesAt);
-  return { bookingOpensAt: opensAt, bookingClosesAt: closesAt };
-}
-
-const people = (n: number) => (n === 1 ? "1 person" : `${n} people`);
-
 /**
  * The form's fields, once: the layout and editProperties both come from it. (A layout
  * renders only the fields it names: written twice, the on-sale window fields were on the
@@ -56,35 +46,35 @@ const EDIT_FIELDS: (string | [string])[] = [
 ];
 const EDIT_LAYOUT = sideBySide(EDIT_FIELDS);
 
-/** The visitor-facing facts of one date: surtitles and its note in both languages. */
-function performanceTexts(params: Record<string, unknown>) {
-  const surtitles = text(params.surtitles)?.trim().toLowerCase();
-  if (surtitles && !/^[a-z]{2,3}$/.test(surtitles)) {
-    throw new DomainError("invalid_input", "Surtitles: a language code such as en, or empty.", { field: "surtitles" });
-  }
-  const note = text(params.note);
-  const noteEn = text(params.noteEn);
-  return {
-    ...(params.surtitles !== undefined ? { surtitles: surtitles || null } : {}),
-    ...(note !== undefined ? { note: note.trim() } : {}),
-    ...(noteEn !== undefined ? { noteEn: noteEn.trim() } : {}),
+/**
+ * The form's values as the performance services take them (packages/api/src/performance):
+ * absent fields stay as they are; the services check every rule and name the field.
+ */
+function performanceInput(params: Record<string, unknown>) {
+  const input = {
+    showId: text(params.show) || undefined,
+    venueId: text(params.venue) || undefined,
+    startsAt: date(params.startsAt, "startsAt"),
+    roomCapacity: int(params.roomCapacity, "roomCapacity"),
+    additionalSeats: int(params.additionalSeats, "additionalSeats"),
+    manuallyOccupiedSeats: int(params.manuallyOccupiedSeats, "manuallyOccupiedSeats"),
+    isBookingEnabled: bool(params.isBookingEnabled),
+    bookingOpensAt: optionalDate(params.bookingOpensAt, "bookingOpensAt"),
+    bookingClosesAt: optionalDate(params.bookingClosesAt, "bookingClosesAt"),
+    surtitles: text(params.surtitles),
+    note: text(params.note),
+    noteEn: text(params.noteEn),
   };
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<typeof input>;
 }
 
-/**
- * Puts a capacity refusal on the field the admin changed: a capacity too small for the
- * confirmed parties on the capacity (or the seat count that grew), manual seats over the
- * room on the manual seats.
- */
-function onCapacityField(error: unknown, patch: Record<string, unknown>): unknown {
-  if (!(error instanceof DomainError) || error.details.field) return error;
-  let field: string | undefined;
-  if (error.reason === "capacity_below_confirmed") {
-    field = ["roomCapacity", "additionalSeats", "manuallyOccupiedSeats"].find((f) => patch[f] !== undefined);
-  } else if (error.reason === "invalid_input") {
-    field = /manually occupied/i.test(error.message) ? "manuallyOccupiedSeats" : /startsAt/.test(error.message) ? "startsAt" : undefined;
-  }
-  return field ? new DomainError(error.reason, error.message, { ...error.details, field }) : error;
+/** The services name show and venue by their ids; the form's fields are the relations. */
+const FORM_FIELD: Record<string, string> = { showId: "show", venueId: "venue" };
+function onFormField(error: unknown): never {
+  const field = error instanceof DomainError ? FORM_FIELD[String(error.details.field)] : undefined;
+  if (!field) throw error;
+  const { reason, message, details } = error as DomainError;
+  throw new DomainError(reason, message, { ...details, field });
 }
 
 /** Seat numbers are computed, never stored: added to list/show responses here. */
@@ -168,83 +158,14 @@ export function performanceResource(deps: ResourceDeps): ResourceWithOptions {
         }
         await prisma.performance.delete({ where: { id } });
       },
-      create: async (params) => {
-        const roomCapacity = int(params.roomCapacity, "roomCapacity");
-        if (roomCapacity === undefined) throw new DomainError("invalid_input", "Enter the room capacity.", { field: "roomCapacity" });
-        const additionalSeats = int(params.additionalSeats, "additionalSeats") ?? 0;
-        const manuallyOccupiedSeats = int(params.manuallyOccupiedSeats, "manuallyOccupiedSeats") ?? 0;
-        if (manuallyOccupiedSeats > roomCapacity + additionalSeats) {
-          throw new DomainError(
-            "invalid_input",
-            `Manually occupied seats (${manuallyOccupiedSeats}) cannot exceed the room capacity plus additional seats (${roomCapacity + additionalSeats}).`,
-            { field: "manuallyOccupiedSeats" },
-          );
-        }
-        const startsAt = date(params.startsAt, "startsAt");
-        if (!startsAt) throw new DomainError("invalid_input", "Enter the date and time.", { field: "startsAt" });
-        if (!params.show) throw new DomainError("invalid_input", "Choose the show.", { field: "show" });
-        if (!params.venue) throw new DomainError("invalid_input", "Choose the venue.", { field: "venue" });
-        return prisma.performance.create({
-          data: {
-            showId: String(params.show),
-            venueId: String(params.venue),
-            startsAt,
-            roomCapacity,
-            additionalSeats,
-            manuallyOccupiedSeats,
-            // AdminJS's form sends nothing for a checkbox left unticked: what the admin saw.
-            isBookingEnabled: bool(params.isBookingEnabled) ?? false,
-            ...performanceTexts(params),
-            ...newWindow(startsAt, params),
-          },
-        });
+      // Both writes go through the services, which audit them (once per edit).
+      auditsItself: ["create", "update"],
+      create: async (params, actor) => {
+        // AdminJS's form sends nothing for a checkbox left unticked: what the admin saw.
+        const input = { isBookingEnabled: false, ...performanceInput(params) };
+        return services.createPerformance(input as Parameters<Services["createPerformance"]>[0], actor).catch(onFormField);
       },
-      // Seats and times go through the capacity service (row lock, confirmed-seat check);
-      // a refusal leaves the row untouched and comes back on the form.
-      update: async (id, params, actor) => {
-        const patch = {
-          roomCapacity: int(params.roomCapacity, "roomCapacity"),
-          manuallyOccupiedSeats: int(params.manuallyOccupiedSeats, "manuallyOccupiedSeats"),
-          additionalSeats: int(params.additionalSeats, "additionalSeats"),
-          isBookingEnabled: bool(params.isBookingEnabled),
-          startsAt: date(params.startsAt, "startsAt"),
-        };
-        const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-        const current = await prisma.performance.findUniqueOrThrow({
-          where: { id },
-          select: { showId: true, venueId: true, startsAt: true, roomCapacity: true, additionalSeats: true, manuallyOccupiedSeats: true },
-        });
-        // Ticket holders must hear about a new time or place: that goes through "Move performance".
-        const newVenue = params.venue ? String(params.venue) : current.venueId;
-        if ((patch.startsAt && patch.startsAt.getTime() !== current.startsAt.getTime()) || newVenue !== current.venueId) {
-          const toTell = await services.holdersToTell(id);
-          if (toTell > 0) {
-            throw new DomainError("invalid_input", `${people(toTell)} hold tickets: use “Move performance” so they are told the new date and place.`, {
-              field: patch.startsAt && patch.startsAt.getTime() !== current.startsAt.getTime() ? "startsAt" : "venue",
-            });
-          }
-        }
-        // The form sends every field: blame only the ones that changed.
-        const changed = Object.fromEntries(
-          Object.entries(defined).filter(([key, value]) => !(key in current) || current[key as keyof typeof current] !== value),
-        );
-        const showId = params.show ? String(params.show) : current.showId;
-        const venueId = params.venue ? String(params.venue) : current.venueId;
-        const texts = performanceTexts(params);
-        let { performance } = await services.updateCapacity(id, defined, actor).catch((error: unknown) => {
-          throw onCapacityField(error, changed);
-        });
-        if (Object.keys(texts).length > 0) performance = await prisma.performance.update({ where: { id }, data: texts });
-        const window = { opensAt: optionalDate(params.bookingOpensAt, "bookingOpensAt"), closesAt: optionalDate(params.bookingClosesAt, "bookingClosesAt") };
-        if (window.opensAt !== undefined || window.closesAt !== undefined) {
-          await services.setBookingWindow(id, window);
-          performance = await prisma.performance.findUniqueOrThrow({ where: { id } });
-        }
-        if (showId !== current.showId || venueId !== current.venueId) {
-          return prisma.performance.update({ where: { id }, data: { showId, venueId } });
-        }
-        return performance;
-      },
+      update: (id, params, actor) => services.updatePerformance(id, performanceInput(params), actor).catch(onFormField),
     }),
     options: {
       navigation: programme,

@@ -32,7 +32,7 @@ export function reservationResource(deps: ResourceDeps): ResourceWithOptions {
       editable: ["name", "email", "phone", "notes", "locale", "performance", "partySize"],
       auditRedact: ["name", "email", "phone", "notes"],
       // The box-office service audits its booking (without the person's details).
-      auditsItself: "create",
+      auditsItself: ["create"],
       // "New" is a box-office booking: confirmed at once under the performance lock, with a ticket.
       create: async (params, actor) => {
         const partySize = int(params.partySize, "partySize");

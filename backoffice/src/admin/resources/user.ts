@@ -8,7 +8,7 @@ export function userResource(deps: ResourceDeps): ResourceWithOptions {
       deps,
       "User",
       {
-        auditsItself: true,
+        auditsItself: ["create", "update", "delete"],
         create: (params, actor) =>
           services.createUser(
             { email: text(params.email) ?? "", name: text(params.name) ?? "", role: text(params.role) ?? "", password: text(params.password) ?? "" },

@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "@sipario/db";
+import { DomainError } from "../errors.ts";
 import { isUuid } from "../lib/ids.ts";
 import type { Tx } from "../lib/transaction.ts";
 
@@ -169,4 +170,39 @@ export async function countConfirmedSeats(tx: Tx, performanceId: string): Promis
     SELECT COALESCE(SUM("partySize"), 0)::int AS "seats" FROM "Reservation"
     WHERE "performanceId" = ${performanceId}::uuid AND "status" = 'confirmed'`;
   return rows[0]?.seats ?? 0;
+}
+
+/** A seat field the admin may change; a refusal names the one to blame. */
+export type SeatField = keyof SeatConfiguration;
+
+/** Manually occupied seats fit in room + additional (the database CHECK, said in words). Throws invalid_input on manuallyOccupiedSeats. */
+export function assertManualSeatsFit(next: SeatConfiguration): void {
+  const total = next.roomCapacity + next.additionalSeats;
+  if (next.manuallyOccupiedSeats > total) {
+    throw new DomainError(
+      "invalid_input",
+      `Manually occupied seats (${next.manuallyOccupiedSeats}) cannot exceed the room capacity plus additional seats (${total}).`,
+      { field: "manuallyOccupiedSeats", rule: "manual_over_capacity", capacity: total },
+    );
+  }
+}
+
+/**
+ * THE rule for changing a performance's seats, read under its lock: manually occupied
+ * seats fit in room + additional, and confirmed parties keep theirs. Returns the confirmed
+ * seats. Throws invalid_input (field manuallyOccupiedSeats) or capacity_below_confirmed
+ * (field `blame`, when given).
+ */
+export async function assertSeatsFit(tx: Tx, performanceId: string, next: SeatConfiguration, blame?: SeatField): Promise<number> {
+  assertManualSeatsFit(next);
+  const total = next.roomCapacity + next.additionalSeats;
+  const confirmed = await countConfirmedSeats(tx, performanceId);
+  if (confirmed + next.manuallyOccupiedSeats > total) {
+    throw new DomainError(
+      "capacity_below_confirmed",
+      `Not enough seats for the reservations already confirmed: ${confirmed} confirmed seats + ${next.manuallyOccupiedSeats} manually occupied seats need ${confirmed + next.manuallyOccupiedSeats}, but the new capacity would be ${total} (room ${next.roomCapacity} + additional ${next.additionalSeats}). Cancel reservations first or keep at least ${confirmed + next.manuallyOccupiedSeats} seats.`,
+      { confirmedSeats: confirmed, manuallyOccupiedSeats: next.manuallyOccupiedSeats, requestedCapacity: total, ...(blame ? { field: blame } : {}) },
+    );
+  }
+  return confirmed;
 }

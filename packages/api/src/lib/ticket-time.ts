@@ -1,3 +1,5 @@
+import type { Prisma } from "@sipario/db";
+
 /**
  * Time-zone arithmetic with Intl only: the venue's wall clock decides "the day of the
  * performance", whatever the server's own zone.
@@ -104,6 +106,23 @@ export function ticketsValidUntil(
   config: { TIME_ZONE: string; TICKET_GRACE_HOURS: number },
 ): Date {
   return ticketExpiry(performance.startsAt, safeTimeZone(performance.venue.timeZone, config.TIME_ZONE), config.TICKET_GRACE_HOURS);
+}
+
+/**
+ * Gives every ticket of a performance the validity of its (new) day: called, in the
+ * transaction that moves it, with the start and the venue it moves to, so a change of
+ * venue counts in the new venue's time zone.
+ */
+export async function retimeTickets(
+  tx: Prisma.TransactionClient,
+  performanceId: string,
+  performance: { startsAt: Date; venue: { timeZone: string } },
+  config: { TIME_ZONE: string; TICKET_GRACE_HOURS: number },
+): Promise<void> {
+  await tx.reservationToken.updateMany({
+    where: { purpose: "check_in", reservation: { performanceId } },
+    data: { expiresAt: ticketsValidUntil(performance, config) },
+  });
 }
 
 /** True when Intl knows `timeZone` (an IANA name such as Europe/Rome). */

@@ -1,11 +1,11 @@
 import type { PrismaClient } from "@sipario/db";
 import { type Actor, actorAudit, recordAudit } from "../audit/audit.service.ts";
-import { availableSeats, countConfirmedSeats, lockPerformance, NO_SEATS_TAKEN, seatsTakenByPerformance } from "../capacity/capacity.service.ts";
+import { assertSeatsFit, availableSeats, lockPerformance, NO_SEATS_TAKEN, seatsTakenByPerformance } from "../capacity/capacity.service.ts";
 import { getConfig, type AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
 import { isUuid } from "../lib/ids.ts";
 import { invalidatePublicReads } from "../lib/public-read-cache.ts";
-import { ticketsValidUntil } from "../lib/ticket-time.ts";
+import { retimeTickets } from "../lib/ticket-time.ts";
 import { withTransaction } from "../lib/transaction.ts";
 import { getLogger } from "../logger.ts";
 import { deliverOffers, offerFreeSeats } from "../waitlist/offers.ts";
@@ -52,21 +52,7 @@ export async function updatePerformanceCapacity(
       additionalSeats: patch.additionalSeats ?? current.additionalSeats,
       manuallyOccupiedSeats: patch.manuallyOccupiedSeats ?? current.manuallyOccupiedSeats,
     };
-    const total = next.roomCapacity + next.additionalSeats;
-    if (next.manuallyOccupiedSeats > total) {
-      throw new DomainError(
-        "invalid_input",
-        `Manually occupied seats (${next.manuallyOccupiedSeats}) cannot exceed the room capacity plus additional seats (${total}).`,
-      );
-    }
-    const confirmed = await countConfirmedSeats(tx, performanceId);
-    if (confirmed + next.manuallyOccupiedSeats > total) {
-      throw new DomainError(
-        "capacity_below_confirmed",
-        `Not enough seats for the reservations already confirmed: ${confirmed} confirmed seats + ${next.manuallyOccupiedSeats} manually occupied seats need ${confirmed + next.manuallyOccupiedSeats}, but the new capacity would be ${total} (room ${next.roomCapacity} + additional ${next.additionalSeats}). Cancel reservations first or keep at least ${confirmed + next.manuallyOccupiedSeats} seats.`,
-        { confirmedSeats: confirmed, manuallyOccupiedSeats: next.manuallyOccupiedSeats, requestedCapacity: total },
-      );
-    }
+    const confirmed = await assertSeatsFit(tx, performanceId, next);
     const updated = await tx.performance.update({
       where: { id: performanceId },
       data: {
@@ -77,11 +63,7 @@ export async function updatePerformanceCapacity(
       include: { venue: { select: { timeZone: true } } },
     });
     if (patch.startsAt !== undefined && patch.startsAt.getTime() !== current.startsAt.getTime()) {
-      // Tickets stay valid until the (new) performance day ends.
-      await tx.reservationToken.updateMany({
-        where: { purpose: "check_in", reservation: { performanceId } },
-        data: { expiresAt: ticketsValidUntil({ startsAt: patch.startsAt, venue: updated.venue }, config) },
-      });
+      await retimeTickets(tx, performanceId, { startsAt: patch.startsAt, venue: updated.venue }, config);
     }
     await recordAudit(tx, {
       ...actorAudit(options.actor),

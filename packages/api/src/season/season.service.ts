@@ -7,13 +7,12 @@ import { withTransaction, type Tx } from "../lib/transaction.ts";
 import { invalidatePublicReads } from "../lib/public-read-cache.ts";
 import type { AppConfig } from "../config.ts";
 import { DomainError } from "../errors.ts";
-import { assertValidBookingWindow } from "../booking/booking-window.ts";
 import { isUuid } from "../lib/ids.ts";
 import { getLogger } from "../logger.ts";
 import { deliverSoon, enqueueEmail, type EnqueueEmail, outboxMessage } from "../mail/outbox.service.ts";
 import { mailLocale, renderPerformanceCancelledEmail, renderPerformanceMovedEmail } from "../mail/templates.ts";
 import { calendarEvent, ticketUrl } from "../lib/ticket-assets.ts";
-import { ticketsValidUntil } from "../lib/ticket-time.ts";
+import { retimeTickets } from "../lib/ticket-time.ts";
 import { hashToken } from "../lib/tokens.ts";
 import { boxOfficeBookingSchema, type BoxOfficeBookingInput } from "./season.schema.ts";
 
@@ -230,27 +229,8 @@ export async function cancellationPreview(prisma: PrismaClient, performanceId: s
   return { reservations, toTell };
 }
 
-/**
- * Sets (or clears, with null) a performance's on-sale window; undefined leaves a bound as
- * it is. Checked against its start (assertValidBookingWindow); public reads forget the old
- * state at once. Throws not_found, invalid_input (with the field).
- */
-export async function setBookingWindow(prisma: PrismaClient, performanceId: string, window: { opensAt?: Date | null; closesAt?: Date | null }): Promise<void> {
-  if (!isUuid(performanceId)) throw new DomainError("not_found", "Performance not found.");
-  const current = await prisma.performance.findUnique({
-    where: { id: performanceId },
-    select: { startsAt: true, bookingOpensAt: true, bookingClosesAt: true },
-  });
-  if (!current) throw new DomainError("not_found", "Performance not found.");
-  const opensAt = window.opensAt === undefined ? current.bookingOpensAt : window.opensAt;
-  const closesAt = window.closesAt === undefined ? current.bookingClosesAt : window.closesAt;
-  assertValidBookingWindow(current.startsAt, opensAt, closesAt);
-  await prisma.performance.update({ where: { id: performanceId }, data: { bookingOpensAt: opensAt, bookingClosesAt: closesAt } });
-  invalidatePublicReads(prisma);
-}
-
 /** How many people a move of this performance would email (for the admin's confirmation). */
-export async function holdersToTell(prisma: PrismaClient, performanceId: string): Promise<number> {
+export async function holdersToTell(prisma: PrismaClient | Tx, performanceId: string): Promise<number> {
   if (!isUuid(performanceId)) return 0;
   return prisma.reservation.count({ where: { performanceId, status: "confirmed", email: { not: null } } });
 }
@@ -298,10 +278,7 @@ export async function movePerformance(
     if (locked.status === "cancelled") throw new DomainError("booking_closed", "This performance has been cancelled.");
     await tx.performance.update({ where: { id: performanceId }, data: { startsAt, ...(venue ? { venueId: venue.id } : {}) } });
     if (!moved) return 0;
-    await tx.reservationToken.updateMany({
-      where: { purpose: "check_in", reservation: { performanceId } },
-      data: { expiresAt: ticketsValidUntil(after, config) },
-    });
+    await retimeTickets(tx, performanceId, after, config);
     const holders = await tx.reservation.findMany({
       where: { performanceId, status: "confirmed", email: { not: null } },
       select: { id: true, bookingCode: true, email: true, locale: true, partySize: true },
