@@ -25,6 +25,7 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
     ExportCsv: componentLoader.add("SiparioExportCsv", join(componentsDir, "ExportCsv.jsx")),
     PersonalData: componentLoader.add("SiparioPersonalData", join(componentsDir, "PersonalData.jsx")),
     StatusBadge: componentLoader.add("SiparioStatusBadge", join(componentsDir, "StatusBadge.jsx")),
+    AuditEntry: componentLoader.add("SiparioAuditEntry", join(componentsDir, "AuditEntry.jsx")),
     Tonight: componentLoader.add("SiparioTonight", join(componentsDir, "Tonight.jsx")),
     PosterUpload: componentLoader.add("SiparioPosterUpload", join(componentsDir, "PosterUpload.jsx")),
   };

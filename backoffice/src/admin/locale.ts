@@ -603,6 +603,7 @@ export const resourceWords: Record<string, ResourceWords> = {
       entityId: ["Codice del dato", "Record id"],
       changes: ["Modifiche", "Changes"],
       changesText: ["Modifiche", "Changes"],
+      summary: ["Cosa è successo", "What happened"],
     },
   },
 };
@@ -744,6 +745,10 @@ const globalWords = {
       txt: ["Scarica come testo (.txt)", "Download as text (.txt)"],
       json: ["Scarica come JSON (.json)", "Download as JSON (.json)"],
     },
+    AuditEntry: {
+      showRaw: ["Mostra i dati registrati (JSON)", "Show the recorded data (JSON)"],
+      hideRaw: ["Nascondi i dati registrati", "Hide the recorded data"],
+    },
   },
 } as const;
 
@@ -782,3 +787,29 @@ function build(language: AdminLanguage): LocaleTranslations {
 }
 
 export const adminTranslations: Record<AdminLanguage, LocaleTranslations> = { it: build("it"), en: build("en") };
+
+/**
+ * The words of an audit entry read as a sentence (audit-words.ts): "Mario Rossi ha cambiato
+ * Posti in sala da 120 a 110 per Le serve, 14 dic 20:30". `action.<name>` reads a service's
+ * own action.
+ */
+export const auditWords: Record<string, Words> = {
+  changed: ["ha cambiato", "changed"],
+  created: ["ha creato", "created"],
+  deleted: ["ha eliminato", "deleted"],
+  from: ["da", "from"],
+  to: ["a", "to"],
+  for: ["per", "for"],
+  and: ["e", "and"],
+  empty: ["vuoto", "empty"],
+  yes: ["sì", "yes"],
+  no: ["no", "no"],
+  system: ["Il sistema", "The system"],
+  did: ["ha eseguito", "did"],
+  "action.reservation.cancel": ["ha annullato la prenotazione", "cancelled the reservation"],
+  "action.reservation.confirm": ["ha confermato la prenotazione", "confirmed the reservation"],
+  "action.reservation.check_in": ["ha registrato l'ingresso", "checked in"],
+  "action.reservation.box_office": ["ha fatto una prenotazione al botteghino", "made a box-office booking"],
+  "action.performance.cancel": ["ha annullato la replica", "cancelled the performance"],
+  "action.email.retry": ["ha rimesso in coda un'email", "retried an email"],
+};

@@ -17,6 +17,7 @@ export interface ComponentIds {
   PersonalData: string;
   StatusBadge: string;
   PosterUpload: string;
+  AuditEntry: string;
 }
 
 export interface ResourceDeps {
