@@ -2,8 +2,8 @@ import type { Locale } from "$lib/i18n";
 
 const INTL_LOCALE: Record<Locale, string> = { it: "it-IT", en: "en-GB" };
 
-// Building an Intl formatter costs far more than using one (it was ~9% of a page's
-// server CPU in the benchmark): keep one per locale, zone and options.
+// Building an Intl formatter costs far more than using one (docs/performance.md has the
+// figure): keep one per locale, zone and options.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function dateFormatter(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = `${locale}|${JSON.stringify(options)}`;

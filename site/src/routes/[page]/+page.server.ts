@@ -6,8 +6,8 @@ import type { PageServerLoad } from "./$types";
 /**
  * A published company page in the visitor's language, else its Italian original. The slug
  * is checked by content.page's input schema rather than by a route param matcher:
- * SvelteKit loads matchers with a dynamic import() on every request, and under tsx each
- * one is a round trip to the module-hooks thread (~4% of a door scan's CPU in the benchmark).
+ * SvelteKit loads matchers with a dynamic import() on every request (its cost to every
+ * request is in docs/performance.md, "What changed, and what each bought").
  */
 export const load: PageServerLoad = async (event) => {
   try {
