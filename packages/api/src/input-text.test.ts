@@ -21,6 +21,8 @@ const procedures = (appRouter as unknown as { _def: { procedures: Record<string,
 const UUID = "7f1c9a52-3b6e-4d8a-9c1e-2a5b7d9e0f13";
 const TOKEN = generateToken();
 const NOW = "2026-12-02T12:00:00.000Z";
+/** The shape of a signed sipario_booked cookie (its signature is the service's business). */
+const RECEIPT = "7f1c9a52-3b6e-4d8a-9c1e-2a5b7d9e0f13.1767225600000.c2lnbmF0dXJl";
 
 /** A valid input for every procedure that takes one; performance ids are filled in per run. */
 function validInputs(performanceId: string): Record<string, Record<string, unknown>> {
@@ -30,6 +32,8 @@ function validInputs(performanceId: string): Record<string, Record<string, unkno
     "booking.confirm": { token: TOKEN },
     "booking.create": { ...booking, notes: "Line one\nline two", locale: "en" },
     "booking.describe": { token: TOKEN },
+    "booking.resend": { receipt: RECEIPT },
+    "booking.summary": { receipt: RECEIPT, locale: "en" },
     "catalogue.performance": { id: performanceId },
     "catalogue.performances": { show: "some-show", from: NOW, limit: 5 },
     "catalogue.show": { slug: "some-show", locale: "en" },
@@ -45,6 +49,10 @@ function validInputs(performanceId: string): Record<string, Record<string, unkno
     "checkin.search": { performanceId, q: "Ada Lovelace" },
     "checkin.sync": { deviceId: "door-phone-1", scans: [{ id: UUID, token: TOKEN, scannedAt: NOW }] },
     "checkin.undo": { reservationId: UUID },
+    "content.menu": { locale: "en" },
+    "content.page": { slug: "privacy", locale: "en" },
+    "content.settings": { locale: "it" },
+    "health.ready": {},
     "tickets.calendar": { token: TOKEN },
     "tickets.cancel": { token: TOKEN },
     "tickets.get": { token: TOKEN, locale: "en" },
