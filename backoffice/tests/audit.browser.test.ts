@@ -4,7 +4,7 @@ import { factories } from "@sipario/db/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resourceWords } from "../src/admin/locale.ts";
-import { startBackoffice, type Harness, launchBrowser } from "./helpers.ts";
+import { startBackoffice, type Harness, launchBrowser, signInPage } from "./helpers.ts";
 
 // Issue 17, proof: a capacity edit with its help text, then the audit entry it wrote, in words.
 const RESULTS = join(import.meta.dirname, "..", "test-results", "audit");
@@ -33,12 +33,7 @@ afterAll(async () => {
 
 async function signedIn(locale: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, timezoneId: "Europe/Rome", locale });
-  await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
-  await page.goto(`${h.base}/admin/login`);
-  await page.fill('input[name="email"]', admin.email);
-  await page.fill('input[name="password"]', admin.password);
-  await page.click('form[action="/admin/login"] button');
-  await page.waitForSelector('[data-testid="sipario-dashboard"]', { timeout: 120_000 });
+  await signInPage(page, h.base, admin);
   return page;
 }
 

@@ -3,7 +3,7 @@ import type { Server } from "node:http";
 import type { AppConfig } from "@sipario/api";
 import { testConfig } from "@sipario/api/testing";
 import { createTestDatabase, type TestDatabase } from "@sipario/db/testing";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { createBackofficeApp, type BackofficeApp } from "../src/app.ts";
 
 export interface Harness {
@@ -98,4 +98,18 @@ export function launchBrowser(): Promise<Browser> {
       "--no-first-run",
     ],
   });
+}
+
+/**
+ * Signs `page` in to the back-office through the real login form and waits for the
+ * dashboard. Requests to any other origin are aborted first: no back-office page may make
+ * one (issue 17), and a test should not wait on the network for it.
+ */
+export async function signInPage(page: Page, base: string, credentials: { email: string; password: string }): Promise<void> {
+  await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+  await page.goto(`${base}/admin/login`);
+  await page.fill('input[name="email"]', credentials.email);
+  await page.fill('input[name="password"]', credentials.password);
+  await page.click('form[action="/admin/login"] button');
+  await page.waitForSelector('[data-testid="sipario-dashboard"]', { timeout: 120_000 });
 }

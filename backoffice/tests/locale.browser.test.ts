@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdmin } from "../src/admin/admin.ts";
 import { adminTranslations, type AdminLanguage } from "../src/admin/locale.ts";
 import { makeServices } from "../src/admin/services.ts";
-import { startBackoffice, type Harness, launchBrowser } from "./helpers.ts";
+import { startBackoffice, type Harness, launchBrowser, signInPage } from "./helpers.ts";
 
 const RESULTS = join(import.meta.dirname, "..", "test-results", "locale");
 const VIEWPORT = { width: 1366, height: 900 };
@@ -67,12 +67,7 @@ afterAll(async () => {
 async function signedIn(locale: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: VIEWPORT, locale, timezoneId: "Europe/Rome" });
   const page = await context.newPage();
-  await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
-  await page.goto(`${h.base}/admin/login`);
-  await page.fill('input[name="email"]', credentials.email);
-  await page.fill('input[name="password"]', credentials.password);
-  await page.click('form[action="/admin/login"] button');
-  await page.waitForSelector('[data-testid="sipario-dashboard"]', { timeout: 120_000 });
+  await signInPage(page, h.base, credentials);
   return { context, page };
 }
 

@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminTranslations } from "../src/admin/locale.ts";
-import { launchBrowser, login, startBackoffice, type Harness } from "./helpers.ts";
+import { launchBrowser, login, startBackoffice, type Harness, signInPage } from "./helpers.ts";
 
 const RESULTS = join(import.meta.dirname, "..", "test-results", "poster");
 
@@ -41,12 +41,7 @@ beforeAll(async () => {
   writeFileSync(join(files, "huge.jpg"), Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(13 * 1024 * 1024, 7)]));
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: "en-GB", timezoneId: "Europe/Rome" });
-  await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
-  await page.goto(`${h.base}/admin/login`);
-  await page.fill('input[name="email"]', credentials.email);
-  await page.fill('input[name="password"]', credentials.password);
-  await page.click('form[action="/admin/login"] button');
-  await page.waitForSelector('[data-testid="sipario-dashboard"]', { timeout: 120_000 });
+  await signInPage(page, h.base, credentials);
 });
 afterAll(async () => {
   await browser?.close();

@@ -5,7 +5,7 @@ import { factories } from "@sipario/db/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminTranslations, type AdminLanguage } from "../src/admin/locale.ts";
-import { adminApi, launchBrowser, login, startBackoffice, type Harness } from "./helpers.ts";
+import { adminApi, launchBrowser, login, startBackoffice, type Harness, signInPage } from "./helpers.ts";
 
 const RESULTS = join(import.meta.dirname, "..", "test-results", "tonight");
 
@@ -55,12 +55,7 @@ const words = (language: AdminLanguage) =>
 async function signedIn(locale: string, viewport: { width: number; height: number }): Promise<Page> {
   const context = await browser.newContext({ viewport, locale, timezoneId: "Europe/Rome" });
   const page = await context.newPage();
-  await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
-  await page.goto(`${h.base}/admin/login`);
-  await page.fill('input[name="email"]', credentials.email);
-  await page.fill('input[name="password"]', credentials.password);
-  await page.click('form[action="/admin/login"] button');
-  await page.waitForSelector('[data-testid="sipario-dashboard"]', { timeout: 120_000 });
+  await signInPage(page, h.base, credentials);
   return page;
 }
 
