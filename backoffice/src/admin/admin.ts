@@ -2,7 +2,7 @@ import "./env.ts";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { AppConfig } from "@sipario/api";
+import { type AppConfig, siteSettings } from "@sipario/api";
 import type { PrismaClient } from "@sipario/db";
 import AdminJS, { type BrandingOptions, ComponentLoader, type CurrentAdmin, type Locale } from "adminjs";
 import { loadDmmf } from "./dmmf.ts";
@@ -41,9 +41,9 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
     dashboard: { component: components.Dashboard, handler: async () => deps.services.dashboard() },
     // The box office's home on a performance day (the dashboard's first link).
     pages: { tonight: { component: components.Tonight, icon: "Moon", handler: tonightPageHandler(deps.services) } },
-    // The company's name and accent, from the site settings the site itself shows (read per page).
+    // The company's name and accent: the site's own reader (through the short public-read cache).
     branding: async () => {
-      const { name, accent } = await companyLook(deps.prisma);
+      const { name, accent } = await siteSettings(deps.prisma);
       return {
         companyName: name,
         withMadeWithLove: false,
@@ -60,16 +60,6 @@ export async function createAdmin(deps: { prisma: PrismaClient; config: AppConfi
     settings: { defaultPerPage: 20 },
   });
   return admin;
-}
-
-const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
-
-/** The company's name and accent colour: the SiteSetting rows the site uses, with its defaults. */
-async function companyLook(prisma: PrismaClient): Promise<{ name: string; accent: string }> {
-  const rows = await prisma.siteSetting.findMany({ where: { key: { in: ["company.name", "theme.accent"] } } });
-  const value = (key: string) => rows.find((r) => r.key === key)?.value.trim() || undefined;
-  const accent = value("theme.accent");
-  return { name: value("company.name") ?? "Sipario", accent: accent && HEX_COLOUR.test(accent) ? accent : "#b3261e" };
 }
 
 /** Served at /admin/sipario.css: the login page shows the company's name and words, not AdminJS's astronaut. */

@@ -102,3 +102,4 @@ export {
   type Translation,
 } from "./i18n/translated.ts";
 export { googleCalendarUrl } from "./lib/ticket-assets.ts";
+export { siteSettings } from "./content/content.service.ts";

@@ -6,7 +6,7 @@ import { type ContentLocale, pickTranslation } from "../i18n/translated.ts";
 /**
  * What the site shows around and between the catalogue: the company's settings (name,
  * words, accent colour) and its pages (about, contacts, privacy). Every page's layout reads
- * these, so they go through the short public-read cache (catalogue/public-read-cache.ts):
+ * these, so they go through the short public-read cache (lib/public-read-cache.ts):
  * back-office edits show within its TTL.
  */
 
